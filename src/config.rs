@@ -1,0 +1,137 @@
+//! Site configuration (`zhiku.yaml`), parsed from a string apart from reading the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+pub const CONFIG_FILE: &str = "zhiku.yaml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL the site is published under; canonical links and feeds use it.
+    pub base_url: String,
+    pub language: String,
+    pub author: String,
+    /// Theme folder name under `themes/`.
+    pub theme: String,
+    /// Items per page on section lists.
+    pub paginate: usize,
+    /// Output folder, relative to the site root.
+    pub output_dir: String,
+    /// Where the tantivy index is written, relative to the site root.
+    pub search_index_dir: String,
+    /// Entries in each Atom feed.
+    pub feed_limit: usize,
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "知库".to_string(),
+            description: String::new(),
+            base_url: "http://127.0.0.1:8080".to_string(),
+            language: "zh-CN".to_string(),
+            author: String::new(),
+            theme: "default".to_string(),
+            paginate: 10,
+            output_dir: "public".to_string(),
+            search_index_dir: "search-index".to_string(),
+            feed_limit: 20,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses and validates config text; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let config: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            serde_yaml::from_str(text).map_err(|e| Error::Config {
+                path: path.to_path_buf(),
+                message: match e.location() {
+                    Some(loc) => format!("line {}: {e}", loc.line()),
+                    None => e.to_string(),
+                },
+            })?
+        };
+        config.validate(path)
+    }
+
+    fn validate(mut self, path: &Path) -> Result<Config> {
+        let bad = |message: String| Error::Config {
+            path: path.to_path_buf(),
+            message,
+        };
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            return Err(bad(format!(
+                "field 'base_url': expected an absolute http(s) URL, got \"{}\"",
+                self.base_url
+            )));
+        }
+        while self.base_url.ends_with('/') {
+            self.base_url.pop();
+        }
+        if self.paginate == 0 {
+            return Err(bad("field 'paginate': must be at least 1".to_string()));
+        }
+        if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
+        {
+            return Err(bad(format!(
+                "field 'theme': expected a folder name under themes/, got \"{}\"",
+                self.theme
+            )));
+        }
+        Ok(self)
+    }
+
+    /// Reads `zhiku.yaml` from a site root; a missing file is an error so that
+    /// `--root` pointing at the wrong folder is caught at once.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        Config::parse(&text, &path)
+    }
+
+    pub fn output_path(&self, root: &Path) -> PathBuf {
+        root.join(&self.output_dir)
+    }
+
+    pub fn search_index_path(&self, root: &Path) -> PathBuf {
+        root.join(&self.search_index_dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_missing_fields_and_trailing_slash_is_dropped() {
+        let c = Config::parse(
+            "title: 测试\nbase_url: https://example.org/\n",
+            Path::new("z.yaml"),
+        )
+        .unwrap();
+        assert_eq!(c.title, "测试");
+        assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.paginate, 10);
+    }
+
+    #[test]
+    fn unknown_field_and_bad_url_are_errors() {
+        let e = Config::parse("titel: x\n", Path::new("z.yaml")).unwrap_err();
+        assert!(e.to_string().contains("titel"), "{e}");
+        let e = Config::parse("base_url: example.org\n", Path::new("z.yaml")).unwrap_err();
+        assert!(e.to_string().contains("base_url"), "{e}");
+    }
+}

@@ -1,0 +1,136 @@
+//! Typed errors and the diagnostics editors read.
+//!
+//! A build never stops at the first bad file: parsing and site assembly collect
+//! [`Diagnostic`]s so one run reports every problem, compiler style
+//! (`content/policies/x.md:4: field 'date': expected YYYY-MM-DD, got "2005"`).
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem in one input file, located as precisely as we can.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the site root, with `/` separators (`content/policies/x.md`).
+    pub file: String,
+    pub line: Option<usize>,
+    pub field: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+    pub severity: Severity,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            line,
+            field: None,
+            message: message.into(),
+            hint: None,
+            severity: Severity::Error,
+        }
+    }
+
+    pub fn field_error(
+        file: impl Into<String>,
+        line: Option<usize>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            field: Some(field.to_string()),
+            ..Diagnostic::error(file, line, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": ")?;
+        if self.severity == Severity::Warning {
+            write!(f, "warning: ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field '{field}': ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics the way a reader scans them: by file, then line.
+pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.file.as_str(), a.line.unwrap_or(0), a.severity).cmp(&(
+            b.file.as_str(),
+            b.line.unwrap_or(0),
+            b.severity,
+        ))
+    });
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("{}", format_diagnostics(.0))]
+    Content(Vec<Diagnostic>),
+    #[error("theme '{theme}': {message}")]
+    Theme { theme: String, message: String },
+    #[error("template '{template}': {message}")]
+    Template { template: String, message: String },
+    #[error("search index: {0}")]
+    Index(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+fn format_diagnostics(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    out.push_str(&format!("{errors} error(s) in content"));
+    out
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

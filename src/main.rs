@@ -1,0 +1,224 @@
+//! The `zhiku` command: a thin layer over the library's pipeline.
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use zhiku::error::{Diagnostic, Severity};
+use zhiku::pipeline::{self, BuildOptions};
+use zhiku::{serve, Error};
+
+#[derive(Parser)]
+#[command(name = "zhiku", version, about = "知库: 社区党建知识库静态站点生成器")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct SiteArgs {
+    /// Site root holding zhiku.yaml, content/ and themes/
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include documents marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the static portal into public/
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder (default: output_dir from zhiku.yaml, usually public/)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override base_url from zhiku.yaml
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check content without writing anything; exit 1 on errors
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Treat warnings as errors
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Build, then serve the portal on 127.0.0.1
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report_error(e: &anyhow::Error) {
+    let mut stderr = std::io::stderr().lock();
+    if let Some(Error::Content(diags)) = e.downcast_ref::<Error>() {
+        print_diagnostics(&mut stderr, diags);
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let _ = writeln!(
+            stderr,
+            "error: build failed: {errors} error(s) in content; the previous output is unchanged"
+        );
+        return;
+    }
+    let _ = write!(stderr, "error: {e}");
+    for cause in e.chain().skip(1) {
+        let _ = write!(stderr, ": {cause}");
+    }
+    let _ = writeln!(stderr);
+}
+
+fn print_diagnostics(w: &mut impl Write, diags: &[Diagnostic]) {
+    for d in diags {
+        let _ = writeln!(w, "{d}");
+    }
+}
+
+/// Writes to stdout, treating a closed pipe as success.
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
+}
+
+fn options(site: &SiteArgs) -> BuildOptions {
+    BuildOptions {
+        root: site.root.clone(),
+        drafts: site.drafts,
+        ..Default::default()
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build {
+            site,
+            out,
+            base_url,
+        } => {
+            let opts = BuildOptions {
+                out_dir: out,
+                base_url,
+                ..options(&site)
+            };
+            let report = pipeline::build(&opts)?;
+            print_diagnostics(&mut std::io::stderr(), &report.warnings);
+            say(&format!(
+                "zhiku: built {} documents ({} files) into {} in {:.2} s",
+                report.pages,
+                report.files,
+                report.out_dir.display(),
+                report.elapsed.as_secs_f64()
+            ));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            site,
+            strict,
+            format,
+        } => {
+            let diags = pipeline::check(&options(&site))?;
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            let warnings = diags.len() - errors;
+            match format {
+                Format::Json => say(&serde_json::to_string_pretty(&serde_json::json!({
+                    "errors": errors,
+                    "warnings": warnings,
+                    "diagnostics": diags,
+                }))?),
+                Format::Text => {
+                    print_diagnostics(&mut std::io::stderr(), &diags);
+                    say(&format!(
+                        "zhiku check: {errors} error(s), {warnings} warning(s)"
+                    ));
+                }
+            }
+            let failed = errors > 0 || (strict && warnings > 0);
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Serve {
+            site,
+            out,
+            port,
+            bind,
+        } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            runtime.block_on(async move {
+                let listener = serve::bind(SocketAddr::new(bind, port))
+                    .await
+                    .with_context(|| format!("cannot listen on {bind}:{port}"))?;
+                let addr = listener.local_addr()?;
+                let host = if addr.ip().is_unspecified() {
+                    "127.0.0.1".to_string()
+                } else {
+                    addr.ip().to_string()
+                };
+                let base_url = format!("http://{host}:{}", addr.port());
+                let opts = BuildOptions {
+                    out_dir: out,
+                    base_url: Some(base_url.clone()),
+                    ..options(&site)
+                };
+                let report = tokio::task::block_in_place(|| pipeline::build(&opts))?;
+                print_diagnostics(&mut std::io::stderr(), &report.warnings);
+                say(&format!(
+                    "zhiku: built {} documents in {:.2} s",
+                    report.pages,
+                    report.elapsed.as_secs_f64()
+                ));
+                say(&format!(
+                    "zhiku: serving {} at {base_url}/ (Ctrl+C to stop)",
+                    report.out_dir.display()
+                ));
+                let app = serve::router(serve::ServeState::new(report.out_dir));
+                serve::run(listener, app).await?;
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+    }
+}

@@ -1,0 +1,686 @@
+//! Markdown to safe HTML, the Chinese way.
+//!
+//! The one place that owns the pulldown-cmark options. Beyond CommonMark it
+//! drops soft line breaks between CJK characters (a hard-wrapped Chinese
+//! paragraph must not gain spaces), understands official-document numbering
+//! (一、 （一） 1． （1）) in headings and in run-in paragraphs to build a real
+//! table of contents, and never lets editor Markdown inject script.
+//! It does no I/O.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// Characters a minute for reading-time estimates (Chinese reading speed).
+pub const CHARS_PER_MINUTE: usize = 400;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// 1 (一、) to 4 (（1）).
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Sanitized HTML.
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// The visible text, blocks separated by newlines (for search and length).
+    pub text: String,
+    /// Plain text of the first ordinary paragraph, the summary fallback.
+    pub first_paragraph: Option<String>,
+    /// Non-whitespace characters of visible text.
+    pub chars: usize,
+}
+
+impl Rendered {
+    pub fn reading_minutes(&self) -> usize {
+        self.chars.div_ceil(CHARS_PER_MINUTE).max(1)
+    }
+}
+
+pub fn cmark_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a document body.
+pub fn render(markdown: &str) -> Rendered {
+    let events: Vec<Event> = Parser::new_ext(markdown, cmark_options()).collect();
+    let events = drop_cjk_soft_breaks(events);
+    let mut pass = Pass::default();
+    let out = pass.run(events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    if pass.has_raw_html {
+        html = sanitizer().clean(&html).to_string();
+    }
+    let chars = pass.text.chars().filter(|c| !c.is_whitespace()).count();
+    Rendered {
+        html,
+        toc: pass.toc,
+        text: pass.text,
+        first_paragraph: pass.first_paragraph,
+        chars,
+    }
+}
+
+/// True for Han characters, kana and full-width punctuation: the scripts
+/// written without spaces between words.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'   // radicals
+        | '\u{3000}'..='\u{303F}' // CJK symbols and punctuation: 、。〔〕《》
+        | '\u{3040}'..='\u{30FF}' // kana
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}' // vertical forms
+        | '\u{FF00}'..='\u{FFEF}' // full-width forms: ，（）：；！？
+        | '\u{20000}'..='\u{3FFFF}'
+        | '\u{2018}'..='\u{201F}' // “” ‘’ as used in Chinese text
+        | '\u{2014}' | '\u{2026}' // —— ……
+        | '\u{00B7}' // ·
+    )
+}
+
+/// A soft break between two CJK characters is an artefact of hard wrapping:
+/// remove it; elsewhere it stays (and renders as a space).
+fn drop_cjk_soft_breaks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut drop = vec![false; events.len()];
+    for (i, ev) in events.iter().enumerate() {
+        if !matches!(ev, Event::SoftBreak) {
+            continue;
+        }
+        let before = events[..i].iter().rev().find_map(edge_char(true));
+        let after = events[i + 1..].iter().find_map(edge_char(false));
+        if let (Some(Some(a)), Some(Some(b))) = (before, after) {
+            drop[i] = is_cjk(a) && is_cjk(b);
+        }
+    }
+    events
+        .into_iter()
+        .zip(drop)
+        .filter_map(|(e, d)| (!d).then_some(e))
+        .collect()
+}
+
+/// For a scan away from a soft break: `Some(Some(c))` is the neighbouring
+/// character, `Some(None)` stops the scan (a block boundary), `None` skips
+/// over inline markup.
+fn edge_char(last: bool) -> impl Fn(&Event<'_>) -> Option<Option<char>> {
+    move |ev| match ev {
+        Event::Text(t) | Event::Code(t) => {
+            let c = if last {
+                t.chars().next_back()
+            } else {
+                t.chars().next()
+            };
+            c.map(Some)
+        }
+        Event::Start(tag) if is_inline(tag) => None,
+        Event::End(end) if is_inline_end(end) => None,
+        _ => Some(None),
+    }
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }
+    )
+}
+
+fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link
+    )
+}
+
+/// The level an official-document number at the start of `text` gives:
+/// 一、 = 1, （一） = 2, 1． = 3, （1） = 4.
+pub fn numbering_level(text: &str) -> Option<u8> {
+    let t = text.trim_start();
+    let mut chars = t.chars().peekable();
+    let first = *chars.peek()?;
+    if is_cn_numeral(first) {
+        let n = t.chars().take_while(|c| is_cn_numeral(*c)).count();
+        return (t.chars().nth(n) == Some('、')).then_some(1);
+    }
+    if first == '（' || first == '(' {
+        let inner: String = t
+            .chars()
+            .skip(1)
+            .take_while(|c| *c != '）' && *c != ')')
+            .collect();
+        let closed = t.chars().nth(1 + inner.chars().count()).is_some();
+        if !closed || inner.is_empty() || inner.chars().count() > 4 {
+            return None;
+        }
+        if inner.chars().all(is_cn_numeral) {
+            return Some(2);
+        }
+        if inner.chars().all(is_digit) {
+            return Some(4);
+        }
+        return None;
+    }
+    if is_digit(first) {
+        let digits = t.chars().take_while(|c| is_digit(*c)).count();
+        if digits > 3 {
+            return None;
+        }
+        let mut rest = t.chars().skip(digits);
+        let sep = rest.next()?;
+        let next = rest.next()?;
+        if matches!(sep, '.' | '．' | '、') && !is_digit(next) {
+            return Some(3);
+        }
+    }
+    None
+}
+
+fn is_cn_numeral(c: char) -> bool {
+    "一二三四五六七八九十百零〇两".contains(c)
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// Anchor for a heading: keeps Chinese and other letters and digits, turns
+/// spaces into `-`, drops punctuation (`一、总体要求` -> `一总体要求`).
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches('-');
+    if trimmed.is_empty() {
+        "section".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Splits a run-in heading paragraph: the heading is the text before the first
+/// sentence-ending mark. Returns the heading and whether text follows it.
+fn run_in_head(text: &str) -> (&str, bool) {
+    let text = text.trim();
+    match text.find(['。', '；', '：', '！', '？']) {
+        Some(i) => {
+            let end = i + text[i..].chars().next().map_or(0, char::len_utf8);
+            (&text[..i], !text[end..].trim().is_empty())
+        }
+        None => (text, false),
+    }
+}
+
+/// Cuts text to at most `max` characters at a sentence end when one is near,
+/// so summaries read as whole sentences.
+pub fn summarize(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    if let Some(i) = cut.rfind(['。', '！', '？', '!', '?', '；']) {
+        let end = i + cut[i..].chars().next().map_or(0, char::len_utf8);
+        if cut[..end].chars().count() >= max / 4 {
+            return cut[..end].to_string();
+        }
+    }
+    format!("{cut}……")
+}
+
+/// Escapes the five characters HTML text and attribute values need.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Only web and mail links survive; `javascript:`, `data:` and the like become `#`.
+pub fn safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match cleaned.find(':') {
+        Some(colon) if !cleaned[..colon].contains(['/', '?', '#']) => {
+            matches!(&cleaned[..colon], "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITIZER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tags(["section", "input", "figure", "figcaption"])
+            .add_generic_attributes(["id", "class", "title", "lang"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .add_tag_attributes("ol", ["start"])
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            .link_rel(None)
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                // Table alignment is the only inline style we keep.
+                ("th" | "td", "style") => {
+                    let v = value.replace(' ', "");
+                    matches!(
+                        v.as_str(),
+                        "text-align:left" | "text-align:center" | "text-align:right"
+                    )
+                    .then(|| value.into())
+                }
+                ("input", "type") => (value == "checkbox").then(|| value.into()),
+                _ => Some(value.into()),
+            });
+        b
+    })
+}
+
+#[derive(Default)]
+struct Pass {
+    toc: Vec<TocEntry>,
+    ids: HashSet<String>,
+    text: String,
+    first_paragraph: Option<String>,
+    has_raw_html: bool,
+}
+
+impl Pass {
+    fn unique_id(&mut self, base: &str) -> String {
+        let mut id = base.to_string();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn run<'a>(&mut self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
+        let mut out = Vec::with_capacity(events.len() + 16);
+        let mut depth = 0usize;
+        let mut iter = events.into_iter();
+        while let Some(ev) = iter.next() {
+            match ev {
+                Event::Start(Tag::Heading {
+                    level, id, classes, ..
+                }) => {
+                    let inner = take_until_end(&mut iter);
+                    let title = inline_text(&inner);
+                    let toc_level = numbering_level(&title).unwrap_or(match level {
+                        HeadingLevel::H1 | HeadingLevel::H2 => 1,
+                        HeadingLevel::H3 => 2,
+                        HeadingLevel::H4 => 3,
+                        _ => 4,
+                    });
+                    let base = id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&title));
+                    let anchor = self.unique_id(&base);
+                    let class_attr = if classes.is_empty() {
+                        String::new()
+                    } else {
+                        let joined: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+                        format!(" class=\"{}\"", escape_html(&joined.join(" ")))
+                    };
+                    let n = heading_number(level);
+                    out.push(Event::Html(
+                        format!("<h{n} id=\"{}\"{class_attr}>", escape_html(&anchor)).into(),
+                    ));
+                    self.push_inline(&mut out, inner, false);
+                    out.push(Event::Html(format!("</h{n}>\n").into()));
+                    self.text.push_str(&title);
+                    self.text.push('\n');
+                    self.toc.push(TocEntry {
+                        level: toc_level,
+                        id: anchor,
+                        title,
+                    });
+                }
+                Event::Start(Tag::Paragraph) if depth == 0 => {
+                    let inner = take_until_end(&mut iter);
+                    let text = inline_text(&inner);
+                    self.text.push_str(&text);
+                    self.text.push('\n');
+                    match numbering_level(&text) {
+                        Some(level) => self.numbered_paragraph(&mut out, level, &text, inner),
+                        None => {
+                            if self.first_paragraph.is_none() && !text.trim().is_empty() {
+                                self.first_paragraph = Some(text.trim().to_string());
+                            }
+                            out.push(Event::Start(Tag::Paragraph));
+                            self.push_inline(&mut out, inner, false);
+                            out.push(Event::End(TagEnd::Paragraph));
+                        }
+                    }
+                }
+                Event::Start(tag) => {
+                    if is_container(&tag) {
+                        depth += 1;
+                    }
+                    if let Tag::HtmlBlock = tag {
+                        self.has_raw_html = true;
+                    }
+                    out.push(Event::Start(sanitize_tag(tag)));
+                }
+                Event::End(end) => {
+                    if is_container_end(&end) {
+                        depth = depth.saturating_sub(1);
+                    }
+                    if is_block_end(&end) {
+                        self.text.push('\n');
+                    }
+                    out.push(Event::End(end));
+                }
+                other => self.push_inline(&mut out, vec![other], true),
+            }
+        }
+        out
+    }
+
+    /// Pushes inline events, sanitizing links and noting text and raw HTML.
+    /// `collect` is false where the caller already took the text whole.
+    fn push_inline<'a>(&mut self, out: &mut Vec<Event<'a>>, events: Vec<Event<'a>>, collect: bool) {
+        for ev in events {
+            match ev {
+                Event::Start(tag) => out.push(Event::Start(sanitize_tag(tag))),
+                Event::Html(_) | Event::InlineHtml(_) => {
+                    self.has_raw_html = true;
+                    out.push(ev);
+                }
+                Event::Text(ref t) | Event::Code(ref t) if collect => {
+                    self.text.push_str(t);
+                    out.push(ev);
+                }
+                other => out.push(other),
+            }
+        }
+    }
+
+    fn numbered_paragraph<'a>(
+        &mut self,
+        out: &mut Vec<Event<'a>>,
+        level: u8,
+        text: &str,
+        mut inner: Vec<Event<'a>>,
+    ) {
+        let (head, has_rest) = run_in_head(text);
+        let standalone = !has_rest && head.chars().count() <= 60;
+        let title = if head.chars().count() > 60 {
+            summarize(head, 40)
+        } else {
+            head.to_string()
+        };
+        let id = self.unique_id(&slugify(&title));
+        self.toc.push(TocEntry {
+            level,
+            id: id.clone(),
+            title,
+        });
+        if standalone {
+            // A number and a short title alone in a paragraph is a heading:
+            // give it a real heading element so outlines and screen readers see it.
+            let n = level + 1;
+            out.push(Event::Html(
+                format!("<h{n} id=\"{}\" class=\"doc-heading\">", escape_html(&id)).into(),
+            ));
+            self.push_inline(out, inner, false);
+            out.push(Event::Html(format!("</h{n}>\n").into()));
+            return;
+        }
+        out.push(Event::Html(
+            format!(
+                "<p id=\"{}\" class=\"numbered numbered-{level}\">",
+                escape_html(&id)
+            )
+            .into(),
+        ));
+        // Bold the run-in heading when it lies inside the first text run.
+        if let Some(Event::Text(first)) = inner.first() {
+            if let Some(i) = first.find(['。', '；', '：', '！', '？']) {
+                let end = i + first[i..].chars().next().map_or(0, char::len_utf8);
+                let (h, rest) = (first[..end].to_string(), first[end..].to_string());
+                inner.remove(0);
+                out.push(Event::Html("<strong class=\"run-in\">".into()));
+                out.push(Event::Text(CowStr::from(h)));
+                out.push(Event::Html("</strong>".into()));
+                if !rest.is_empty() {
+                    out.push(Event::Text(CowStr::from(rest)));
+                }
+            }
+        }
+        self.push_inline(out, inner, false);
+        out.push(Event::Html("</p>\n".into()));
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Collects the events up to the end of the element just opened (exclusive).
+fn take_until_end<'a>(iter: &mut impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut depth = 0usize;
+    let mut inner = Vec::new();
+    for ev in iter.by_ref() {
+        match &ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        inner.push(ev);
+    }
+    inner
+}
+
+fn inline_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for ev in events {
+        match ev {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+fn sanitize_tag(tag: Tag<'_>) -> Tag<'_> {
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } if !safe_url(&dest_url) => Tag::Link {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } if !safe_url(&dest_url) => Tag::Image {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        },
+        other => other,
+    }
+}
+
+fn is_container(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::HtmlBlock
+    )
+}
+
+fn is_container_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Table
+            | TagEnd::HtmlBlock
+    )
+}
+
+fn is_block_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::TableRow
+            | TagEnd::CodeBlock
+            | TagEnd::BlockQuote(_)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn soft_break_between_cjk_disappears_but_latin_keeps_a_space() {
+        let r = render("社区党组织要\n发挥作用，\n“三会一课”\n制度。party\nbuilding 工作");
+        assert!(
+            r.html
+                .contains("社区党组织要发挥作用，“三会一课”制度。party\nbuilding"),
+            "{}",
+            r.html
+        );
+        let r = render("加强**组织**\n建设");
+        assert!(r.html.contains("<strong>组织</strong>建设"), "{}", r.html);
+    }
+
+    #[test]
+    fn numbering_levels() {
+        assert_eq!(numbering_level("一、总体要求"), Some(1));
+        assert_eq!(numbering_level("十二、附则"), Some(1));
+        assert_eq!(numbering_level("（一）完善组织设置。"), Some(2));
+        assert_eq!(numbering_level("(三)加强"), Some(2));
+        assert_eq!(numbering_level("1．建立台账"), Some(3));
+        assert_eq!(numbering_level("12、建立台账"), Some(3));
+        assert_eq!(numbering_level("（1）按月"), Some(4));
+        assert_eq!(numbering_level("2024年3月"), None);
+        assert_eq!(numbering_level("3.5万名党员"), None);
+        assert_eq!(numbering_level("一些社区"), None);
+        assert_eq!(numbering_level("（注：略）"), None);
+    }
+
+    #[test]
+    fn official_numbering_makes_a_toc_from_plain_paragraphs() {
+        let md = "前言。\n\n一、总体要求\n\n（一）牢固树立新观念。思想是行动的先导。\n\n1．建立台账。每月更新。\n\n（1）按月报送\n\n## 二、主要措施\n\n### 二、主要措施\n";
+        let r = render(md);
+        let toc: Vec<(u8, &str, &str)> = r
+            .toc
+            .iter()
+            .map(|t| (t.level, t.id.as_str(), t.title.as_str()))
+            .collect();
+        assert_eq!(
+            toc,
+            vec![
+                (1, "一总体要求", "一、总体要求"),
+                (2, "一牢固树立新观念", "（一）牢固树立新观念"),
+                (3, "1建立台账", "1．建立台账"),
+                (4, "1按月报送", "（1）按月报送"),
+                (1, "二主要措施", "二、主要措施"),
+                (1, "二主要措施-1", "二、主要措施"),
+            ]
+        );
+        assert!(
+            r.html
+                .contains("<h2 id=\"一总体要求\" class=\"doc-heading\">一、总体要求</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<p id=\"一牢固树立新观念\" class=\"numbered numbered-2\"><strong class=\"run-in\">（一）牢固树立新观念。</strong>思想是行动的先导。</p>"), "{}", r.html);
+        assert_eq!(r.first_paragraph.as_deref(), Some("前言。"));
+    }
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let r = render("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[点我](javascript:alert(1)) <a href=\"javascript:alert(2)\">x</a>\n\n## 标题 {#t onclick=alert(1)}\n");
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("onerror"), "{}", r.html);
+        assert!(!r.html.contains("onclick"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+
+    #[test]
+    fn tables_footnotes_and_task_lists_render() {
+        let r = render("| 年份 | 党员 |\n|:--|--:|\n| 2023 | 120 |\n\n正文[^1]\n\n[^1]: 数据来源。\n\n- [x] 完成\n");
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("footnote-reference"), "{}", r.html);
+        assert!(r.html.contains("type=\"checkbox\""), "{}", r.html);
+    }
+
+    #[test]
+    fn reading_time_counts_characters() {
+        let r = render(&"字".repeat(801));
+        assert_eq!(r.chars, 801);
+        assert_eq!(r.reading_minutes(), 3);
+    }
+
+    #[test]
+    fn summaries_end_at_a_sentence() {
+        let text = format!("{}。{}", "甲".repeat(30), "乙".repeat(100));
+        assert_eq!(summarize(&text, 50), format!("{}。", "甲".repeat(30)));
+        assert_eq!(summarize("短句。", 50), "短句。");
+    }
+
+    #[test]
+    fn slugs_keep_chinese() {
+        assert_eq!(slugify("一、总体要求"), "一总体要求");
+        assert_eq!(slugify("Party Building 2024"), "party-building-2024");
+        assert_eq!(slugify("？！"), "section");
+    }
+}

@@ -1,0 +1,168 @@
+//! The content model: document kinds, policy status and the validated front matter.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The four kinds of documents, one per section folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Policy,
+    Experience,
+    Case,
+    Training,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Policy, Kind::Experience, Kind::Case, Kind::Training];
+
+    pub fn from_section(section: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.section() == section)
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The `type:` value editors write.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Experience => "experience",
+            Kind::Case => "case",
+            Kind::Training => "training",
+        }
+    }
+
+    /// The folder under `content/` and the first URL segment.
+    pub fn section(self) -> &'static str {
+        match self {
+            Kind::Policy => "policies",
+            Kind::Experience => "experiences",
+            Kind::Case => "cases",
+            Kind::Training => "training",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Policy => "政策文件",
+            Kind::Experience => "经验交流",
+            Kind::Case => "典型案例",
+            Kind::Training => "培训材料",
+        }
+    }
+}
+
+/// 效力状态 of a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Current,
+    Revised,
+    Repealed,
+    Expired,
+    Pending,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Current,
+        Status::Revised,
+        Status::Repealed,
+        Status::Expired,
+        Status::Pending,
+    ];
+
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.name() == name || s.label() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Current => "current",
+            Status::Revised => "revised",
+            Status::Repealed => "repealed",
+            Status::Expired => "expired",
+            Status::Pending => "pending",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Current => "现行有效",
+            Status::Revised => "已修改",
+            Status::Repealed => "已废止",
+            Status::Expired => "失效",
+            Status::Pending => "尚未生效",
+        }
+    }
+
+    /// The status implied by the dates when the editor gave none.
+    pub fn from_dates(
+        effective: Option<NaiveDate>,
+        expires: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Status {
+        match (effective, expires) {
+            (Some(e), _) if today < e => Status::Pending,
+            (_, Some(x)) if today > x => Status::Expired,
+            _ => Status::Current,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PolicyMeta {
+    pub doc_number: Option<String>,
+    pub issuers: Vec<String>,
+    /// As written, or computed from `effective`/`expires`.
+    pub status: Option<Status>,
+    pub effective: Option<NaiveDate>,
+    pub expires: Option<NaiveDate>,
+    /// Content paths such as `policies/xyz`.
+    pub supersedes: Vec<String>,
+    pub superseded_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TrainingMeta {
+    pub series: Option<String>,
+    pub order: Option<u32>,
+    pub duration_minutes: Option<u32>,
+    pub objectives: Vec<String>,
+    pub questions: Vec<String>,
+}
+
+/// Validated front matter of one document.
+#[derive(Debug, Clone)]
+pub struct FrontMatter {
+    pub title: String,
+    pub kind: Kind,
+    pub date: NaiveDate,
+    pub updated: Option<NaiveDate>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub region: Option<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub organization: Option<String>,
+    pub policy: PolicyMeta,
+    pub training: TrainingMeta,
+    /// Fields the model does not know, kept for templates as `page.extra`.
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// Line of each front matter key in the source file, for later diagnostics.
+    pub field_lines: BTreeMap<String, usize>,
+}
+
+/// Formats a date the way Chinese documents write it: 2024年3月1日.
+pub fn date_zh(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}

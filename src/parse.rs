@@ -1,0 +1,363 @@
+//! Turns a loaded file into a validated document: front matter checked against
+//! the content model, body rendered to HTML. Pure: no I/O, no knowledge of
+//! other documents (cross-document rules live in `site`).
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use chrono::NaiveDate;
+
+use crate::error::Diagnostic;
+use crate::frontmatter::{split, Fields};
+use crate::load::{Placement, SourceFile};
+use crate::markdown::{self, Rendered};
+use crate::model::{FrontMatter, Kind, PolicyMeta, Status, TrainingMeta};
+
+/// A document ready for site assembly.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub rel_path: String,
+    /// File stem: the slug unless front matter sets `slug`.
+    pub stem: String,
+    pub front: FrontMatter,
+    pub rendered: Rendered,
+    /// The Markdown body and the file line it starts on (for link checks).
+    pub body: String,
+    pub body_line: usize,
+    pub modified: Option<SystemTime>,
+}
+
+impl Document {
+    pub fn slug(&self) -> &str {
+        self.front.slug.as_deref().unwrap_or(&self.stem)
+    }
+
+    /// `policies/xyz`: how other documents refer to this one.
+    pub fn content_key(&self) -> String {
+        format!("{}/{}", self.front.kind.section(), self.stem)
+    }
+}
+
+/// `content/_index.md` or a section's `_index.md`.
+#[derive(Debug, Clone, Default)]
+pub struct IndexPage {
+    pub rel_path: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub weight: Option<u32>,
+    pub rendered: Rendered,
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Home(IndexPage),
+    Section { section: String, page: IndexPage },
+    Document(Box<Document>),
+}
+
+/// Parses one file. Problems are pushed to `diags`; `None` means the file
+/// could not be used at all.
+pub fn parse_file(
+    src: &SourceFile,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Parsed> {
+    let file = src.rel_path.as_str();
+    let parts = match split(&src.text) {
+        Ok(p) => p,
+        Err(line) => {
+            diags.push(Diagnostic::error(
+                file,
+                Some(line),
+                "front matter opened with `---` is never closed",
+            ));
+            return None;
+        }
+    };
+    match &src.placement {
+        Placement::Home | Placement::SectionIndex { .. } => {
+            let yaml = parts.yaml.unwrap_or("");
+            let mut fields = Fields::parse(file, yaml, parts.yaml_line, diags)?;
+            let title = fields.string("title", false);
+            let description = fields.string("description", false);
+            let weight = fields.positive_int("weight");
+            let page = IndexPage {
+                rel_path: src.rel_path.clone(),
+                title,
+                description,
+                weight,
+                rendered: markdown::render(parts.body),
+                extra: fields.into_extra(),
+            };
+            Some(match &src.placement {
+                Placement::Home => Parsed::Home(page),
+                Placement::SectionIndex { section } => Parsed::Section {
+                    section: section.clone(),
+                    page,
+                },
+                Placement::Document { .. } => unreachable!("matched above"),
+            })
+        }
+        Placement::Document { section, stem } => {
+            let Some(folder_kind) = Kind::from_section(section) else {
+                diags.push(Diagnostic::error(
+                    file,
+                    None,
+                    format!(
+                        "unknown section folder '{section}': use policies, experiences, cases or training"
+                    ),
+                ));
+                return None;
+            };
+            let Some(yaml) = parts.yaml else {
+                diags.push(
+                    Diagnostic::error(file, Some(1), "missing front matter").with_hint(
+                        "start the file with a `---` line, the fields, and another `---` line",
+                    ),
+                );
+                return None;
+            };
+            let front = parse_front_matter(file, yaml, parts.yaml_line, folder_kind, today, diags)?;
+            let rendered = markdown::render(parts.body);
+            Some(Parsed::Document(Box::new(Document {
+                rel_path: src.rel_path.clone(),
+                stem: stem.clone(),
+                front,
+                rendered,
+                body: parts.body.to_string(),
+                body_line: parts.body_line,
+                modified: src.modified,
+            })))
+        }
+    }
+}
+
+const POLICY_FIELDS: &[&str] = &[
+    "doc_number",
+    "issuer",
+    "status",
+    "effective",
+    "expires",
+    "supersedes",
+    "superseded_by",
+];
+const TRAINING_FIELDS: &[&str] = &[
+    "series",
+    "order",
+    "duration_minutes",
+    "objectives",
+    "questions",
+];
+
+fn parse_front_matter(
+    file: &str,
+    yaml: &str,
+    yaml_line: usize,
+    folder_kind: Kind,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
+    let errors_before = diags.len();
+    let mut f = Fields::parse(file, yaml, yaml_line, diags)?;
+    let field_lines = f.lines().clone();
+
+    let kind = match f.string("type", false) {
+        None => folder_kind,
+        Some(name) => match Kind::parse(&name) {
+            Some(k) if k == folder_kind => k,
+            Some(k) => {
+                f.error(
+                    "type",
+                    format!(
+                        "'{}' does not match the folder '{}' (expected '{}'; move the file to content/{}/)",
+                        k.name(),
+                        folder_kind.section(),
+                        folder_kind.name(),
+                        k.section()
+                    ),
+                );
+                folder_kind
+            }
+            None => {
+                f.error(
+                    "type",
+                    format!("expected one of policy, experience, case, training, got \"{name}\""),
+                );
+                folder_kind
+            }
+        },
+    };
+
+    let title = f.string("title", true);
+    let date = f.date("date", true);
+    let updated = f.date("updated", false);
+    if let (Some(d), Some(u)) = (date, updated) {
+        if u < d {
+            f.error("updated", format!("{u} is before date {d}"));
+        }
+    }
+    let summary = f.string("summary", false);
+    let tags = f.string_list("tags");
+    let region = f.string("region", false);
+    let author = f.string("author", false);
+    let source = f.string("source", false);
+    let draft = f.bool("draft").unwrap_or(false);
+    let slug = f.string("slug", false);
+    if let Some(s) = &slug {
+        if !is_safe_slug(s) {
+            f.error(
+                "slug",
+                format!("\"{s}\" is not a safe URL segment (letters, digits, - and _ only)"),
+            );
+        }
+    }
+
+    for key in POLICY_FIELDS.iter().filter(|_| kind != Kind::Policy) {
+        if f.has(key) {
+            f.error(key, "only policy documents have this field");
+        }
+    }
+    for key in TRAINING_FIELDS.iter().filter(|_| kind != Kind::Training) {
+        if f.has(key) {
+            f.error(key, "only training documents have this field");
+        }
+    }
+    if f.has("organization") && !matches!(kind, Kind::Experience | Kind::Case) {
+        f.error(
+            "organization",
+            "only experience and case documents have this field",
+        );
+    }
+
+    let mut policy = PolicyMeta::default();
+    let mut training = TrainingMeta::default();
+    let mut organization = None;
+    match kind {
+        Kind::Policy => {
+            policy.doc_number = f.string("doc_number", false);
+            policy.issuers = f.string_list("issuer");
+            let explicit = f.string("status", false).and_then(|s| match Status::parse(&s) {
+                Some(st) => Some(st),
+                None => {
+                    f.error(
+                        "status",
+                        format!(
+                            "expected one of current, revised, repealed, expired, pending, got \"{s}\""
+                        ),
+                    );
+                    None
+                }
+            });
+            policy.effective = f.date("effective", false);
+            policy.expires = f.date("expires", false);
+            if let (Some(e), Some(x)) = (policy.effective, policy.expires) {
+                if x < e {
+                    f.error("expires", format!("{x} is before effective {e}"));
+                }
+            }
+            policy.status =
+                Some(explicit.unwrap_or_else(|| {
+                    Status::from_dates(policy.effective, policy.expires, today)
+                }));
+            policy.supersedes = f.string_list("supersedes");
+            policy.superseded_by = f.string_list("superseded_by");
+        }
+        Kind::Experience | Kind::Case => {
+            organization = f.string("organization", false);
+        }
+        Kind::Training => {
+            training.series = f.string("series", false);
+            training.order = f.positive_int("order");
+            training.duration_minutes = f.positive_int("duration_minutes");
+            training.objectives = f.string_list("objectives");
+            training.questions = f.string_list("questions");
+            if training.series.is_some() && training.order.is_none() && !f.has("order") {
+                f.error(
+                    "order",
+                    "a lesson in a series needs its place in the series (order: 1, 2, …)",
+                );
+            }
+        }
+    }
+
+    let extra = f.into_extra();
+    if diags.len() > errors_before {
+        return None;
+    }
+    Some(FrontMatter {
+        title: title?,
+        kind,
+        date: date?,
+        updated,
+        summary,
+        tags,
+        region,
+        author,
+        source,
+        draft,
+        slug,
+        organization,
+        policy,
+        training,
+        extra,
+        field_lines,
+    })
+}
+
+pub fn is_safe_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(['.', '-'])
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> (Option<Parsed>, Vec<String>) {
+        let src = SourceFile {
+            rel_path: "content/policies/x.md".into(),
+            placement: Placement::Document {
+                section: "policies".into(),
+                stem: "x".into(),
+            },
+            text: text.into(),
+            modified: None,
+        };
+        let mut diags = Vec::new();
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let parsed = parse_file(&src, today, &mut diags);
+        (parsed, diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let (parsed, diags) =
+            doc("---\ntitle: 甲\ntype: case\ndate: 2005\nstatus: valid\norder: 2\n---\n正文");
+        assert!(parsed.is_none());
+        assert_eq!(
+            diags,
+            vec![
+                "content/policies/x.md:3: field 'type': 'case' does not match the folder 'policies' (expected 'policy'; move the file to content/cases/)",
+                "content/policies/x.md:4: field 'date': expected YYYY-MM-DD, got \"2005\"",
+                "content/policies/x.md:6: field 'order': only training documents have this field",
+                "content/policies/x.md:5: field 'status': expected one of current, revised, repealed, expired, pending, got \"valid\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn status_is_computed_from_dates_and_unknown_fields_are_kept() {
+        let (parsed, diags) = doc(
+            "---\ntitle: 甲\ndate: 2025-01-01\neffective: 2027-01-01\nindex_no: A-1\n---\n正文",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let Some(Parsed::Document(d)) = parsed else {
+            panic!()
+        };
+        assert_eq!(d.front.policy.status, Some(Status::Pending));
+        assert_eq!(d.front.extra["index_no"], serde_json::json!("A-1"));
+    }
+}

@@ -1,0 +1,642 @@
+//! Renders a [`Site`] with a [`Theme`] into files in memory. Never touches the
+//! disk and never calls the search index: the pipeline hands both the same
+//! site and writes what they produce.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use serde::Serialize;
+use serde_json::Value;
+use tera::{Context, Tera};
+
+use crate::error::{Error, Result};
+use crate::feeds;
+use crate::markdown::{summarize, TocEntry};
+use crate::model::{date_zh, Kind};
+use crate::site::{Page, Site};
+use crate::theme::Theme;
+
+/// One generated file, path relative to the output root with `/` separators.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// Options that change rendering without changing the site.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Preview mode: pages load the live-reload script.
+    pub live_reload: bool,
+}
+
+/// Templates a theme must have: one per page kind plus the shared pages.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "section.html",
+    "policy.html",
+    "experience.html",
+    "case.html",
+    "training.html",
+    "series_list.html",
+    "series.html",
+    "taxonomy_list.html",
+    "taxonomy_term.html",
+    "search.html",
+    "404.html",
+];
+
+pub fn build_tera(theme: &Theme) -> Result<Tera> {
+    for name in REQUIRED_TEMPLATES {
+        if !theme.templates.contains_key(*name) {
+            return Err(Error::Theme {
+                theme: theme.name.clone(),
+                message: format!("template {name} is missing"),
+            });
+        }
+    }
+    let mut tera = Tera::default();
+    // Tera's default escaper also escapes `/`, which makes every URL in the
+    // output unreadable (`&#x2F;policies&#x2F;`); these five are what HTML needs.
+    tera.set_escape_fn(crate::markdown::escape_html);
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(|e| Error::Template {
+        template: "(loading)".to_string(),
+        message: error_chain(&e),
+    })?;
+    Ok(tera)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[derive(Serialize, Clone)]
+struct NameUrl {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct NavEntry {
+    kind: Kind,
+    section: &'static str,
+    title: String,
+    description: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct Crumb {
+    title: String,
+    url: String,
+}
+
+/// What lists show of a page.
+#[derive(Serialize, Clone)]
+struct Summary {
+    title: String,
+    url: String,
+    kind: Kind,
+    kind_label: &'static str,
+    date: String,
+    date_zh: String,
+    summary: String,
+    tags: Vec<NameUrl>,
+    region: Option<NameUrl>,
+    draft: bool,
+    reading_minutes: usize,
+    chars: usize,
+    doc_number: Option<String>,
+    issuers: Vec<String>,
+    status: Option<&'static str>,
+    status_label: Option<&'static str>,
+    organization: Option<String>,
+    series: Option<NameUrl>,
+    order: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct PolicyLink {
+    title: String,
+    url: String,
+    doc_number: Option<String>,
+    date_zh: String,
+}
+
+#[derive(Serialize)]
+struct LessonLink {
+    title: String,
+    url: String,
+    order: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct FullPage<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    updated: Option<String>,
+    updated_zh: Option<String>,
+    author: Option<&'a str>,
+    source: Option<&'a str>,
+    extra: &'a BTreeMap<String, Value>,
+    effective: Option<String>,
+    effective_zh: Option<String>,
+    expires: Option<String>,
+    expires_zh: Option<String>,
+    supersedes: Vec<PolicyLink>,
+    superseded_by: Vec<PolicyLink>,
+    duration_minutes: Option<u32>,
+    objectives: &'a [String],
+    questions: &'a [String],
+    prev: Option<LessonLink>,
+    next: Option<LessonLink>,
+    series_position: Option<usize>,
+    series_total: Option<usize>,
+    last_modified_zh: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Paginator<'a> {
+    pages: Vec<&'a Summary>,
+    current: usize,
+    total_pages: usize,
+    total_items: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    page_urls: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+struct PageNumber {
+    number: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SeriesView<'a> {
+    name: &'a str,
+    url: &'a str,
+    lesson_count: usize,
+    total_minutes: u32,
+    description: String,
+    lessons: Vec<&'a Summary>,
+    /// Every lesson's objectives, in lesson order, without repeats.
+    objectives: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    url: &'a str,
+    count: usize,
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    base: Context,
+    summaries: Vec<Summary>,
+    out: Vec<OutputFile>,
+}
+
+/// Renders every page of the site plus feeds, sitemap and robots.txt.
+pub fn render_site(site: &Site, theme: &Theme, options: &RenderOptions) -> Result<Vec<OutputFile>> {
+    let tera = build_tera(theme)?;
+    let mut base = Context::new();
+    base.insert("config", &site.config);
+    base.insert("nav", &nav(site));
+    base.insert("live_reload", &options.live_reload);
+    base.insert("build_year", &chrono::Local::now().year());
+    let summaries = site.pages.iter().map(|p| summary_of(site, p)).collect();
+    let mut r = Renderer {
+        site,
+        tera: &tera,
+        base,
+        summaries,
+        out: Vec::new(),
+    };
+    r.home()?;
+    r.sections()?;
+    for i in 0..site.pages.len() {
+        r.page(i)?;
+    }
+    r.series()?;
+    r.taxonomies()?;
+    r.simple("search.html", "/search/", "全文检索", "search/index.html")?;
+    r.simple("404.html", "/404.html", "页面未找到", "404.html")?;
+    r.out.extend(feeds::feeds(site));
+    r.out.push(feeds::sitemap(site));
+    r.out.push(feeds::robots(site));
+    Ok(r.out)
+}
+
+fn nav(site: &Site) -> Vec<NavEntry> {
+    site.sections
+        .iter()
+        .map(|s| NavEntry {
+            kind: s.kind,
+            section: s.kind.section(),
+            title: s.title.clone(),
+            description: s.description.clone(),
+            url: s.url(),
+            count: s.pages.len(),
+        })
+        .collect()
+}
+
+fn summary_of(site: &Site, p: &Page) -> Summary {
+    let f = &p.doc.front;
+    let status = f.policy.status.filter(|_| f.kind == Kind::Policy);
+    Summary {
+        title: f.title.clone(),
+        url: p.url.clone(),
+        kind: f.kind,
+        kind_label: f.kind.label(),
+        date: f.date.to_string(),
+        date_zh: date_zh(f.date),
+        summary: f.summary.clone().unwrap_or_else(|| {
+            p.doc
+                .rendered
+                .first_paragraph
+                .as_deref()
+                .map(|t| summarize(t, 120))
+                .unwrap_or_default()
+        }),
+        tags: f
+            .tags
+            .iter()
+            .map(|t| NameUrl {
+                name: t.clone(),
+                url: Site::term_url("tags", t),
+            })
+            .collect(),
+        region: f.region.as_ref().map(|r| NameUrl {
+            name: r.clone(),
+            url: Site::term_url("regions", r),
+        }),
+        draft: f.draft,
+        reading_minutes: p.doc.rendered.reading_minutes(),
+        chars: p.doc.rendered.chars,
+        doc_number: f.policy.doc_number.clone(),
+        issuers: f.policy.issuers.clone(),
+        status: status.map(|s| s.name()),
+        status_label: status.map(|s| s.label()),
+        organization: f.organization.clone(),
+        series: p.series.map(|i| NameUrl {
+            name: site.series[i].name.clone(),
+            url: site.series[i].url.clone(),
+        }),
+        order: f.training.order,
+    }
+}
+
+impl Renderer<'_> {
+    fn context(&self, url: &str, crumbs: Vec<Crumb>) -> Context {
+        let mut ctx = self.base.clone();
+        ctx.insert("current_url", url);
+        ctx.insert("canonical", &feeds::permalink(&self.site.config, url));
+        let mut all = vec![Crumb {
+            title: "首页".to_string(),
+            url: "/".to_string(),
+        }];
+        all.extend(crumbs);
+        ctx.insert("breadcrumbs", &all);
+        ctx
+    }
+
+    fn emit(&mut self, template: &str, ctx: &Context, path: String) -> Result<()> {
+        let html = self
+            .tera
+            .render(template, ctx)
+            .map_err(|e| Error::Template {
+                template: template.to_string(),
+                message: format!("rendering {path}: {}", error_chain(&e)),
+            })?;
+        self.out.push(OutputFile {
+            path,
+            contents: html.into_bytes(),
+        });
+        Ok(())
+    }
+
+    fn home(&mut self) -> Result<()> {
+        let site = self.site;
+        let mut ctx = self.context("/", Vec::new());
+        ctx.insert(
+            "home",
+            &serde_json::json!({
+                "title": site.home.title.clone().unwrap_or_else(|| site.config.title.clone()),
+                "content": site.home.rendered.html,
+                "extra": site.home.extra,
+            }),
+        );
+        let nav = nav(site);
+        let latest: Vec<Value> = site
+            .sections
+            .iter()
+            .zip(&nav)
+            .map(|(s, entry)| {
+                let pages: Vec<&Summary> = s
+                    .pages
+                    .iter()
+                    .take(5)
+                    .map(|&i| &self.summaries[i])
+                    .collect();
+                serde_json::json!({ "section": entry, "pages": pages })
+            })
+            .collect();
+        ctx.insert("latest", &latest);
+        let featured: Vec<SeriesView> = (0..site.series.len())
+            .map(|i| self.series_view(i))
+            .collect();
+        ctx.insert("featured_series", &featured);
+        self.emit("index.html", &ctx, "index.html".to_string())
+    }
+
+    fn sections(&mut self) -> Result<()> {
+        let site = self.site;
+        let per_page = site.config.paginate;
+        for s in &site.sections {
+            let url = s.url();
+            let total_pages = s.pages.len().div_ceil(per_page).max(1);
+            let page_url = |n: usize| {
+                if n == 1 {
+                    url.clone()
+                } else {
+                    format!("{url}page/{n}/")
+                }
+            };
+            let section_view = serde_json::json!({
+                "kind": s.kind,
+                "section": s.kind.section(),
+                "title": s.title,
+                "description": s.description,
+                "content": s.index.rendered.html,
+                "url": url,
+                "extra": s.index.extra,
+            });
+            for n in 1..=total_pages {
+                let chunk = s.pages.iter().skip((n - 1) * per_page).take(per_page);
+                let paginator = Paginator {
+                    pages: chunk.map(|&i| &self.summaries[i]).collect(),
+                    current: n,
+                    total_pages,
+                    total_items: s.pages.len(),
+                    prev_url: (n > 1).then(|| page_url(n - 1)),
+                    next_url: (n < total_pages).then(|| page_url(n + 1)),
+                    page_urls: (1..=total_pages)
+                        .map(|number| PageNumber {
+                            number,
+                            url: page_url(number),
+                        })
+                        .collect(),
+                };
+                let mut crumbs = vec![Crumb {
+                    title: s.title.clone(),
+                    url: url.clone(),
+                }];
+                if n > 1 {
+                    crumbs.push(Crumb {
+                        title: format!("第 {n} 页"),
+                        url: page_url(n),
+                    });
+                }
+                let mut ctx = self.context(&page_url(n), crumbs);
+                ctx.insert("section", &section_view);
+                ctx.insert("paginator", &paginator);
+                let path = format!("{}index.html", page_url(n).trim_start_matches('/'));
+                self.emit("section.html", &ctx, path)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn page(&mut self, i: usize) -> Result<()> {
+        let site = self.site;
+        let p = &site.pages[i];
+        let f = &p.doc.front;
+        let policy_link = |j: &usize| {
+            let q = &site.pages[*j];
+            PolicyLink {
+                title: q.doc.front.title.clone(),
+                url: q.url.clone(),
+                doc_number: q.doc.front.policy.doc_number.clone(),
+                date_zh: date_zh(q.doc.front.date),
+            }
+        };
+        let (prev, next, position, total) = match p.series {
+            Some(s) => {
+                let lessons = &site.series[s].lessons;
+                let pos = lessons.iter().position(|&j| j == i).unwrap_or(0);
+                let link = |j: usize| LessonLink {
+                    title: site.pages[j].doc.front.title.clone(),
+                    url: site.pages[j].url.clone(),
+                    order: site.pages[j].doc.front.training.order,
+                };
+                (
+                    pos.checked_sub(1).map(|k| link(lessons[k])),
+                    lessons.get(pos + 1).map(|&k| link(k)),
+                    Some(pos + 1),
+                    Some(lessons.len()),
+                )
+            }
+            None => (None, None, None, None),
+        };
+        let full = FullPage {
+            summary: &self.summaries[i],
+            content: &p.doc.rendered.html,
+            toc: &p.doc.rendered.toc,
+            updated: f.updated.map(|d| d.to_string()),
+            updated_zh: f.updated.map(date_zh),
+            author: f.author.as_deref(),
+            source: f.source.as_deref(),
+            extra: &f.extra,
+            effective: f.policy.effective.map(|d| d.to_string()),
+            effective_zh: f.policy.effective.map(date_zh),
+            expires: f.policy.expires.map(|d| d.to_string()),
+            expires_zh: f.policy.expires.map(date_zh),
+            supersedes: p.supersedes.iter().map(policy_link).collect(),
+            superseded_by: p.superseded_by.iter().map(policy_link).collect(),
+            duration_minutes: f.training.duration_minutes,
+            objectives: &f.training.objectives,
+            questions: &f.training.questions,
+            prev,
+            next,
+            series_position: position,
+            series_total: total,
+            last_modified_zh: f.updated.map(date_zh),
+        };
+        let mut crumbs = Vec::new();
+        if let Some(s) = site.section(f.kind) {
+            crumbs.push(Crumb {
+                title: s.title.clone(),
+                url: s.url(),
+            });
+        }
+        if let Some(s) = p.series {
+            crumbs.push(Crumb {
+                title: site.series[s].name.clone(),
+                url: site.series[s].url.clone(),
+            });
+        }
+        crumbs.push(Crumb {
+            title: f.title.clone(),
+            url: p.url.clone(),
+        });
+        let mut ctx = self.context(&p.url, crumbs);
+        ctx.insert("page", &full);
+        let template = format!("{}.html", f.kind.name());
+        let path = format!("{}index.html", p.url.trim_start_matches('/'));
+        self.emit(&template, &ctx, path)
+    }
+
+    fn series_view(&self, i: usize) -> SeriesView<'_> {
+        let s = &self.site.series[i];
+        let lessons: Vec<&Summary> = s.lessons.iter().map(|&j| &self.summaries[j]).collect();
+        let total_minutes = s
+            .lessons
+            .iter()
+            .filter_map(|&j| self.site.pages[j].doc.front.training.duration_minutes)
+            .sum();
+        let description = s
+            .lessons
+            .first()
+            .and_then(|&j| self.site.pages[j].doc.front.extra.get("series_description"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let mut objectives: Vec<&str> = Vec::new();
+        for &j in &s.lessons {
+            for o in &self.site.pages[j].doc.front.training.objectives {
+                if !objectives.contains(&o.as_str()) {
+                    objectives.push(o);
+                }
+            }
+        }
+        SeriesView {
+            objectives,
+            name: &s.name,
+            url: &s.url,
+            lesson_count: s.lessons.len(),
+            total_minutes,
+            description,
+            lessons,
+        }
+    }
+
+    fn series(&mut self) -> Result<()> {
+        let crumb = Crumb {
+            title: "专题系列".to_string(),
+            url: "/series/".to_string(),
+        };
+        let all: Vec<SeriesView> = (0..self.site.series.len())
+            .map(|i| self.series_view(i))
+            .collect();
+        let mut ctx = self.context("/series/", vec![crumb.clone()]);
+        ctx.insert("series_list", &all);
+        drop(all);
+        self.emit("series_list.html", &ctx, "series/index.html".to_string())?;
+        for i in 0..self.site.series.len() {
+            let view = self.series_view(i);
+            let url = view.url.to_string();
+            let mut ctx = self.context(
+                &url,
+                vec![
+                    crumb.clone(),
+                    Crumb {
+                        title: view.name.to_string(),
+                        url: url.clone(),
+                    },
+                ],
+            );
+            ctx.insert("series", &view);
+            drop(view);
+            self.emit(
+                "series.html",
+                &ctx,
+                format!("{}index.html", url.trim_start_matches('/')),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn taxonomies(&mut self) -> Result<()> {
+        let site = self.site;
+        for t in &site.taxonomies {
+            let tax_view = serde_json::json!({ "name": t.name, "label": t.label, "url": t.url() });
+            let crumb = Crumb {
+                title: t.label.to_string(),
+                url: t.url(),
+            };
+            let terms: Vec<TermView> = t
+                .terms
+                .iter()
+                .map(|term| TermView {
+                    name: &term.name,
+                    url: &term.url,
+                    count: term.pages.len(),
+                })
+                .collect();
+            let mut ctx = self.context(&t.url(), vec![crumb.clone()]);
+            ctx.insert("taxonomy", &tax_view);
+            ctx.insert("terms", &terms);
+            self.emit("taxonomy_list.html", &ctx, format!("{}/index.html", t.name))?;
+            for term in &t.terms {
+                let mut ctx = self.context(
+                    &term.url,
+                    vec![
+                        crumb.clone(),
+                        Crumb {
+                            title: term.name.clone(),
+                            url: term.url.clone(),
+                        },
+                    ],
+                );
+                ctx.insert("taxonomy", &tax_view);
+                ctx.insert(
+                    "term",
+                    &TermView {
+                        name: &term.name,
+                        url: &term.url,
+                        count: term.pages.len(),
+                    },
+                );
+                let pages: Vec<&Summary> = term.pages.iter().map(|&i| &self.summaries[i]).collect();
+                ctx.insert("pages", &pages);
+                self.emit(
+                    "taxonomy_term.html",
+                    &ctx,
+                    format!("{}index.html", term.url.trim_start_matches('/')),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn simple(&mut self, template: &str, url: &str, title: &str, path: &str) -> Result<()> {
+        let ctx = self.context(
+            url,
+            vec![Crumb {
+                title: title.to_string(),
+                url: url.to_string(),
+            }],
+        );
+        self.emit(template, &ctx, path.to_string())
+    }
+}

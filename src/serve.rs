@@ -1,0 +1,230 @@
+//! A read-only HTTP server for the built site.
+//!
+//! GET and HEAD only, no directory listings, no path that escapes the output
+//! folder, bounded request size and concurrency. It must never write.
+
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use percent_encoding::percent_decode_str;
+use tokio::sync::Semaphore;
+
+/// Longest request path we accept.
+pub const MAX_URI_LEN: usize = 2048;
+/// Requests handled at once; more get 503 rather than queueing without bound.
+pub const MAX_IN_FLIGHT: usize = 256;
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                   object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
+
+#[derive(Clone)]
+pub struct ServeState {
+    pub root: Arc<PathBuf>,
+    permits: Arc<Semaphore>,
+}
+
+impl ServeState {
+    pub fn new(root: PathBuf) -> Self {
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        ServeState {
+            root: Arc::new(root),
+            permits: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+        }
+    }
+}
+
+/// The router for a built site; other routes (search API, live reload) are
+/// merged in front of it.
+pub fn router(state: ServeState) -> Router {
+    Router::new().fallback(static_file).with_state(state)
+}
+
+pub async fn run(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+pub async fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await
+}
+
+async fn static_file(
+    State(state): State<ServeState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(_permit) = state.permits.try_acquire() else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "busy, try again");
+    };
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "read-only server: GET and HEAD only",
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    if uri.path().len() > MAX_URI_LEN {
+        return plain(StatusCode::URI_TOO_LONG, "request path too long");
+    }
+    let has_body = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v != "0")
+        || headers.contains_key(header::TRANSFER_ENCODING);
+    if has_body {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, "requests carry no body here");
+    }
+    let Some(rel) = safe_relative_path(uri.path()) else {
+        return plain(StatusCode::BAD_REQUEST, "bad path");
+    };
+    let full = state.root.join(&rel);
+    let meta = tokio::fs::metadata(&full).await;
+    let file = match meta {
+        Ok(m) if m.is_dir() => {
+            if !uri.path().ends_with('/') {
+                let mut location = format!("{}/", uri.path());
+                if let Some(q) = uri.query() {
+                    location.push('?');
+                    location.push_str(q);
+                }
+                return redirect(&location);
+            }
+            full.join("index.html")
+        }
+        Ok(_) => full,
+        Err(_) => return not_found(&state.root).await,
+    };
+    // A symlink inside the output must not lead outside it.
+    match tokio::fs::canonicalize(&file).await {
+        Ok(real) if real.starts_with(state.root.as_path()) => {}
+        _ => return not_found(&state.root).await,
+    }
+    match tokio::fs::read(&file).await {
+        Ok(bytes) => file_response(StatusCode::OK, &file, bytes),
+        Err(_) => not_found(&state.root).await,
+    }
+}
+
+/// Decodes a request path into a relative path, refusing `..`, `.`,
+/// backslashes, NUL and anything that is not UTF-8.
+pub fn safe_relative_path(path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    let mut rel = PathBuf::new();
+    for seg in decoded.split('/') {
+        if seg.is_empty() {
+            continue;
+        }
+        if seg == "." || seg == ".." || seg.contains(['\\', '\0']) || seg.starts_with('.') {
+            return None;
+        }
+        let p = Path::new(seg);
+        if p.components().count() != 1
+            || !matches!(p.components().next(), Some(Component::Normal(_)))
+        {
+            return None;
+        }
+        rel.push(seg);
+    }
+    Some(rel)
+}
+
+async fn not_found(root: &Path) -> Response {
+    let page = root.join("404.html");
+    match tokio::fs::read(&page).await {
+        Ok(bytes) => file_response(StatusCode::NOT_FOUND, &page, bytes),
+        Err(_) => plain(StatusCode::NOT_FOUND, "not found"),
+    }
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "wasm" => "application/wasm",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn file_response(status: StatusCode, path: &Path, bytes: Vec<u8>) -> Response {
+    let mut r = (status, Body::from(bytes)).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(path)),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    security_headers(h);
+    r
+}
+
+fn security_headers(h: &mut HeaderMap) {
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("content-security-policy", HeaderValue::from_static(CSP));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+}
+
+pub fn plain(status: StatusCode, msg: &'static str) -> Response {
+    let mut r = (status, msg).into_response();
+    security_headers(r.headers_mut());
+    r
+}
+
+fn redirect(location: &str) -> Response {
+    let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_is_refused() {
+        assert_eq!(safe_relative_path("/a/b/"), Some(PathBuf::from("a/b")));
+        assert_eq!(
+            safe_relative_path("/tags/%E5%85%9A%E5%BB%BA/"),
+            Some(PathBuf::from("tags/党建"))
+        );
+        for bad in [
+            "/../etc/passwd",
+            "/a/%2e%2e/b",
+            "/a/..%2f..%2fb",
+            "/%00",
+            "/a\\..\\b",
+            "/.git/config",
+            "/%ff",
+        ] {
+            assert_eq!(safe_relative_path(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,416 @@
+//! Site assembly: URLs, sections, taxonomies, training series and the links
+//! between policies. Pure: takes parsed documents, returns a [`Site`] or the
+//! cross-document problems (duplicate URLs, dangling references, clashing
+//! lesson order).
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Severity};
+use crate::markdown::slugify;
+use crate::model::Kind;
+use crate::parse::{Document, IndexPage, Parsed};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub doc: Document,
+    /// `/policies/xyz/`
+    pub url: String,
+    /// Indices into `Site::pages` of policies this one replaces / is replaced by,
+    /// with the reverse links filled in when only one side declared them.
+    pub supersedes: Vec<usize>,
+    pub superseded_by: Vec<usize>,
+    /// For training lessons in a series: index into `Site::series`.
+    pub series: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub kind: Kind,
+    pub title: String,
+    pub description: String,
+    pub weight: u32,
+    pub index: IndexPage,
+    /// Newest first.
+    pub pages: Vec<usize>,
+}
+
+impl Section {
+    pub fn url(&self) -> String {
+        format!("/{}/", self.kind.section())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub url: String,
+    /// Newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// `tags` or `regions`: also the URL segment.
+    pub name: &'static str,
+    pub label: &'static str,
+    /// By number of pages, then name.
+    pub terms: Vec<Term>,
+}
+
+impl Taxonomy {
+    pub fn url(&self) -> String {
+        format!("/{}/", self.name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub url: String,
+    /// In lesson order.
+    pub lessons: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub home: IndexPage,
+    pub sections: Vec<Section>,
+    /// Newest first.
+    pub pages: Vec<Page>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub series: Vec<Series>,
+}
+
+impl Site {
+    pub fn section(&self, kind: Kind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    pub fn taxonomy(&self, name: &str) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+
+    pub fn term_url(taxonomy: &str, name: &str) -> String {
+        format!("/{taxonomy}/{}/", slugify(name))
+    }
+}
+
+/// Builds the site from parsed files. Returns the site (when there are no
+/// errors) and all diagnostics, warnings included.
+pub fn assemble(
+    config: Config,
+    parsed: Vec<Parsed>,
+    include_drafts: bool,
+) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut home = IndexPage::default();
+    let mut section_pages: HashMap<Kind, IndexPage> = HashMap::new();
+    let mut docs = Vec::new();
+    for p in parsed {
+        match p {
+            Parsed::Home(page) => home = page,
+            Parsed::Section { section, page } => match Kind::from_section(&section) {
+                Some(kind) => {
+                    section_pages.insert(kind, page);
+                }
+                None => diags.push(Diagnostic::error(
+                    &page.rel_path,
+                    None,
+                    format!("unknown section folder '{section}': use policies, experiences, cases or training"),
+                )),
+            },
+            Parsed::Document(d) => docs.push(*d),
+        }
+    }
+
+    check_references(&docs, &mut diags);
+    docs.retain(|d| include_drafts || !d.front.draft);
+    docs.sort_by(|a, b| {
+        b.front
+            .date
+            .cmp(&a.front.date)
+            .then_with(|| a.front.title.cmp(&b.front.title))
+            .then_with(|| a.rel_path.cmp(&b.rel_path))
+    });
+
+    let mut pages: Vec<Page> = docs
+        .into_iter()
+        .map(|doc| Page {
+            url: format!("/{}/{}/", doc.front.kind.section(), doc.slug()),
+            doc,
+            supersedes: Vec::new(),
+            superseded_by: Vec::new(),
+            series: None,
+        })
+        .collect();
+
+    check_unique_urls(&pages, &mut diags);
+    link_policies(&mut pages, &mut diags);
+    let series = build_series(&mut pages, &mut diags);
+
+    let sections = build_sections(&pages, section_pages);
+    let taxonomies = vec![
+        build_taxonomy("tags", "标签", &pages, |p| p.doc.front.tags.clone()),
+        build_taxonomy("regions", "地区", &pages, |p| {
+            p.doc.front.region.iter().cloned().collect()
+        }),
+    ];
+
+    let failed = diags.iter().any(|d| d.severity == Severity::Error);
+    let site = (!failed).then_some(Site {
+        config,
+        home,
+        sections,
+        pages,
+        taxonomies,
+        series,
+    });
+    (site, diags)
+}
+
+/// `supersedes` / `superseded_by` must name existing policies (drafts count:
+/// the link is simply not shown while the target is unpublished).
+fn check_references(docs: &[Document], diags: &mut Vec<Diagnostic>) {
+    let keys: HashMap<String, &Document> = docs.iter().map(|d| (d.content_key(), d)).collect();
+    for d in docs {
+        let p = &d.front.policy;
+        for (field, targets) in [
+            ("supersedes", &p.supersedes),
+            ("superseded_by", &p.superseded_by),
+        ] {
+            for target in targets {
+                let key = normalize_key(target);
+                let line = d.front.field_lines.get(field).copied();
+                match keys.get(&key) {
+                    None => diags.push(
+                        Diagnostic::field_error(
+                            &d.rel_path,
+                            line,
+                            field,
+                            format!("no document content/{key}.md"),
+                        )
+                        .with_hint("write the path of another policy, like policies/slug"),
+                    ),
+                    Some(t) if t.front.kind != Kind::Policy => diags.push(Diagnostic::field_error(
+                        &d.rel_path,
+                        line,
+                        field,
+                        format!("content/{key}.md is not a policy"),
+                    )),
+                    Some(_) if key == d.content_key() => diags.push(Diagnostic::field_error(
+                        &d.rel_path,
+                        line,
+                        field,
+                        "a policy cannot refer to itself",
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Accepts `policies/x`, `/policies/x/`, `policies/x.md` and `content/policies/x.md`.
+pub fn normalize_key(target: &str) -> String {
+    let t = target.trim().trim_matches('/');
+    let t = t.strip_prefix("content/").unwrap_or(t);
+    t.strip_suffix(".md").unwrap_or(t).to_string()
+}
+
+fn check_unique_urls(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let mut by_path: Vec<&Page> = pages.iter().collect();
+    by_path.sort_by(|a, b| a.doc.rel_path.cmp(&b.doc.rel_path));
+    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    for p in by_path {
+        if let Some(first) = seen.insert(&p.url, p) {
+            // Blame the file whose `slug:` caused the clash, else the later one.
+            let (culprit, other) = if first.doc.front.slug.is_some() && p.doc.front.slug.is_none() {
+                (first, p)
+            } else {
+                (p, first)
+            };
+            diags.push(Diagnostic::error(
+                &culprit.doc.rel_path,
+                culprit.doc.front.field_lines.get("slug").copied(),
+                format!("URL {} is also used by {}", p.url, other.doc.rel_path),
+            ));
+        }
+    }
+}
+
+/// Resolves policy references to page indices and fills in the reverse side,
+/// warning where the two documents disagree.
+fn link_policies(pages: &mut [Page], diags: &mut Vec<Diagnostic>) {
+    let index: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.doc.content_key(), i))
+        .collect();
+    let mut edges = Vec::new(); // (newer, older)
+    for (i, p) in pages.iter().enumerate() {
+        for t in &p.doc.front.policy.supersedes {
+            if let Some(&j) = index.get(&normalize_key(t)) {
+                edges.push((i, j));
+            }
+        }
+        for t in &p.doc.front.policy.superseded_by {
+            if let Some(&j) = index.get(&normalize_key(t)) {
+                edges.push((j, i));
+            }
+        }
+    }
+    edges.sort_unstable();
+    edges.dedup();
+    for &(newer, older) in &edges {
+        let declared_by_newer = pages[newer]
+            .doc
+            .front
+            .policy
+            .supersedes
+            .iter()
+            .any(|t| normalize_key(t) == pages[older].doc.content_key());
+        let declared_by_older = pages[older]
+            .doc
+            .front
+            .policy
+            .superseded_by
+            .iter()
+            .any(|t| normalize_key(t) == pages[newer].doc.content_key());
+        if !(declared_by_newer && declared_by_older) {
+            let (file, field, other, missing) = if declared_by_newer {
+                (
+                    &pages[older].doc,
+                    "superseded_by",
+                    &pages[newer].doc,
+                    "superseded_by",
+                )
+            } else {
+                (
+                    &pages[newer].doc,
+                    "supersedes",
+                    &pages[older].doc,
+                    "supersedes",
+                )
+            };
+            let mut d = Diagnostic::field_error(
+                &file.rel_path,
+                file.front.field_lines.get(field).copied(),
+                field,
+                format!(
+                    "{} refers to this policy, but this file's {missing} does not list {}",
+                    other.rel_path,
+                    other.content_key()
+                ),
+            );
+            d.severity = Severity::Warning;
+            diags.push(d);
+        }
+        pages[newer].supersedes.push(older);
+        pages[older].superseded_by.push(newer);
+    }
+}
+
+fn build_series(pages: &mut [Page], diags: &mut Vec<Diagnostic>) -> Vec<Series> {
+    let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(name) = &p.doc.front.training.series {
+            by_name.entry(name.clone()).or_default().push(i);
+        }
+    }
+    let mut series = Vec::new();
+    for (name, mut lessons) in by_name {
+        lessons.sort_by_key(|&i| {
+            (
+                pages[i].doc.front.training.order,
+                pages[i].doc.rel_path.clone(),
+            )
+        });
+        for pair in lessons.windows(2) {
+            let (a, b) = (&pages[pair[0]].doc, &pages[pair[1]].doc);
+            if a.front.training.order == b.front.training.order {
+                diags.push(Diagnostic::field_error(
+                    &b.rel_path,
+                    b.front.field_lines.get("order").copied(),
+                    "order",
+                    format!(
+                        "order {} in series '{name}' is also used by {}",
+                        b.front.training.order.unwrap_or(0),
+                        a.rel_path
+                    ),
+                ));
+            }
+        }
+        let idx = series.len();
+        for &i in &lessons {
+            pages[i].series = Some(idx);
+        }
+        series.push(Series {
+            url: format!("/series/{}/", slugify(&name)),
+            name,
+            lessons,
+        });
+    }
+    series
+}
+
+fn build_sections(pages: &[Page], mut index_pages: HashMap<Kind, IndexPage>) -> Vec<Section> {
+    let mut sections: Vec<Section> = Kind::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            let index = index_pages.remove(&kind).unwrap_or_default();
+            Section {
+                kind,
+                title: index
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| kind.label().to_string()),
+                description: index.description.clone().unwrap_or_default(),
+                weight: index.weight.unwrap_or(i as u32 + 1),
+                pages: pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.doc.front.kind == kind)
+                    .map(|(i, _)| i)
+                    .collect(),
+                index,
+            }
+        })
+        .collect();
+    sections.sort_by_key(|s| (s.weight, s.kind));
+    sections
+}
+
+fn build_taxonomy(
+    name: &'static str,
+    label: &'static str,
+    pages: &[Page],
+    terms_of: impl Fn(&Page) -> Vec<String>,
+) -> Taxonomy {
+    // Terms whose URL segment is the same are one term (`Party Building` and
+    // `party-building`), named after the first spelling seen.
+    let mut by_url: BTreeMap<String, Term> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for term in terms_of(p) {
+            let url = Site::term_url(name, &term);
+            let entry = by_url.entry(url.clone()).or_insert_with(|| Term {
+                name: term.clone(),
+                url,
+                pages: Vec::new(),
+            });
+            if entry.pages.last() != Some(&i) {
+                entry.pages.push(i);
+            }
+        }
+    }
+    let mut terms: Vec<Term> = by_url.into_values().collect();
+    terms.sort_by(|a, b| {
+        b.pages
+            .len()
+            .cmp(&a.pages.len())
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Taxonomy { name, label, terms }
+}

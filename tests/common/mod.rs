@@ -1,0 +1,132 @@
+//! `SiteTest`: a site in a temp folder built with the real theme, in the
+//! spirit of mdBook's `BookTest`.
+#![allow(dead_code)]
+
+pub mod crawl;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use zhiku::pipeline::{build, BuildOptions, BuildReport};
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct SiteTest {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl SiteTest {
+    /// An empty site using the repository's themes.
+    pub fn empty() -> SiteTest {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_path_buf();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::os::unix::fs::symlink(repo_root().join("themes"), root.join("themes")).unwrap();
+        std::fs::write(
+            root.join("zhiku.yaml"),
+            "title: 测试站\nbase_url: https://dangjian.example.org\n",
+        )
+        .unwrap();
+        SiteTest { _dir: dir, root }
+    }
+
+    /// A copy of `tests/fixtures/<name>` using the repository's themes.
+    pub fn fixture(name: &str) -> SiteTest {
+        let site = SiteTest::empty();
+        copy_dir(&repo_root().join("tests/fixtures").join(name), &site.root);
+        site
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+            ..Default::default()
+        }
+    }
+
+    pub fn build(&self) -> zhiku::Result<BuildReport> {
+        build(&self.options())
+    }
+
+    pub fn built(&self) -> &Self {
+        if let Err(e) = self.build() {
+            panic!("build failed:\n{e}");
+        }
+        self
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    /// A generated file as text.
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.out().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// The `<main>` element of a page, where the content lives.
+    pub fn main(&self, rel: &str) -> String {
+        let html = self.read(rel);
+        let start = html.find("<main").expect("page has <main>");
+        let end = html.rfind("</main>").expect("page has </main>");
+        html[start..end].to_string()
+    }
+
+    pub fn zhiku(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_zhiku"))
+            .args(args)
+            .arg("--root")
+            .arg(&self.root)
+            .output()
+            .expect("run zhiku")
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every `href="…"` and `src="…"` value in an HTML document.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(unescape(&rest[..end]));
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+pub fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}

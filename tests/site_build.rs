@@ -1,0 +1,326 @@
+//! Builds the `valid` fixture site and asserts on the HTML, feeds and sitemap.
+
+mod common;
+
+use common::SiteTest;
+
+fn site() -> SiteTest {
+    let s = SiteTest::fixture("valid");
+    s.built();
+    s
+}
+
+#[test]
+fn cjk_soft_breaks_vanish_and_latin_ones_stay_spaces() {
+    let s = site();
+    let policy = s.main("policies/new/index.html");
+    assert!(
+        policy.contains("为进一步加强社区工作者队伍建设，结合本市实际，现提出如下意见。"),
+        "{policy}"
+    );
+    assert!(policy.contains("思想是行动的先导，各街道要"), "{policy}");
+    let exp = s.main("experiences/table/index.html");
+    assert!(exp.contains("The party\nbuilding work"), "{exp}");
+}
+
+#[test]
+fn official_numbering_gives_a_table_of_contents() {
+    let s = site();
+    let html = s.main("policies/new/index.html");
+    let toc_start = html.find("class=\"toc").expect("page has a toc");
+    let toc = &html[toc_start..html[toc_start..].find("</nav>").unwrap() + toc_start];
+    let order: Vec<usize> = [
+        "#一总体要求",
+        "#一牢固树立新观念",
+        "#二完善组织设置",
+        "#1建立台账",
+        "#1按月报送",
+        "#二主要措施",
+    ]
+    .iter()
+    .map(|id| {
+        toc.find(&format!("href=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} missing in {toc}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "toc out of order: {toc}"
+    );
+    // The run-in heading text stops at the first 。
+    assert!(toc.contains(">（一）牢固树立新观念<"), "{toc}");
+    // The anchors exist in the body.
+    assert!(
+        html.contains("<h2 id=\"一总体要求\" class=\"doc-heading\">一、总体要求</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"一牢固树立新观念\""), "{html}");
+}
+
+#[test]
+fn policy_pages_show_metadata_and_status_banners() {
+    let s = site();
+    let old = s.main("policies/old/index.html");
+    assert!(old.contains("已废止"), "{old}");
+    assert!(
+        old.contains("href=\"/policies/new/\""),
+        "repealed policy links to its replacement: {old}"
+    );
+    let new = s.main("policies/new/index.html");
+    assert!(new.contains("江民发〔2023〕8号"), "{new}");
+    assert!(
+        new.contains("江城市民政局、中共江城市委组织部"),
+        "joint issuers joined: {new}"
+    );
+    assert!(new.contains("2023年7月1日"), "effective date: {new}");
+    assert!(new.contains("现行有效"), "{new}");
+    assert!(
+        new.contains("href=\"/policies/old/\""),
+        "links to what it supersedes: {new}"
+    );
+    assert!(!new.contains("本文件已废止"), "{new}");
+    // No status given and effective in the future: computed as pending.
+    let pending = s.main("policies/pending/index.html");
+    assert!(pending.contains("尚未生效"), "{pending}");
+}
+
+#[test]
+fn series_lessons_are_in_order_with_prev_and_next() {
+    let s = site();
+    let series = s.main("series/书记履职能力/index.html");
+    let positions: Vec<usize> = [
+        "/training/c-first/",
+        "/training/a-second/",
+        "/training/b-third/",
+    ]
+    .iter()
+    .map(|u| {
+        series
+            .find(&format!("href=\"{u}\""))
+            .unwrap_or_else(|| panic!("{u} missing: {series}"))
+    })
+    .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{series}");
+
+    let second = s.main("training/a-second/index.html");
+    let nav = &second[second.find("课程导航").expect("lesson navigation")..];
+    let prev = nav
+        .find("href=\"/training/c-first/\"")
+        .expect("prev lesson");
+    let next = nav
+        .find("href=\"/training/b-third/\"")
+        .expect("next lesson");
+    assert!(prev < next);
+    assert!(
+        second.contains("理解职责") && second.contains("如何开好支部会议？"),
+        "{second}"
+    );
+    let first = s.main("training/c-first/index.html");
+    let first_nav = &first[first.find("课程导航").unwrap()..];
+    assert!(
+        !first_nav.contains("上一课</a>") || !first_nav.contains("href=\"/training/b-third/\"")
+    );
+}
+
+#[test]
+fn scripts_event_handlers_and_javascript_urls_are_removed() {
+    let s = site();
+    let html = s.read("policies/new/index.html");
+    assert!(!html.contains("alert("), "{html}");
+    assert!(!html.contains("onclick"), "{html}");
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(
+        html.contains("点击"),
+        "harmless text of sanitized HTML is kept"
+    );
+}
+
+#[test]
+fn tables_footnotes_and_extra_fields_render() {
+    let s = site();
+    s.write(
+        "templates/experience.html",
+        "{% extends \"page.html\" %}{% block content %}<p class=\"note\">{{ page.extra.custom_note }}</p>{{ super() }}{% endblock content %}",
+    );
+    s.built();
+    let html = s.main("experiences/table/index.html");
+    assert!(
+        html.contains("<p class=\"note\">年度总结</p>"),
+        "site template overrides the theme and sees page.extra: {html}"
+    );
+    assert!(html.contains("<table>") && html.contains("1024"), "{html}");
+    assert!(html.contains("footnote-definition"), "{html}");
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let s = site();
+    assert!(!s.out().join("experiences/draft/index.html").exists());
+    let mut opts = s.options();
+    opts.drafts = true;
+    zhiku::build(&opts).unwrap();
+    let html = s.main("experiences/draft/index.html");
+    assert!(html.contains("草稿"), "{html}");
+}
+
+#[test]
+fn feeds_and_sitemap_are_valid_xml_with_absolute_links() {
+    let s = site();
+    let atom = s.read("atom.xml");
+    let doc = roxmltree::Document::parse(&atom).expect("atom.xml parses");
+    let feed = doc.root_element();
+    assert_eq!(feed.tag_name().name(), "feed");
+    assert_eq!(
+        feed.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), 8, "all published documents, drafts left out");
+    for e in &entries {
+        let id = e
+            .children()
+            .find(|n| n.has_tag_name("id"))
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(id.starts_with("https://dangjian.example.org/"), "{id}");
+        assert!(e.children().any(|n| n.has_tag_name("updated")));
+    }
+    let policies = s.read("policies/atom.xml");
+    let doc = roxmltree::Document::parse(&policies).unwrap();
+    assert_eq!(
+        doc.root_element()
+            .children()
+            .filter(|n| n.has_tag_name("entry"))
+            .count(),
+        3
+    );
+
+    let sitemap = s.read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap parses");
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(locs.len() > 10);
+    for loc in locs {
+        let path = loc.strip_prefix("https://dangjian.example.org").expect(loc);
+        assert!(path.is_ascii(), "sitemap URLs are percent-encoded: {loc}");
+        let decoded = percent_encoding::percent_decode_str(path)
+            .decode_utf8()
+            .unwrap();
+        let file = s
+            .out()
+            .join(decoded.trim_start_matches('/'))
+            .join("index.html");
+        assert!(file.exists(), "sitemap entry {loc} has no page");
+    }
+    let robots = s.read("robots.txt");
+    assert!(robots.contains("Sitemap: https://dangjian.example.org/sitemap.xml"));
+}
+
+#[test]
+fn pages_have_language_canonical_and_breadcrumbs() {
+    let s = site();
+    let html = s.read("policies/new/index.html");
+    assert!(html.contains("<html lang=\"zh-CN\""), "{html}");
+    assert!(html
+        .contains("<link rel=\"canonical\" href=\"https://dangjian.example.org/policies/new/\""));
+    let crumbs = &html[html
+        .find("面包屑")
+        .or_else(|| html.find("breadcrumb"))
+        .expect("breadcrumbs")..];
+    assert!(crumbs.find("href=\"/\"").unwrap() < crumbs.find("href=\"/policies/\"").unwrap());
+    for page in [
+        "index.html",
+        "404.html",
+        "search/index.html",
+        "tags/index.html",
+        "regions/index.html",
+        "series/index.html",
+        "policies/page/2/index.html",
+    ] {
+        assert!(s.out().join(page).exists(), "{page}");
+    }
+    // Pagination: 3 policies, 2 a page.
+    let p1 = s.main("policies/index.html");
+    assert!(p1.contains("href=\"/policies/page/2/\""), "{p1}");
+}
+
+#[test]
+fn traditional_chinese_document_renders_and_is_tagged() {
+    let s = site();
+    let html = s.main("cases/trad/index.html");
+    assert!(html.contains("石橋社區組建黨員志願服務隊"));
+    let tag = s.main("tags/志願服務/index.html");
+    assert!(tag.contains("href=\"/cases/trad/\""), "{tag}");
+}
+
+#[test]
+fn reading_time_counts_characters() {
+    let s = SiteTest::fixture("valid");
+    s.write(
+        "content/experiences/long.md",
+        &format!(
+            "---\ntitle: 长文\ndate: 2020-01-01\n---\n{}\n",
+            "党".repeat(1200)
+        ),
+    );
+    s.built();
+    let html = s.main("experiences/long/index.html");
+    assert!(html.contains("1200"), "length in characters shown: {html}");
+    assert!(
+        html.contains("3 分钟"),
+        "1200 characters at 400 a minute: {html}"
+    );
+}
+
+#[test]
+fn failed_build_keeps_the_previous_output() {
+    let s = site();
+    let before = s.read("policies/new/index.html");
+    s.write(
+        "content/policies/new.md",
+        "---\ntitle: 坏\ndate: 2023-13-45\n---\n",
+    );
+    let err = s.build().unwrap_err().to_string();
+    assert!(
+        err.contains("content/policies/new.md:3: field 'date'"),
+        "{err}"
+    );
+    assert_eq!(
+        s.read("policies/new/index.html"),
+        before,
+        "old output untouched"
+    );
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&s.root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty());
+    // A template error is a failed build too.
+    s.write(
+        "content/policies/new.md",
+        "---\ntitle: 好\ndate: 2023-01-01\n---\n正文",
+    );
+    s.write(
+        "templates/policy.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.nonexistent }}{% endblock %}",
+    );
+    let err = s.build().unwrap_err().to_string();
+    assert!(err.contains("policy.html"), "{err}");
+    assert_eq!(s.read("policies/new/index.html"), before);
+}
+
+#[test]
+fn internal_links_resolve() {
+    let s = site();
+    let broken = common::crawl::broken_links(&s.out());
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+}
