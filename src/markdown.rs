@@ -228,6 +228,20 @@ fn run_in_head(text: &str) -> (&str, bool) {
     }
 }
 
+/// A long numbered item is listed in the TOC by its first clause.
+fn toc_title(head: &str) -> String {
+    let head = head.trim();
+    if head.chars().count() <= 20 {
+        return head.to_string();
+    }
+    let clause = head.split('，').next().unwrap_or(head);
+    if clause.chars().count() <= 40 {
+        clause.to_string()
+    } else {
+        format!("{}…", clause.chars().take(40).collect::<String>())
+    }
+}
+
 /// Cuts text to at most `max` characters at a sentence end when one is near,
 /// so summaries read as whole sentences.
 pub fn summarize(text: &str, max: usize) -> String {
@@ -432,12 +446,11 @@ impl Pass {
         mut inner: Vec<Event<'a>>,
     ) {
         let (head, has_rest) = run_in_head(text);
-        let standalone = !has_rest && head.chars().count() <= 60;
-        let title = if head.chars().count() > 60 {
-            summarize(head, 40)
-        } else {
-            head.to_string()
-        };
+        let ends_sentence = text.trim_end().ends_with(['。', '；', '！', '？']);
+        // `一、总体要求` alone is a heading; `1．遵纪守法，品行端正；` is an item.
+        let standalone =
+            !has_rest && !ends_sentence && !head.contains('，') && head.chars().count() <= 30;
+        let title = toc_title(head);
         let id = self.unique_id(&slugify(&title));
         self.toc.push(TocEntry {
             level,
@@ -463,7 +476,7 @@ impl Pass {
             .into(),
         ));
         // Bold the run-in heading when it lies inside the first text run.
-        if let Some(Event::Text(first)) = inner.first() {
+        if let (true, Some(Event::Text(first))) = (has_rest, inner.first()) {
             if let Some(i) = first.find(['。', '；', '：', '！', '？']) {
                 let end = i + first[i..].chars().next().map_or(0, char::len_utf8);
                 let (h, rest) = (first[..end].to_string(), first[end..].to_string());
@@ -619,7 +632,9 @@ mod tests {
     #[test]
     fn official_numbering_makes_a_toc_from_plain_paragraphs() {
         let md = "前言。\n\n一、总体要求\n\n（一）牢固树立新观念。思想是行动的先导。\n\n1．建立台账。每月更新。\n\n（1）按月报送\n\n## 二、主要措施\n\n### 二、主要措施\n";
-        let r = render(md);
+        let r = render(&format!(
+            "{md}\n2．遵守纪律，品行端正，热心社区工作，服从组织安排；\n"
+        ));
         let toc: Vec<(u8, &str, &str)> = r
             .toc
             .iter()
@@ -634,6 +649,7 @@ mod tests {
                 (4, "1按月报送", "（1）按月报送"),
                 (1, "二主要措施", "二、主要措施"),
                 (1, "二主要措施-1", "二、主要措施"),
+                (3, "2遵守纪律", "2．遵守纪律"),
             ]
         );
         assert!(
@@ -643,6 +659,12 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("<p id=\"一牢固树立新观念\" class=\"numbered numbered-2\"><strong class=\"run-in\">（一）牢固树立新观念。</strong>思想是行动的先导。</p>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<p id=\"2遵守纪律\" class=\"numbered numbered-3\">2．遵守纪律，"),
+            "{}",
+            r.html
+        );
         assert_eq!(r.first_paragraph.as_deref(), Some("前言。"));
     }
 
