@@ -22,3 +22,4 @@ pub mod theme;
 
 pub use error::{Diagnostic, Error, Result};
 pub use pipeline::{build, check, BuildOptions, BuildReport};
+pub mod search;

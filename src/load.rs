@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 use crate::error::{Diagnostic, Error, Result};
 
 pub const CONTENT_DIR: &str = "content";
+pub const DICTIONARY_FILE: &str = "_dictionary.txt";
 
 /// Where a Markdown file sits in the content tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,4 +126,15 @@ pub fn relative_display(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The site's additions to the search dictionary (`content/_dictionary.txt`,
+/// one `word [freq]` a line); empty when the file does not exist.
+pub fn read_dictionary(root: &Path) -> Result<String> {
+    let path = root.join(CONTENT_DIR).join(DICTIONARY_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(text.trim_start_matches('\u{feff}').to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::io(path, e)),
+    }
 }

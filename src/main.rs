@@ -4,12 +4,15 @@ use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use zhiku::error::{Diagnostic, Severity};
 use zhiku::pipeline::{self, BuildOptions};
+use zhiku::search::engine::{SearchEngine, SearchResponse};
+use zhiku::search::query::{SearchParams, SearchRequest};
 use zhiku::{serve, Error};
 
 #[derive(Parser)]
@@ -41,6 +44,8 @@ enum Command {
         /// Override base_url from zhiku.yaml
         #[arg(long)]
         base_url: Option<String>,
+        #[command(flatten)]
+        index: IndexArgs,
     },
     /// Check content without writing anything; exit 1 on errors
     Check {
@@ -62,7 +67,59 @@ enum Command {
         port: u16,
         #[arg(long, default_value = "127.0.0.1")]
         bind: IpAddr,
+        #[command(flatten)]
+        index: IndexArgs,
     },
+    /// Search the built index from the terminal
+    Search {
+        /// The query: words are ANDed, "…" is a phrase, -word excludes
+        #[arg(allow_hyphen_values = true)]
+        query: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Search index folder (default: search_index_dir from zhiku.yaml)
+        #[arg(long)]
+        index_dir: Option<PathBuf>,
+        /// policy, experience, case or training
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        issuer: Option<String>,
+        /// current, revised, repealed, expired or pending
+        #[arg(long)]
+        status: Option<String>,
+        /// YYYY, YYYY-MM or YYYY-MM-DD
+        #[arg(long)]
+        from: Option<String>,
+        /// YYYY, YYYY-MM or YYYY-MM-DD
+        #[arg(long)]
+        to: Option<String>,
+        /// relevance (default) or date
+        #[arg(long)]
+        sort: Option<String>,
+        /// Hits per page (at most 50)
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Print exactly the JSON that /api/search returns
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Clone)]
+struct IndexArgs {
+    /// Search index folder (default: search_index_dir from zhiku.yaml)
+    #[arg(long)]
+    index_dir: Option<PathBuf>,
+    /// Build the site without the search index
+    #[arg(long)]
+    no_index: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -109,6 +166,52 @@ fn print_diagnostics(w: &mut impl Write, diags: &[Diagnostic]) {
     }
 }
 
+/// Hits for people: highlights in colour on a terminal, plain text otherwise.
+fn print_hits(r: &SearchResponse) {
+    use std::io::IsTerminal;
+    let tty = std::io::stdout().is_terminal();
+    let marks = |html: &str| {
+        let (open, close) = if tty {
+            ("\x1b[1;31m", "\x1b[0m")
+        } else {
+            ("", "")
+        };
+        unescape_html(&html.replace("<mark>", open).replace("</mark>", close))
+    };
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{} 篇文档（第 {}/{} 页，用时 {} 毫秒）\n",
+        r.total,
+        r.page,
+        r.total_pages.max(1),
+        r.took_ms
+    ));
+    let first = (r.page - 1) * r.size;
+    for (i, h) in r.hits.iter().enumerate() {
+        let mut meta = vec![h.kind_label.clone()];
+        meta.extend(h.date.clone());
+        meta.extend(h.doc_number.clone());
+        meta.extend(h.status_label.clone());
+        out.push_str(&format!(
+            "\n{}. {}  [{}]\n   {}\n   {}\n",
+            first + i + 1,
+            marks(&h.title_html),
+            meta.join(" · "),
+            h.url,
+            marks(&h.snippet)
+        ));
+    }
+    say(out.trim_end());
+}
+
+fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// Writes to stdout, treating a closed pipe as success.
 fn say(text: &str) {
     let mut out = std::io::stdout().lock();
@@ -130,10 +233,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             site,
             out,
             base_url,
+            index,
         } => {
             let opts = BuildOptions {
                 out_dir: out,
                 base_url,
+                index_dir: index.index_dir,
+                no_index: index.no_index,
                 ..options(&site)
             };
             let report = pipeline::build(&opts)?;
@@ -183,6 +289,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             port,
             bind,
+            index,
         } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -202,6 +309,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let opts = BuildOptions {
                     out_dir: out,
                     base_url: Some(base_url.clone()),
+                    index_dir: index.index_dir,
+                    no_index: index.no_index,
                     ..options(&site)
                 };
                 let report = tokio::task::block_in_place(|| pipeline::build(&opts))?;
@@ -215,10 +324,67 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "zhiku: serving {} at {base_url}/ (Ctrl+C to stop)",
                     report.out_dir.display()
                 ));
-                let app = serve::router(serve::ServeState::new(report.out_dir));
+                let engine = match &report.index_dir {
+                    Some(dir) => Some(Arc::new(SearchEngine::open(dir)?)),
+                    None => None,
+                };
+                let app = serve::router(serve::ServeState::new(report.out_dir), engine);
                 serve::run(listener, app).await?;
                 Ok(ExitCode::SUCCESS)
             })
+        }
+        Command::Search {
+            query,
+            root,
+            index_dir,
+            kind,
+            tag,
+            region,
+            issuer,
+            status,
+            from,
+            to,
+            sort,
+            limit,
+            page,
+            json,
+        } => {
+            let params = SearchParams {
+                q: Some(query),
+                kind,
+                tag,
+                region,
+                issuer,
+                status,
+                from,
+                to,
+                sort,
+                page: Some(page.to_string()),
+                size: Some(limit.to_string()),
+            };
+            let request = match SearchRequest::from_params(&params) {
+                Ok(r) => r,
+                Err(e) => {
+                    if json {
+                        say(&serde_json::to_string(&e)?);
+                    }
+                    anyhow::bail!("--{}: {}", e.param, e.error);
+                }
+            };
+            let opts = BuildOptions {
+                root: root.clone(),
+                index_dir,
+                ..Default::default()
+            };
+            let config = pipeline::load_config(&opts)?;
+            let engine = SearchEngine::open(&pipeline::index_dir(&opts, &config))?;
+            let response = engine.search(&request)?;
+            if json {
+                say(&serde_json::to_string(&response)?);
+            } else {
+                print_hits(&response);
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

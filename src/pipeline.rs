@@ -12,6 +12,7 @@ use crate::load;
 use crate::output::Staging;
 use crate::parse;
 use crate::render::{self, RenderOptions};
+use crate::search::index::SearchIndex;
 use crate::site::{self, Site};
 use crate::theme::Theme;
 
@@ -26,7 +27,14 @@ pub struct BuildOptions {
     /// The day policy status is computed for; today when absent.
     pub today: Option<NaiveDate>,
     pub live_reload: bool,
+    /// Skip the search index (and so the related documents).
+    pub no_index: bool,
+    /// Overrides where the search index is written.
+    pub index_dir: Option<PathBuf>,
 }
+
+/// Related documents shown on each page.
+pub const RELATED_LIMIT: usize = 5;
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
@@ -47,6 +55,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub out_dir: PathBuf,
+    /// Where the tantivy index was written (none with `no_index`).
+    pub index_dir: Option<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
@@ -95,22 +105,42 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let loaded = load_site(opts)?;
+    let site = &loaded.site;
+
+    let mut related = Vec::new();
+    let mut index_staging = None;
+    let index_dir = (!opts.no_index).then(|| index_dir(opts, &site.config));
+    if let Some(index_dir) = &index_dir {
+        let dictionary = load::read_dictionary(&opts.root)?;
+        let staging = Staging::new(index_dir)?;
+        let index = SearchIndex::create(staging.path(), &dictionary)?;
+        index.write_site(site)?;
+        related = index.related(site, RELATED_LIMIT)?;
+        index_staging = Some(staging);
+    }
+
     let files = render::render_site(
-        &loaded.site,
+        site,
         &loaded.theme,
         &RenderOptions {
             live_reload: opts.live_reload,
+            related,
         },
     )?;
-    let out_dir = output_dir(opts, &loaded.site.config);
+    let out_dir = output_dir(opts, &site.config);
     let staging = Staging::new(&out_dir)?;
     staging.write_files(&files)?;
     staging.copy_files(&loaded.theme.static_files)?;
+    // Both outputs are complete: swap them in together.
+    if let Some(index) = index_staging {
+        index.commit()?;
+    }
     staging.commit()?;
     Ok(BuildReport {
         pages: loaded.site.pages.len(),
         files: files.len() + loaded.theme.static_files.len(),
         out_dir,
+        index_dir,
         warnings: loaded.warnings,
         elapsed: started.elapsed(),
     })
@@ -129,17 +159,28 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     }
 }
 
+/// The tantivy folder inside the configured search index folder.
+pub fn index_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    let base = match &opts.index_dir {
+        Some(dir) => absolute_from_cwd(dir),
+        None => config.search_index_path(&opts.root),
+    };
+    base.join(crate::search::index::TANTIVY_DIR)
+}
+
 pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
     match &opts.out_dir {
-        Some(dir) if dir.is_absolute() => dir.clone(),
-        Some(dir) => std::env::current_dir()
-            .map(|cwd| cwd.join(dir))
-            .unwrap_or_else(|_| dir.clone()),
+        Some(dir) => absolute_from_cwd(dir),
         None => config.output_path(&opts.root),
     }
 }
 
-/// Resolves `--root` for display and for the server.
-pub fn absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// Command-line paths are relative to where the command runs, not to `--root`.
+fn absolute_from_cwd(dir: &Path) -> PathBuf {
+    if dir.is_absolute() {
+        return dir.to_path_buf();
+    }
+    std::env::current_dir()
+        .map(|cwd| cwd.join(dir))
+        .unwrap_or_else(|_| dir.to_path_buf())
 }

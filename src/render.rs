@@ -28,6 +28,9 @@ pub struct OutputFile {
 pub struct RenderOptions {
     /// Preview mode: pages load the live-reload script.
     pub live_reload: bool,
+    /// Related documents of each page (indices into `Site::pages`), from
+    /// the search index; empty when the index is not built.
+    pub related: Vec<Vec<usize>>,
 }
 
 /// Templates a theme must have: one per page kind plus the shared pages.
@@ -138,6 +141,14 @@ struct PolicyLink {
 }
 
 #[derive(Serialize)]
+struct RelatedLink<'a> {
+    title: &'a str,
+    url: &'a str,
+    kind_label: &'static str,
+    date_zh: &'a str,
+}
+
+#[derive(Serialize)]
 struct LessonLink {
     title: String,
     url: String,
@@ -169,6 +180,7 @@ struct FullPage<'a> {
     series_position: Option<usize>,
     series_total: Option<usize>,
     last_modified_zh: Option<String>,
+    related: Vec<RelatedLink<'a>>,
 }
 
 #[derive(Serialize)]
@@ -209,6 +221,7 @@ struct TermView<'a> {
 
 struct Renderer<'a> {
     site: &'a Site,
+    related: &'a [Vec<usize>],
     tera: &'a Tera,
     base: Context,
     summaries: Vec<Summary>,
@@ -226,6 +239,7 @@ pub fn render_site(site: &Site, theme: &Theme, options: &RenderOptions) -> Resul
     let summaries = site.pages.iter().map(|p| summary_of(site, p)).collect();
     let mut r = Renderer {
         site,
+        related: &options.related,
         tera: &tera,
         base,
         summaries,
@@ -481,6 +495,23 @@ impl Renderer<'_> {
             series_position: position,
             series_total: total,
             last_modified_zh: f.updated.map(date_zh),
+            related: self
+                .related
+                .get(i)
+                .map(|list| {
+                    list.iter()
+                        .map(|&j| {
+                            let s = &self.summaries[j];
+                            RelatedLink {
+                                title: &s.title,
+                                url: &s.url,
+                                kind_label: s.kind_label,
+                                date_zh: &s.date_zh,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
         let mut crumbs = Vec::new();
         if let Some(s) = site.section(f.kind) {

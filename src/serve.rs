@@ -8,15 +8,20 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use percent_encoding::percent_decode_str;
 use tokio::sync::Semaphore;
 
+use crate::search::engine::SearchEngine;
+use crate::search::query::{SearchParams, SearchRequest};
+
 /// Longest request path we accept.
 pub const MAX_URI_LEN: usize = 2048;
+/// Longest search query string: 256 characters, percent-encoded, plus filters.
+pub const MAX_API_QUERY_LEN: usize = 8192;
 /// Requests handled at once; more get 503 rather than queueing without bound.
 pub const MAX_IN_FLIGHT: usize = 256;
 
@@ -39,10 +44,68 @@ impl ServeState {
     }
 }
 
-/// The router for a built site; other routes (search API, live reload) are
-/// merged in front of it.
-pub fn router(state: ServeState) -> Router {
-    Router::new().fallback(static_file).with_state(state)
+/// The router for a built site: the search API (when there is an index) in
+/// front of the static files.
+pub fn router(state: ServeState, search: Option<Arc<SearchEngine>>) -> Router {
+    let api = Router::new()
+        .route("/api/search", axum::routing::get(api_search))
+        .with_state(search);
+    Router::new()
+        .fallback(static_file)
+        .with_state(state)
+        .merge(api)
+}
+
+/// `GET /api/search`: JSON results, or a JSON 400 naming the bad parameter.
+async fn api_search(State(search): State<Option<Arc<SearchEngine>>>, uri: Uri) -> Response {
+    let Some(engine) = search else {
+        return json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search",
+            "本站未建立全文索引",
+        );
+    };
+    if uri.query().map_or(0, str::len) > MAX_API_QUERY_LEN {
+        return json_error(StatusCode::URI_TOO_LONG, "q", "请求过长");
+    }
+    let params = match Query::<SearchParams>::try_from_uri(&uri) {
+        Ok(Query(p)) => p,
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "query",
+                &format!("无法解析查询参数：{e}"),
+            )
+        }
+    };
+    let request = match SearchRequest::from_params(&params) {
+        Ok(r) => r,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, e.param, &e.error),
+    };
+    match tokio::task::spawn_blocking(move || engine.search(&request)).await {
+        Ok(Ok(response)) => {
+            let mut r = axum::Json(response).into_response();
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            security_headers(r.headers_mut());
+            r
+        }
+        _ => json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "search",
+            "检索出错，请稍后再试",
+        ),
+    }
+}
+
+fn json_error(status: StatusCode, param: &str, message: &str) -> Response {
+    let mut r = (
+        status,
+        axum::Json(serde_json::json!({ "error": message, "param": param })),
+    )
+        .into_response();
+    security_headers(r.headers_mut());
+    r
 }
 
 pub async fn run(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {

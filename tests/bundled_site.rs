@@ -12,6 +12,7 @@ fn options(out: &std::path::Path) -> BuildOptions {
     BuildOptions {
         root: repo_root(),
         out_dir: Some(out.to_path_buf()),
+        index_dir: Some(out.with_file_name("search-index")),
         ..Default::default()
     }
 }

@@ -1,0 +1,393 @@
+//! Runs a [`SearchRequest`] against the index: builds the tantivy query,
+//! collects the page of hits, the total and the facet counts in one pass, and
+//! shapes the JSON that `/api/search` and `zhiku search --json` return.
+
+use std::ops::Bound;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+
+use super::analyzer::query_grams;
+use super::docnum;
+use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
+use super::query::{parse_query, SearchRequest, Sort};
+use super::snippet::{highlight, highlight_terms, snippet};
+use crate::error::Result;
+use crate::model::{Kind, Status};
+
+/// Characters of body text in a snippet.
+pub const SNIPPET_CHARS: usize = 120;
+/// Most tag and region values listed in facets.
+const MAX_FACET_VALUES: usize = 30;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub url: String,
+    pub title: String,
+    pub title_html: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub date: Option<String>,
+    pub doc_number: Option<String>,
+    pub status: Option<String>,
+    pub status_label: Option<String>,
+    pub region: Option<String>,
+    pub tags: Vec<String>,
+    pub snippet: String,
+    pub score: Option<f32>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Facets {
+    pub kind: Vec<FacetValue>,
+    pub tags: Vec<FacetValue>,
+    pub region: Vec<FacetValue>,
+    pub status: Vec<FacetValue>,
+    pub year: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub page: usize,
+    pub size: usize,
+    pub total_pages: usize,
+    pub sort: Sort,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// An index opened for searching, with the one reader it keeps.
+pub struct SearchEngine {
+    index: SearchIndex,
+    reader: IndexReader,
+}
+
+impl SearchEngine {
+    pub fn open(dir: &Path) -> Result<SearchEngine> {
+        SearchEngine::new(SearchIndex::open(dir)?)
+    }
+
+    pub fn new(index: SearchIndex) -> Result<SearchEngine> {
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(index_err)?;
+        Ok(SearchEngine { index, reader })
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// Picks up what the last commit wrote.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload().map_err(index_err)
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        let f = self.index.fields;
+        let parsed = parse_query(&req.q);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for term in &parsed.include {
+            if let Some(q) = self.term_query(term) {
+                clauses.push((Occur::Must, q));
+            }
+        }
+        let has_text = !clauses.is_empty();
+        for term in &parsed.exclude {
+            if let Some(q) = self.find_query(term) {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        let exact = |field: Field, value: &str| -> (Occur, Box<dyn Query>) {
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, value),
+                    IndexRecordOption::Basic,
+                )),
+            )
+        };
+        if let Some(k) = req.kind {
+            clauses.push(exact(f.kind, k.name()));
+        }
+        if let Some(t) = &req.tag {
+            clauses.push(exact(f.tags, t));
+        }
+        if let Some(r) = &req.region {
+            clauses.push(exact(f.region, r));
+        }
+        if let Some(i) = &req.issuer {
+            clauses.push(exact(f.issuer, i));
+        }
+        if let Some(s) = req.status {
+            clauses.push(exact(f.status, s.name()));
+        }
+        if req.from.is_some() || req.to.is_some() {
+            let bound = |d: Option<chrono::NaiveDate>| match d {
+                Some(d) => {
+                    Bound::Included(Term::from_field_date_for_search(f.date, to_datetime(d)))
+                }
+                None => Bound::Unbounded,
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(req.from), bound(req.to))),
+            ));
+        }
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let query = BooleanQuery::new(clauses);
+
+        let searcher = self.reader.searcher();
+        let offset = (req.page - 1) * req.size;
+        let mut facets = FacetCollector::for_field("facets");
+        for name in ["/kind", "/tags", "/region", "/status", "/year"] {
+            facets.add_facet(name);
+        }
+        // Without words to rank by, newest first is the useful order.
+        let by_date = req.sort == Sort::Date || !has_text;
+        let (addresses, total, facet_counts): (Vec<(Option<f32>, DocAddress)>, usize, FacetCounts) =
+            if by_date {
+                let top = TopDocs::with_limit(req.size)
+                    .and_offset(offset)
+                    .order_by_fast_field::<DateTime>("date", Order::Desc);
+                let (docs, total, counts) = searcher
+                    .search(&query, &(top, Count, facets))
+                    .map_err(index_err)?;
+                (
+                    docs.into_iter().map(|(_, a)| (None, a)).collect(),
+                    total,
+                    counts,
+                )
+            } else {
+                let top = TopDocs::with_limit(req.size).and_offset(offset);
+                let (docs, total, counts) = searcher
+                    .search(&query, &(top, Count, facets))
+                    .map_err(index_err)?;
+                (
+                    docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
+                    total,
+                    counts,
+                )
+            };
+
+        let marks = highlight_terms(&parsed.include);
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, addr) in addresses {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
+            hits.push(self.hit(&doc, score, &marks));
+        }
+        Ok(SearchResponse {
+            query: req.q.clone(),
+            total,
+            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            page: req.page,
+            size: req.size,
+            total_pages: total.div_ceil(req.size),
+            sort: if by_date { Sort::Date } else { Sort::Relevance },
+            hits,
+            facets: facets_of(&facet_counts),
+        })
+    }
+
+    /// Documents containing `text` as a substring (ignoring punctuation and
+    /// spaces), in the title, the body or the metadata.
+    fn find_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let grams = query_grams(text);
+        if grams.is_empty() {
+            return None;
+        }
+        let f = self.index.fields;
+        let find = |field: Field| -> Box<dyn Query> {
+            if grams.len() == 1 {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &grams[0].text),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new_with_offset(
+                    grams
+                        .iter()
+                        .map(|g| (g.position, Term::from_field_text(field, &g.text)))
+                        .collect(),
+                ))
+            }
+        };
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, boost(find(f.title_grams), 4.0)),
+            (Occur::Should, find(f.body_grams)),
+            (Occur::Should, boost(find(f.meta_grams), 1.5)),
+        ])))
+    }
+
+    /// One user term or phrase: it must be found as a substring; whole-word
+    /// matches (title first, then headings, then body) add to the score; a
+    /// 文号 in any spelling also matches the policy that carries it.
+    fn term_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let f = self.index.fields;
+        let found = self.find_query(text);
+        let by_number = docnum::canonical(text).map(|c| {
+            boost(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.doc_number, &c),
+                    IndexRecordOption::Basic,
+                )),
+                10.0,
+            )
+        });
+        let found = found?;
+        let words = self.index.analyzer.query_words(text);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, found)];
+        if !words.is_empty() {
+            for (field, weight) in [(f.title, 3.0), (f.headings, 2.0), (f.body, 1.0)] {
+                let all_words: Vec<(Occur, Box<dyn Query>)> = words
+                    .iter()
+                    .map(|w| -> (Occur, Box<dyn Query>) {
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(field, w),
+                                IndexRecordOption::WithFreqs,
+                            )),
+                        )
+                    })
+                    .collect();
+                clauses.push((
+                    Occur::Should,
+                    boost(Box::new(BooleanQuery::new(all_words)), weight),
+                ));
+            }
+        }
+        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        Some(match by_number {
+            Some(n) => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, n),
+                (Occur::Should, text_query),
+            ])),
+            None => text_query,
+        })
+    }
+
+    fn hit(&self, doc: &TantivyDocument, score: Option<f32>, marks: &[String]) -> Hit {
+        use tantivy::schema::Value;
+        let f = self.index.fields;
+        let get = |field| stored_str(doc, field).map(str::to_string);
+        let title = get(f.title).unwrap_or_default();
+        let kind = get(f.kind).unwrap_or_default();
+        let status = get(f.status);
+        let body = stored_str(doc, f.body).unwrap_or("");
+        let mut text = snippet(body, marks, SNIPPET_CHARS);
+        if !text.contains("<mark>") {
+            if let Some(summary) = stored_str(doc, f.summary) {
+                text = snippet(summary, marks, SNIPPET_CHARS);
+            }
+        }
+        Hit {
+            url: get(f.url).unwrap_or_default(),
+            title_html: highlight(&title, marks),
+            title,
+            kind_label: Kind::parse(&kind)
+                .map(Kind::label)
+                .unwrap_or_default()
+                .to_string(),
+            kind,
+            date: doc
+                .get_first(f.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(from_datetime)
+                .map(|d| d.to_string()),
+            doc_number: get(f.doc_number_text),
+            status_label: status
+                .as_deref()
+                .and_then(Status::parse)
+                .map(|s| s.label().to_string()),
+            status,
+            region: get(f.region),
+            tags: stored_strs(doc, f.tags),
+            snippet: text,
+            score: score.map(|s| (s * 1000.0).round() / 1000.0),
+        }
+    }
+}
+
+fn boost(q: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(q, weight))
+}
+
+fn facets_of(counts: &FacetCounts) -> Facets {
+    let values = |name: &str| -> Vec<(String, u64)> {
+        counts
+            .get(name)
+            .filter_map(|(facet, count)| facet.to_path().last().map(|v| (v.to_string(), count)))
+            .collect()
+    };
+    let plain = |(value, count): (String, u64)| FacetValue {
+        label: value.clone(),
+        value,
+        count,
+    };
+    let mut kind: Vec<FacetValue> = values("/kind")
+        .into_iter()
+        .map(|(value, count)| FacetValue {
+            label: Kind::parse(&value)
+                .map(Kind::label)
+                .unwrap_or(&value)
+                .to_string(),
+            value,
+            count,
+        })
+        .collect();
+    kind.sort_by_key(|v| Kind::parse(&v.value));
+    let mut status: Vec<FacetValue> = values("/status")
+        .into_iter()
+        .map(|(value, count)| FacetValue {
+            label: Status::parse(&value)
+                .map(Status::label)
+                .unwrap_or(&value)
+                .to_string(),
+            value,
+            count,
+        })
+        .collect();
+    status.sort_by_key(|v| {
+        Status::ALL
+            .iter()
+            .position(|s| Some(*s) == Status::parse(&v.value))
+    });
+    let by_count = |mut v: Vec<FacetValue>| {
+        v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        v.truncate(MAX_FACET_VALUES);
+        v
+    };
+    let mut year: Vec<FacetValue> = values("/year").into_iter().map(plain).collect();
+    year.sort_by(|a, b| b.value.cmp(&a.value));
+    Facets {
+        kind,
+        tags: by_count(values("/tags").into_iter().map(plain).collect()),
+        region: by_count(values("/region").into_iter().map(plain).collect()),
+        status,
+        year,
+    }
+}

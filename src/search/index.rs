@@ -1,0 +1,318 @@
+//! The tantivy index: the one function that defines the schema, creating and
+//! opening an index (tokenizers registered both times), writing a site into
+//! it and, once written, finding each page's related documents.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    DateOptions, Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
+    TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
+
+use super::analyzer::{Analyzer, GramsTokenizer, WordsTokenizer, GRAMS_TOKENIZER, WORDS_TOKENIZER};
+use super::docnum;
+use crate::error::{Error, Result};
+use crate::site::{Page, Site};
+
+/// Where, inside the configured search index folder, the tantivy files live
+/// (the folder itself keeps its committed README).
+pub const TANTIVY_DIR: &str = "tantivy";
+/// The site dictionary the index was built with, so queries are cut the same way.
+const DICTIONARY_FILE: &str = "zhiku-dictionary.txt";
+/// Memory for the index writer, split across its threads.
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// Field handles of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub url: Field,
+    pub kind: Field,
+    pub title: Field,
+    pub title_grams: Field,
+    pub headings: Field,
+    pub body: Field,
+    pub body_grams: Field,
+    pub meta_grams: Field,
+    pub summary: Field,
+    pub tags: Field,
+    pub region: Field,
+    pub issuer: Field,
+    pub status: Field,
+    pub doc_number: Field,
+    pub doc_number_text: Field,
+    pub series: Field,
+    pub date: Field,
+    pub facets: Field,
+}
+
+/// The schema. Words fields rank (frequencies only: they are never used in
+/// phrases); grams fields find (positions, for phrase = substring queries).
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(WORDS_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        if stored {
+            o.set_stored()
+        } else {
+            o
+        }
+    };
+    let grams = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(GRAMS_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        url: b.add_text_field("url", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        title: b.add_text_field("title", words(true)),
+        title_grams: b.add_text_field("title_grams", grams.clone()),
+        headings: b.add_text_field("headings", words(false)),
+        body: b.add_text_field("body", words(true)),
+        body_grams: b.add_text_field("body_grams", grams.clone()),
+        meta_grams: b.add_text_field("meta_grams", grams),
+        summary: b.add_text_field("summary", STORED),
+        tags: b.add_text_field("tags", STRING | STORED),
+        region: b.add_text_field("region", STRING | STORED),
+        issuer: b.add_text_field("issuer", STRING | STORED),
+        status: b.add_text_field("status", STRING | STORED),
+        doc_number: b.add_text_field("doc_number", STRING),
+        doc_number_text: b.add_text_field("doc_number_text", STORED),
+        series: b.add_text_field("series", STRING | STORED),
+        date: b.add_date_field("date", DateOptions::from(INDEXED | FAST | STORED)),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+    };
+    (b.build(), fields)
+}
+
+/// An index with its analyzer: what indexing and searching both need.
+#[derive(Clone)]
+pub struct SearchIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub analyzer: Arc<Analyzer>,
+}
+
+impl SearchIndex {
+    /// Creates an empty index in `dir` (which must exist and be empty).
+    pub fn create(dir: &Path, dictionary: &str) -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(dir, schema).map_err(index_err)?;
+        std::fs::write(dir.join(DICTIONARY_FILE), dictionary).map_err(|e| Error::io(dir, e))?;
+        Ok(SearchIndex::with_tokenizers(index, fields, dictionary))
+    }
+
+    pub fn create_in_ram(dictionary: &str) -> SearchIndex {
+        let (schema, fields) = schema();
+        SearchIndex::with_tokenizers(Index::create_in_ram(schema), fields, dictionary)
+    }
+
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        let index = Index::open_in_dir(dir).map_err(|e| {
+            Error::Index(format!(
+                "cannot open the search index in {}: {e} (run `zhiku build` first)",
+                dir.display()
+            ))
+        })?;
+        let dictionary = std::fs::read_to_string(dir.join(DICTIONARY_FILE)).unwrap_or_default();
+        let (_, fields) = schema();
+        Ok(SearchIndex::with_tokenizers(index, fields, &dictionary))
+    }
+
+    fn with_tokenizers(index: Index, fields: Fields, dictionary: &str) -> SearchIndex {
+        let analyzer = Analyzer::shared(dictionary);
+        index
+            .tokenizers()
+            .register(WORDS_TOKENIZER, WordsTokenizer(analyzer.clone()));
+        index.tokenizers().register(GRAMS_TOKENIZER, GramsTokenizer);
+        SearchIndex {
+            index,
+            fields,
+            analyzer,
+        }
+    }
+
+    pub fn writer(&self) -> Result<IndexWriter> {
+        self.index.writer(WRITER_MEMORY).map_err(index_err)
+    }
+
+    /// Adds every page of the site and commits.
+    pub fn write_site(&self, site: &Site) -> Result<()> {
+        let mut writer = self.writer()?;
+        for page in &site.pages {
+            writer
+                .add_document(self.document(page))
+                .map_err(index_err)?;
+        }
+        writer.commit().map_err(index_err)?;
+        Ok(())
+    }
+
+    /// The tantivy document for a page.
+    pub fn document(&self, page: &Page) -> TantivyDocument {
+        let f = &self.fields;
+        let front = &page.doc.front;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.url, &page.url);
+        d.add_text(f.kind, front.kind.name());
+        d.add_text(f.title, &front.title);
+        d.add_text(f.title_grams, &front.title);
+        let headings: Vec<&str> = page
+            .doc
+            .rendered
+            .toc
+            .iter()
+            .map(|t| t.title.as_str())
+            .collect();
+        d.add_text(f.headings, headings.join("\n"));
+        d.add_text(f.body, &page.doc.rendered.text);
+        d.add_text(f.body_grams, &page.doc.rendered.text);
+        if let Some(summary) = &front.summary {
+            d.add_text(f.summary, summary);
+            d.add_text(f.body_grams, summary);
+        } else if let Some(p) = &page.doc.rendered.first_paragraph {
+            d.add_text(f.summary, crate::markdown::summarize(p, 160));
+        }
+        let mut facet =
+            |kind: &str, value: &str| d.add_facet(f.facets, Facet::from_path([kind, value]));
+        facet("kind", front.kind.name());
+        facet("year", &chrono::Datelike::year(&front.date).to_string());
+        for t in &front.tags {
+            facet("tags", t);
+        }
+        if let Some(r) = &front.region {
+            facet("region", r);
+        }
+        if let Some(s) = front.policy.status {
+            facet("status", s.name());
+        }
+        for t in &front.tags {
+            d.add_text(f.tags, t);
+            d.add_text(f.meta_grams, t);
+        }
+        if let Some(r) = &front.region {
+            d.add_text(f.region, r);
+            d.add_text(f.meta_grams, r);
+        }
+        for i in &front.policy.issuers {
+            d.add_text(f.issuer, i);
+            d.add_text(f.meta_grams, i);
+        }
+        if let Some(o) = &front.organization {
+            d.add_text(f.meta_grams, o);
+        }
+        if let Some(s) = front.policy.status {
+            d.add_text(f.status, s.name());
+        }
+        if let Some(n) = &front.policy.doc_number {
+            d.add_text(f.doc_number_text, n);
+            d.add_text(f.meta_grams, n);
+            d.add_text(
+                f.doc_number,
+                docnum::canonical(n).unwrap_or_else(|| n.clone()),
+            );
+        }
+        if let Some(s) = &front.training.series {
+            d.add_text(f.series, s);
+            d.add_text(f.meta_grams, s);
+        }
+        d.add_date(f.date, to_datetime(front.date));
+        d
+    }
+
+    /// Up to `limit` related pages for each page (indices into `site.pages`),
+    /// by the words of its title and its tags. Call after `write_site`.
+    pub fn related(&self, site: &Site, limit: usize) -> Result<Vec<Vec<usize>>> {
+        let reader = self.index.reader().map_err(index_err)?;
+        let searcher = reader.searcher();
+        let by_url: std::collections::HashMap<&str, usize> = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.url.as_str(), i))
+            .collect();
+        let f = self.fields;
+        let mut out = Vec::with_capacity(site.pages.len());
+        for page in &site.pages {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut words = self.analyzer.query_words(&page.doc.front.title);
+            words.retain(|w| w.chars().count() >= 2);
+            words.sort();
+            words.dedup();
+            for w in &words {
+                for (field, boost) in [(f.title, 2.0), (f.body, 1.0)] {
+                    let q = TermQuery::new(
+                        Term::from_field_text(field, w),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+                }
+            }
+            for t in &page.doc.front.tags {
+                let q = TermQuery::new(Term::from_field_text(f.tags, t), IndexRecordOption::Basic);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 1.5))));
+            }
+            if clauses.is_empty() {
+                out.push(Vec::new());
+                continue;
+            }
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.url, &page.url),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+            let query = BooleanQuery::new(clauses);
+            let top = searcher
+                .search(&query, &TopDocs::with_limit(limit))
+                .map_err(index_err)?;
+            let mut related = Vec::with_capacity(limit);
+            for (_, addr) in top {
+                let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
+                if let Some(i) = stored_str(&doc, f.url).and_then(|u| by_url.get(u)) {
+                    related.push(*i);
+                }
+            }
+            out.push(related);
+        }
+        Ok(out)
+    }
+}
+
+pub fn to_datetime(date: NaiveDate) -> DateTime {
+    let secs = date
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc().timestamp())
+        .unwrap_or(0);
+    DateTime::from_timestamp_secs(secs)
+}
+
+pub fn from_datetime(dt: DateTime) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp(dt.into_timestamp_secs(), 0).map(|d| d.date_naive())
+}
+
+pub fn stored_str(doc: &TantivyDocument, field: Field) -> Option<&str> {
+    use tantivy::schema::Value;
+    doc.get_first(field).and_then(|v| v.as_str())
+}
+
+pub fn stored_strs(doc: &TantivyDocument, field: Field) -> Vec<String> {
+    use tantivy::schema::Value;
+    doc.get_all(field)
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+pub fn index_err(e: tantivy::TantivyError) -> Error {
+    Error::Index(e.to_string())
+}

@@ -1,0 +1,6 @@
+pub mod analyzer;
+pub mod docnum;
+pub mod engine;
+pub mod index;
+pub mod query;
+pub mod snippet;

@@ -1,0 +1,299 @@
+//! Chinese search on the `search` fixture: folding, substrings, phrases,
+//! domain terms, 文号 variants, filters, facets and sorting.
+
+mod common;
+
+use common::SiteTest;
+use zhiku::search::engine::{SearchEngine, SearchResponse};
+use zhiku::search::query::{SearchParams, SearchRequest};
+
+struct Fixture {
+    _site: SiteTest,
+    engine: SearchEngine,
+}
+
+fn fixture() -> Fixture {
+    let site = SiteTest::fixture("search");
+    site.built();
+    let engine = SearchEngine::open(&site.root.join("search-index/tantivy")).unwrap();
+    Fixture {
+        _site: site,
+        engine,
+    }
+}
+
+impl Fixture {
+    fn search(&self, params: SearchParams) -> SearchResponse {
+        let req = SearchRequest::from_params(&params).unwrap();
+        self.engine.search(&req).unwrap()
+    }
+
+    fn q(&self, q: &str) -> SearchResponse {
+        self.search(SearchParams {
+            q: Some(q.to_string()),
+            ..Default::default()
+        })
+    }
+
+    fn urls(&self, q: &str) -> Vec<String> {
+        self.q(q).hits.into_iter().map(|h| h.url).collect()
+    }
+}
+
+#[test]
+fn simplified_finds_traditional_and_the_reverse() {
+    let f = fixture();
+    let hits = f.q("志愿服务队");
+    assert_eq!(
+        hits.hits.iter().map(|h| h.url.as_str()).collect::<Vec<_>>(),
+        ["/experiences/trad/"]
+    );
+    // The highlight marks the original Traditional characters.
+    assert!(
+        hits.hits[0].title_html.contains("<mark>志願服務隊</mark>"),
+        "{}",
+        hits.hits[0].title_html
+    );
+    assert!(
+        hits.hits[0].snippet.contains("<mark>志願服務隊</mark>"),
+        "{}",
+        hits.hits[0].snippet
+    );
+    // And a Traditional query finds Simplified text.
+    assert!(f
+        .urls("黨員服務站")
+        .contains(&"/experiences/simplified/".to_string()));
+}
+
+#[test]
+fn full_width_matches_half_width() {
+    let f = fixture();
+    let a = f.urls("ＸＸ市");
+    let b = f.urls("xx市");
+    assert!(a.contains(&"/cases/fullwidth/".to_string()), "{a:?}");
+    assert!(a.contains(&"/experiences/simplified/".to_string()), "{a:?}");
+    assert_eq!(a.len(), b.len());
+}
+
+#[test]
+fn any_two_character_substring_is_found() {
+    let f = fixture();
+    assert_eq!(f.urls("段简"), ["/experiences/simplified/"]);
+    assert_eq!(f.urls("简单的介"), ["/experiences/simplified/"]);
+    assert!(f.urls("邻里").contains(&"/experiences/trad/".to_string()));
+    // A single character works too.
+    assert!(!f.urls("湖").is_empty());
+}
+
+#[test]
+fn phrases_are_exact_and_words_are_anded() {
+    let f = fixture();
+    // "社区党建" occurs as such in three documents; old-banfa has 社区 and 党建 apart.
+    let phrase = f.urls("\"社区党建\"");
+    assert!(
+        !phrase.contains(&"/policies/old-banfa/".to_string()),
+        "{phrase:?}"
+    );
+    assert!(phrase.contains(&"/cases/fullwidth/".to_string()));
+    let words = f.urls("社区 党建");
+    assert!(
+        words.contains(&"/policies/old-banfa/".to_string()),
+        "{words:?}"
+    );
+    assert!(words.len() > phrase.len());
+    // Exclusion.
+    let excluded = f.urls("社区 党建 -网格化");
+    assert!(!excluded.contains(&"/cases/fullwidth/".to_string()));
+    // Latin phrase.
+    assert_eq!(f.urls("\"party building\""), ["/training/lesson/"]);
+    assert!(f.urls("\"building party\"").is_empty());
+}
+
+#[test]
+fn a_domain_term_stays_whole_and_whole_matches_rank_first() {
+    let f = fixture();
+    let words = f.engine.index().analyzer.query_words("三会一课");
+    assert_eq!(words, ["三会一课"]);
+    let hits = f.urls("三会一课");
+    // fullwidth.md has 三会 and 一课 apart: not a match.
+    assert!(!hits.contains(&"/cases/fullwidth/".to_string()), "{hits:?}");
+    // The lesson has it in its title and heading: first.
+    assert_eq!(hits[0], "/training/lesson/");
+}
+
+#[test]
+fn doc_number_variants_match() {
+    let f = fixture();
+    for v in [
+        "江组发〔2019〕12号",
+        "江组发[2019]12号",
+        "江组发(2019)12号",
+        "江组发（2019）12号",
+        "江组发〔2019〕012号",
+        "江组发2019年12号",
+        "江组发［2019］12号",
+    ] {
+        let hits = f.urls(v);
+        assert_eq!(
+            hits.first().map(String::as_str),
+            Some("/policies/hongse-wuye/"),
+            "{v}: {hits:?}"
+        );
+    }
+    // The citing case is found by the 文号 in its text, below the policy itself.
+    assert!(f
+        .urls("江组发[2019]12号")
+        .contains(&"/cases/cite/".to_string()));
+}
+
+#[test]
+fn filters_and_facet_counts() {
+    let f = fixture();
+    let all = f.q("社区");
+    let kinds: std::collections::HashMap<String, u64> = all
+        .facets
+        .kind
+        .iter()
+        .map(|v| (v.value.clone(), v.count))
+        .collect();
+    let total: u64 = kinds.values().sum();
+    assert_eq!(total as usize, all.total);
+    for (kind, count) in &kinds {
+        let r = f.search(SearchParams {
+            q: Some("社区".into()),
+            kind: Some(kind.clone()),
+            ..Default::default()
+        });
+        assert_eq!(r.total as u64, *count, "{kind}");
+        assert!(r.hits.iter().all(|h| &h.kind == kind));
+    }
+    let tagged = f.search(SearchParams {
+        tag: Some("红色物业".into()),
+        ..Default::default()
+    });
+    assert_eq!(tagged.total, 2);
+    let tag_facet = all
+        .facets
+        .tags
+        .iter()
+        .find(|t| t.value == "组织建设")
+        .unwrap();
+    let r = f.search(SearchParams {
+        q: Some("社区".into()),
+        tag: Some("组织建设".into()),
+        ..Default::default()
+    });
+    assert_eq!(r.total as u64, tag_facet.count);
+
+    let repealed = f.search(SearchParams {
+        status: Some("repealed".into()),
+        ..Default::default()
+    });
+    assert_eq!(
+        repealed
+            .hits
+            .iter()
+            .map(|h| h.url.as_str())
+            .collect::<Vec<_>>(),
+        ["/policies/old-banfa/"]
+    );
+    assert_eq!(repealed.hits[0].status_label.as_deref(), Some("已废止"));
+    let region = f.search(SearchParams {
+        region: Some("江城市东湖区".into()),
+        ..Default::default()
+    });
+    assert_eq!(region.total, 2);
+    let issuer = f.search(SearchParams {
+        issuer: Some("江城市民政局".into()),
+        ..Default::default()
+    });
+    assert_eq!(issuer.total, 1);
+
+    let range = f.search(SearchParams {
+        from: Some("2019".into()),
+        to: Some("2021-08".into()),
+        ..Default::default()
+    });
+    let dates: Vec<_> = range.hits.iter().map(|h| h.date.clone().unwrap()).collect();
+    assert_eq!(dates, ["2021-08-01", "2020-10-22", "2019-05-06"]);
+    let years: Vec<_> = range
+        .facets
+        .year
+        .iter()
+        .map(|y| (y.value.as_str(), y.count))
+        .collect();
+    assert_eq!(years, [("2021", 1), ("2020", 1), ("2019", 1)]);
+}
+
+#[test]
+fn sort_by_date_and_paging() {
+    let f = fixture();
+    let r = f.search(SearchParams {
+        q: Some("社区".into()),
+        sort: Some("date".into()),
+        ..Default::default()
+    });
+    let dates: Vec<String> = r.hits.iter().map(|h| h.date.clone().unwrap()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    assert!(dates.len() >= 4);
+    let p1 = f.search(SearchParams {
+        q: Some("社区".into()),
+        sort: Some("date".into()),
+        size: Some("2".into()),
+        ..Default::default()
+    });
+    let p2 = f.search(SearchParams {
+        q: Some("社区".into()),
+        sort: Some("date".into()),
+        size: Some("2".into()),
+        page: Some("2".into()),
+        ..Default::default()
+    });
+    assert_eq!(p1.total_pages, r.total.div_ceil(2));
+    assert_eq!(
+        p1.hits
+            .iter()
+            .chain(&p2.hits)
+            .map(|h| h.url.clone())
+            .collect::<Vec<_>>(),
+        r.hits
+            .iter()
+            .take(4)
+            .map(|h| h.url.clone())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn pages_list_related_documents() {
+    let site = SiteTest::fixture("search");
+    site.built();
+    let html = site.main("policies/hongse-wuye/index.html");
+    let related = &html[html.find("相关文档").expect("related block")..];
+    assert!(related.contains("href=\"/cases/cite/\""), "{related}");
+    assert!(
+        !related.contains("href=\"/policies/hongse-wuye/\""),
+        "not itself"
+    );
+}
+
+#[test]
+fn failed_build_keeps_the_previous_index() {
+    let site = SiteTest::fixture("search");
+    site.built();
+    site.write("content/cases/bad.md", "---\ntitle: 坏\n---\n");
+    assert!(site.build().is_err());
+    let engine = SearchEngine::open(&site.root.join("search-index/tantivy")).unwrap();
+    let r = engine
+        .search(
+            &SearchRequest::from_params(&SearchParams {
+                q: Some("段简".into()),
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(r.total, 1, "old index still answers");
+}
