@@ -46,6 +46,9 @@ enum Command {
         base_url: Option<String>,
         #[command(flatten)]
         index: IndexArgs,
+        /// Print the time each stage took
+        #[arg(long)]
+        timings: bool,
     },
     /// Check content without writing anything; exit 1 on errors
     Check {
@@ -234,6 +237,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             base_url,
             index,
+            timings,
         } => {
             let opts = BuildOptions {
                 out_dir: out,
@@ -244,6 +248,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let report = pipeline::build(&opts)?;
             print_diagnostics(&mut std::io::stderr(), &report.warnings);
+            if timings {
+                for (stage, took) in &report.timings {
+                    say(&format!("  {stage:<22} {:>8.3} s", took.as_secs_f64()));
+                }
+            }
             say(&format!(
                 "zhiku: built {} documents ({} files) into {} in {:.2} s",
                 report.pages,

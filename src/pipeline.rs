@@ -59,6 +59,8 @@ pub struct BuildReport {
     pub index_dir: Option<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Wall time of each stage, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// A loaded, validated site and its theme: what render and index start from.
@@ -104,8 +106,15 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
 /// when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        timings.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let loaded = load_site(opts)?;
     let site = &loaded.site;
+    stage("load + parse + site");
 
     let mut related = Vec::new();
     let mut index_staging = None;
@@ -115,7 +124,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         let staging = Staging::new(index_dir)?;
         let index = SearchIndex::create(staging.path(), &dictionary)?;
         index.write_site(site)?;
+        stage("index");
         related = index.related(site, RELATED_LIMIT)?;
+        stage("related");
         index_staging = Some(staging);
     }
 
@@ -127,6 +138,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             related,
         },
     )?;
+    stage("render");
     let out_dir = output_dir(opts, &site.config);
     let staging = Staging::new(&out_dir)?;
     staging.write_files(&files)?;
@@ -136,6 +148,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         index.commit()?;
     }
     staging.commit()?;
+    stage("write");
     Ok(BuildReport {
         pages: loaded.site.pages.len(),
         files: files.len() + loaded.theme.static_files.len(),
@@ -143,6 +156,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         index_dir,
         warnings: loaded.warnings,
         elapsed: started.elapsed(),
+        timings,
     })
 }
 

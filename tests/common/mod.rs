@@ -41,6 +41,14 @@ impl SiteTest {
         site
     }
 
+    /// A copy of the repository's own site (bundled content and config).
+    pub fn bundled() -> SiteTest {
+        let site = SiteTest::empty();
+        copy_dir(&repo_root().join("content"), &site.root.join("content"));
+        std::fs::copy(repo_root().join("zhiku.yaml"), site.root.join("zhiku.yaml")).unwrap();
+        site
+    }
+
     pub fn write(&self, rel: &str, text: &str) {
         let path = self.root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
