@@ -3,6 +3,7 @@
 //! other documents (cross-document rules live in `site`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use chrono::NaiveDate;
@@ -52,8 +53,13 @@ pub struct IndexPage {
 #[derive(Debug, Clone)]
 pub enum Parsed {
     Home(IndexPage),
-    Section { section: String, page: IndexPage },
-    Document(Box<Document>),
+    Section {
+        section: String,
+        page: IndexPage,
+    },
+    /// Shared: the live preview keeps parsed documents and re-assembles
+    /// the site from them after every change without copying them.
+    Document(Arc<Document>),
 }
 
 /// Parses one file. Problems are pushed to `diags`; `None` means the file
@@ -120,7 +126,7 @@ pub fn parse_file(
             };
             let front = parse_front_matter(file, yaml, parts.yaml_line, folder_kind, today, diags)?;
             let rendered = markdown::render(parts.body);
-            Some(Parsed::Document(Box::new(Document {
+            Some(Parsed::Document(Arc::new(Document {
                 rel_path: src.rel_path.clone(),
                 stem: stem.clone(),
                 front,

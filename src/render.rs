@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::feeds;
 use crate::markdown::{summarize, TocEntry};
 use crate::model::{date_zh, Kind};
-use crate::site::{Page, Site};
+use crate::site::{Page, Section, Site, Taxonomy, Term};
 use crate::theme::Theme;
 
 /// One generated file, path relative to the output root with `/` separators.
@@ -228,9 +228,62 @@ struct Renderer<'a> {
     out: Vec<OutputFile>,
 }
 
+/// One unit of output: what the live preview re-renders when a document
+/// changes. A section target covers all its pagination pages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Home,
+    Section(Kind),
+    /// A document page, by index into `Site::pages`.
+    Page(usize),
+    SeriesList,
+    Series(usize),
+    TaxonomyList(&'static str),
+    /// A term page: taxonomy name and term URL.
+    Term(&'static str, String),
+    Search,
+    NotFound,
+    Feeds,
+    Sitemap,
+}
+
+/// Every target of the site, in a stable order.
+pub fn all_targets(site: &Site) -> Vec<Target> {
+    let mut t = vec![Target::Home];
+    t.extend(site.sections.iter().map(|s| Target::Section(s.kind)));
+    t.extend((0..site.pages.len()).map(Target::Page));
+    t.push(Target::SeriesList);
+    t.extend((0..site.series.len()).map(Target::Series));
+    for tax in &site.taxonomies {
+        t.push(Target::TaxonomyList(tax.name));
+        t.extend(
+            tax.terms
+                .iter()
+                .map(|term| Target::Term(tax.name, term.url.clone())),
+        );
+    }
+    t.extend([
+        Target::Search,
+        Target::NotFound,
+        Target::Feeds,
+        Target::Sitemap,
+    ]);
+    t
+}
+
 /// Renders every page of the site plus feeds, sitemap and robots.txt.
 pub fn render_site(site: &Site, theme: &Theme, options: &RenderOptions) -> Result<Vec<OutputFile>> {
     let tera = build_tera(theme)?;
+    render_targets(site, &tera, options, &all_targets(site))
+}
+
+/// Renders the given targets only (targets that no longer exist are skipped).
+pub fn render_targets(
+    site: &Site,
+    tera: &Tera,
+    options: &RenderOptions,
+    targets: &[Target],
+) -> Result<Vec<OutputFile>> {
     let mut base = Context::new();
     base.insert("config", &site.config);
     base.insert("nav", &nav(site));
@@ -240,23 +293,46 @@ pub fn render_site(site: &Site, theme: &Theme, options: &RenderOptions) -> Resul
     let mut r = Renderer {
         site,
         related: &options.related,
-        tera: &tera,
+        tera,
         base,
         summaries,
         out: Vec::new(),
     };
-    r.home()?;
-    r.sections()?;
-    for i in 0..site.pages.len() {
-        r.page(i)?;
+    for target in targets {
+        match target {
+            Target::Home => r.home()?,
+            Target::Section(kind) => {
+                if let Some(s) = site.section(*kind) {
+                    r.section(s)?;
+                }
+            }
+            Target::Page(i) if *i < site.pages.len() => r.page(*i)?,
+            Target::SeriesList => r.series_list()?,
+            Target::Series(i) if *i < site.series.len() => r.one_series(*i)?,
+            Target::TaxonomyList(name) => {
+                if let Some(t) = site.taxonomy(name) {
+                    r.taxonomy_list(t)?;
+                }
+            }
+            Target::Term(name, url) => {
+                if let Some(t) = site.taxonomy(name) {
+                    if let Some(term) = t.terms.iter().find(|term| &term.url == url) {
+                        r.term(t, term)?;
+                    }
+                }
+            }
+            Target::Search => {
+                r.simple("search.html", "/search/", "全文检索", "search/index.html")?
+            }
+            Target::NotFound => r.simple("404.html", "/404.html", "页面未找到", "404.html")?,
+            Target::Feeds => r.out.extend(feeds::feeds(site)),
+            Target::Sitemap => {
+                r.out.push(feeds::sitemap(site));
+                r.out.push(feeds::robots(site));
+            }
+            Target::Page(_) | Target::Series(_) => {}
+        }
     }
-    r.series()?;
-    r.taxonomies()?;
-    r.simple("search.html", "/search/", "全文检索", "search/index.html")?;
-    r.simple("404.html", "/404.html", "页面未找到", "404.html")?;
-    r.out.extend(feeds::feeds(site));
-    r.out.push(feeds::sitemap(site));
-    r.out.push(feeds::robots(site));
     Ok(r.out)
 }
 
@@ -383,10 +459,10 @@ impl Renderer<'_> {
         self.emit("index.html", &ctx, "index.html".to_string())
     }
 
-    fn sections(&mut self) -> Result<()> {
+    fn section(&mut self, s: &Section) -> Result<()> {
         let site = self.site;
         let per_page = site.config.paginate;
-        for s in &site.sections {
+        {
             let url = s.url();
             let total_pages = s.pages.len().div_ceil(per_page).max(1);
             let page_url = |n: usize| {
@@ -571,93 +647,100 @@ impl Renderer<'_> {
         }
     }
 
-    fn series(&mut self) -> Result<()> {
-        let crumb = Crumb {
+    fn series_crumb() -> Crumb {
+        Crumb {
             title: "专题系列".to_string(),
             url: "/series/".to_string(),
-        };
+        }
+    }
+
+    fn series_list(&mut self) -> Result<()> {
         let all: Vec<SeriesView> = (0..self.site.series.len())
             .map(|i| self.series_view(i))
             .collect();
-        let mut ctx = self.context("/series/", vec![crumb.clone()]);
+        let mut ctx = self.context("/series/", vec![Self::series_crumb()]);
         ctx.insert("series_list", &all);
         drop(all);
-        self.emit("series_list.html", &ctx, "series/index.html".to_string())?;
-        for i in 0..self.site.series.len() {
-            let view = self.series_view(i);
-            let url = view.url.to_string();
-            let mut ctx = self.context(
-                &url,
-                vec![
-                    crumb.clone(),
-                    Crumb {
-                        title: view.name.to_string(),
-                        url: url.clone(),
-                    },
-                ],
-            );
-            ctx.insert("series", &view);
-            drop(view);
-            self.emit(
-                "series.html",
-                &ctx,
-                format!("{}index.html", url.trim_start_matches('/')),
-            )?;
-        }
-        Ok(())
+        self.emit("series_list.html", &ctx, "series/index.html".to_string())
     }
 
-    fn taxonomies(&mut self) -> Result<()> {
-        let site = self.site;
-        for t in &site.taxonomies {
-            let tax_view = serde_json::json!({ "name": t.name, "label": t.label, "url": t.url() });
-            let crumb = Crumb {
+    fn one_series(&mut self, i: usize) -> Result<()> {
+        let view = self.series_view(i);
+        let url = view.url.to_string();
+        let mut ctx = self.context(
+            &url,
+            vec![
+                Self::series_crumb(),
+                Crumb {
+                    title: view.name.to_string(),
+                    url: url.clone(),
+                },
+            ],
+        );
+        ctx.insert("series", &view);
+        drop(view);
+        self.emit(
+            "series.html",
+            &ctx,
+            format!("{}index.html", url.trim_start_matches('/')),
+        )
+    }
+
+    fn taxonomy_view(t: &Taxonomy) -> (Value, Crumb) {
+        (
+            serde_json::json!({ "name": t.name, "label": t.label, "url": t.url() }),
+            Crumb {
                 title: t.label.to_string(),
                 url: t.url(),
-            };
-            let terms: Vec<TermView> = t
-                .terms
-                .iter()
-                .map(|term| TermView {
-                    name: &term.name,
-                    url: &term.url,
-                    count: term.pages.len(),
-                })
-                .collect();
-            let mut ctx = self.context(&t.url(), vec![crumb.clone()]);
-            ctx.insert("taxonomy", &tax_view);
-            ctx.insert("terms", &terms);
-            self.emit("taxonomy_list.html", &ctx, format!("{}/index.html", t.name))?;
-            for term in &t.terms {
-                let mut ctx = self.context(
-                    &term.url,
-                    vec![
-                        crumb.clone(),
-                        Crumb {
-                            title: term.name.clone(),
-                            url: term.url.clone(),
-                        },
-                    ],
-                );
-                ctx.insert("taxonomy", &tax_view);
-                ctx.insert(
-                    "term",
-                    &TermView {
-                        name: &term.name,
-                        url: &term.url,
-                        count: term.pages.len(),
-                    },
-                );
-                let pages: Vec<&Summary> = term.pages.iter().map(|&i| &self.summaries[i]).collect();
-                ctx.insert("pages", &pages);
-                self.emit(
-                    "taxonomy_term.html",
-                    &ctx,
-                    format!("{}index.html", term.url.trim_start_matches('/')),
-                )?;
-            }
-        }
-        Ok(())
+            },
+        )
+    }
+
+    fn taxonomy_list(&mut self, t: &Taxonomy) -> Result<()> {
+        let (tax_view, crumb) = Self::taxonomy_view(t);
+        let terms: Vec<TermView> = t
+            .terms
+            .iter()
+            .map(|term| TermView {
+                name: &term.name,
+                url: &term.url,
+                count: term.pages.len(),
+            })
+            .collect();
+        let mut ctx = self.context(&t.url(), vec![crumb]);
+        ctx.insert("taxonomy", &tax_view);
+        ctx.insert("terms", &terms);
+        self.emit("taxonomy_list.html", &ctx, format!("{}/index.html", t.name))
+    }
+
+    fn term(&mut self, t: &Taxonomy, term: &Term) -> Result<()> {
+        let (tax_view, crumb) = Self::taxonomy_view(t);
+        let mut ctx = self.context(
+            &term.url,
+            vec![
+                crumb,
+                Crumb {
+                    title: term.name.clone(),
+                    url: term.url.clone(),
+                },
+            ],
+        );
+        ctx.insert("taxonomy", &tax_view);
+        ctx.insert(
+            "term",
+            &TermView {
+                name: &term.name,
+                url: &term.url,
+                count: term.pages.len(),
+            },
+        );
+        let pages: Vec<&Summary> = term.pages.iter().map(|&i| &self.summaries[i]).collect();
+        ctx.insert("pages", &pages);
+        self.emit(
+            "taxonomy_term.html",
+            &ctx,
+            format!("{}index.html", term.url.trim_start_matches('/')),
+        )
     }
 
     fn simple(&mut self, template: &str, url: &str, title: &str, path: &str) -> Result<()> {

@@ -4,6 +4,7 @@
 //! lesson order).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Severity};
@@ -13,7 +14,7 @@ use crate::parse::{Document, IndexPage, Parsed};
 
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub doc: Document,
+    pub doc: Arc<Document>,
     /// `/policies/xyz/`
     pub url: String,
     /// Indices into `Site::pages` of policies this one replaces / is replaced by,
@@ -121,7 +122,7 @@ pub fn assemble(
                     format!("unknown section folder '{section}': use policies, experiences, cases or training"),
                 )),
             },
-            Parsed::Document(d) => docs.push(*d),
+            Parsed::Document(d) => docs.push(d),
         }
     }
 
@@ -172,8 +173,9 @@ pub fn assemble(
 
 /// `supersedes` / `superseded_by` must name existing policies (drafts count:
 /// the link is simply not shown while the target is unpublished).
-fn check_references(docs: &[Document], diags: &mut Vec<Diagnostic>) {
-    let keys: HashMap<String, &Document> = docs.iter().map(|d| (d.content_key(), d)).collect();
+fn check_references(docs: &[Arc<Document>], diags: &mut Vec<Diagnostic>) {
+    let keys: HashMap<String, &Document> =
+        docs.iter().map(|d| (d.content_key(), d.as_ref())).collect();
     for d in docs {
         let p = &d.front.policy;
         for (field, targets) in [
