@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod feeds;
 pub mod frontmatter;
+pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -131,10 +131,14 @@ pub fn relative_display(root: &Path, path: &Path) -> String {
 /// The site's additions to the search dictionary (`content/_dictionary.txt`,
 /// one `word [freq]` a line); empty when the file does not exist.
 pub fn read_dictionary(root: &Path) -> Result<String> {
-    let path = root.join(CONTENT_DIR).join(DICTIONARY_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(text.trim_start_matches('\u{feff}').to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+    Ok(read_optional(&root.join(CONTENT_DIR).join(DICTIONARY_FILE))?.unwrap_or_default())
+}
+
+/// A text file that may be absent (BOM removed).
+pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text.trim_start_matches('\u{feff}').to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
 }

@@ -35,6 +35,8 @@ pub struct Rendered {
     pub first_paragraph: Option<String>,
     /// Non-whitespace characters of visible text.
     pub chars: usize,
+    /// Every link and image in the source, in order.
+    pub links: Vec<LinkRef>,
 }
 
 impl Rendered {
@@ -51,9 +53,57 @@ pub fn cmark_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders a document body.
-pub fn render(markdown: &str) -> Rendered {
-    let events: Vec<Event> = Parser::new_ext(markdown, cmark_options()).collect();
+/// A link or image destination as written in the Markdown source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    /// Byte offset of the link in the Markdown text.
+    pub offset: usize,
+    pub image: bool,
+}
+
+/// Links to other Markdown files are written to the HTML as
+/// `@/<section>/<file>.md#fragment` and turned into page URLs once the site
+/// knows every page's URL (a `slug:` can change it).
+pub const INTERNAL_LINK_PREFIX: &str = "@/";
+
+/// Renders a document body. `folder` is the file's folder under `content/`
+/// (`policies`), against which relative `.md` links are resolved.
+pub fn render(markdown: &str, folder: &str) -> Rendered {
+    let mut links = Vec::new();
+    let events: Vec<Event> = Parser::new_ext(markdown, cmark_options())
+        .into_offset_iter()
+        .map(|(ev, range)| match ev {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                    image: false,
+                });
+                let dest_url = internal_link(folder, &dest_url).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                links.push(LinkRef {
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                    image: true,
+                });
+                ev
+            }
+            ev => ev,
+        })
+        .collect();
     let events = drop_cjk_soft_breaks(events);
     let mut pass = Pass::default();
     let out = pass.run(events);
@@ -69,7 +119,36 @@ pub fn render(markdown: &str) -> Rendered {
         text: pass.text,
         first_paragraph: pass.first_paragraph,
         chars,
+        links,
     }
+}
+
+/// `../cases/x.md#a` written in `policies/` -> `@/cases/x.md#a`; `None` for
+/// anything that is not a relative link to a Markdown file.
+pub fn internal_link(folder: &str, dest: &str) -> Option<String> {
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    if !path.ends_with(".md") || path.starts_with('/') || path.contains(':') {
+        return None;
+    }
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("{INTERNAL_LINK_PREFIX}{}", parts.join("/"));
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    Some(out)
 }
 
 /// True for Han characters, kana and full-width punctuation: the scripts
@@ -601,16 +680,48 @@ fn is_block_end(end: &TagEnd) -> bool {
 mod tests {
     use super::*;
 
+    fn render_doc(md: &str) -> Rendered {
+        render(md, "policies")
+    }
+
+    #[test]
+    fn relative_markdown_links_become_internal_links() {
+        let r = render_doc(
+            "[甲](../cases/a.md#一总体要求) [乙](b.md) [丙](/cases/c/) ![图](/img/x.png)",
+        );
+        // (pulldown-cmark percent-encodes URLs; browsers decode them.)
+        assert!(
+            r.html
+                .contains("href=\"@/cases/a.md#%E4%B8%80%E6%80%BB%E4%BD%93%E8%A6%81%E6%B1%82\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"@/policies/b.md\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/cases/c/\""), "{}", r.html);
+        let dests: Vec<&str> = r.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(
+            dests,
+            [
+                "../cases/a.md#一总体要求",
+                "b.md",
+                "/cases/c/",
+                "/img/x.png"
+            ]
+        );
+        assert!(r.links[3].image);
+        assert_eq!(internal_link("policies", "../../x.md"), None);
+    }
+
     #[test]
     fn soft_break_between_cjk_disappears_but_latin_keeps_a_space() {
-        let r = render("社区党组织要\n发挥作用，\n“三会一课”\n制度。party\nbuilding 工作");
+        let r = render_doc("社区党组织要\n发挥作用，\n“三会一课”\n制度。party\nbuilding 工作");
         assert!(
             r.html
                 .contains("社区党组织要发挥作用，“三会一课”制度。party\nbuilding"),
             "{}",
             r.html
         );
-        let r = render("加强**组织**\n建设");
+        let r = render_doc("加强**组织**\n建设");
         assert!(r.html.contains("<strong>组织</strong>建设"), "{}", r.html);
     }
 
@@ -632,7 +743,7 @@ mod tests {
     #[test]
     fn official_numbering_makes_a_toc_from_plain_paragraphs() {
         let md = "前言。\n\n一、总体要求\n\n（一）牢固树立新观念。思想是行动的先导。\n\n1．建立台账。每月更新。\n\n（1）按月报送\n\n## 二、主要措施\n\n### 二、主要措施\n";
-        let r = render(&format!(
+        let r = render_doc(&format!(
             "{md}\n2．遵守纪律，品行端正，热心社区工作，服从组织安排；\n"
         ));
         let toc: Vec<(u8, &str, &str)> = r
@@ -670,7 +781,7 @@ mod tests {
 
     #[test]
     fn scripts_and_handlers_are_removed() {
-        let r = render("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[点我](javascript:alert(1)) <a href=\"javascript:alert(2)\">x</a>\n\n## 标题 {#t onclick=alert(1)}\n");
+        let r = render_doc("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[点我](javascript:alert(1)) <a href=\"javascript:alert(2)\">x</a>\n\n## 标题 {#t onclick=alert(1)}\n");
         assert!(!r.html.contains("<script"), "{}", r.html);
         assert!(!r.html.contains("onerror"), "{}", r.html);
         assert!(!r.html.contains("onclick"), "{}", r.html);
@@ -679,7 +790,7 @@ mod tests {
 
     #[test]
     fn tables_footnotes_and_task_lists_render() {
-        let r = render("| 年份 | 党员 |\n|:--|--:|\n| 2023 | 120 |\n\n正文[^1]\n\n[^1]: 数据来源。\n\n- [x] 完成\n");
+        let r = render_doc("| 年份 | 党员 |\n|:--|--:|\n| 2023 | 120 |\n\n正文[^1]\n\n[^1]: 数据来源。\n\n- [x] 完成\n");
         assert!(r.html.contains("<table>"), "{}", r.html);
         assert!(r.html.contains("footnote-reference"), "{}", r.html);
         assert!(r.html.contains("type=\"checkbox\""), "{}", r.html);
@@ -687,7 +798,7 @@ mod tests {
 
     #[test]
     fn reading_time_counts_characters() {
-        let r = render(&"字".repeat(801));
+        let r = render_doc(&"字".repeat(801));
         assert_eq!(r.chars, 801);
         assert_eq!(r.reading_minutes(), 3);
     }

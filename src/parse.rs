@@ -93,7 +93,7 @@ pub fn parse_file(
                 title,
                 description,
                 weight,
-                rendered: markdown::render(parts.body),
+                rendered: markdown::render(parts.body, index_folder(&src.placement)),
                 extra: fields.into_extra(),
             };
             Some(match &src.placement {
@@ -125,7 +125,7 @@ pub fn parse_file(
                 return None;
             };
             let front = parse_front_matter(file, yaml, parts.yaml_line, folder_kind, today, diags)?;
-            let rendered = markdown::render(parts.body);
+            let rendered = markdown::render(parts.body, section);
             Some(Parsed::Document(Arc::new(Document {
                 rel_path: src.rel_path.clone(),
                 stem: stem.clone(),
@@ -309,6 +309,19 @@ fn parse_front_matter(
         extra,
         field_lines,
     })
+}
+
+fn index_folder(placement: &Placement) -> &str {
+    match placement {
+        Placement::SectionIndex { section } => section,
+        _ => "",
+    }
+}
+
+/// File line of a byte offset in a document's body.
+pub fn body_line_of(doc: &Document, offset: usize) -> usize {
+    let before = &doc.body[..offset.min(doc.body.len())];
+    doc.body_line + before.matches('\n').count()
 }
 
 pub fn is_safe_slug(s: &str) -> bool {

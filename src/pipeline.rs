@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::error::{sort_diagnostics, Diagnostic, Error, Result, Severity};
+use crate::lint;
 use crate::load;
 use crate::output::Staging;
 use crate::parse;
@@ -163,14 +164,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 /// Everything a build would reject, without writing anything. Returns all
 /// diagnostics (warnings included); `Err` only for problems outside content.
 pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
-    match load_site(opts) {
-        Ok(loaded) => {
-            render::render_site(&loaded.site, &loaded.theme, &RenderOptions::default())?;
-            Ok(loaded.warnings)
-        }
-        Err(Error::Content(diags)) => Ok(diags),
-        Err(e) => Err(e),
-    }
+    let loaded = match load_site(opts) {
+        Ok(loaded) => loaded,
+        Err(Error::Content(diags)) => return Ok(diags),
+        Err(e) => return Err(e),
+    };
+    let mut diags = loaded.warnings;
+    let files = render::render_site(&loaded.site, &loaded.theme, &RenderOptions::default())?;
+    let vocabulary = match load::read_optional(&opts.root.join(lint::VOCABULARY_FILE))? {
+        None => None,
+        Some(text) => match lint::Vocabulary::parse(&text) {
+            Ok(v) => Some(v),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+    };
+    let outputs = lint::Outputs::new(&files, loaded.theme.static_files.keys());
+    diags.extend(lint::lint(&loaded.site, &outputs, vocabulary.as_ref()));
+    sort_diagnostics(&mut diags);
+    Ok(diags)
 }
 
 /// The tantivy folder inside the configured search index folder.

@@ -432,7 +432,7 @@ impl Renderer<'_> {
             "home",
             &serde_json::json!({
                 "title": site.home.title.clone().unwrap_or_else(|| site.config.title.clone()),
-                "content": site.home.rendered.html,
+                "content": site.resolve_internal_links(&site.home.rendered.html),
                 "extra": site.home.extra,
             }),
         );
@@ -477,7 +477,7 @@ impl Renderer<'_> {
                 "section": s.kind.section(),
                 "title": s.title,
                 "description": s.description,
-                "content": s.index.rendered.html,
+                "content": site.resolve_internal_links(&s.index.rendered.html),
                 "url": url,
                 "extra": s.index.extra,
             });
@@ -548,9 +548,10 @@ impl Renderer<'_> {
             }
             None => (None, None, None, None),
         };
+        let content = site.resolve_internal_links(&p.doc.rendered.html);
         let full = FullPage {
             summary: &self.summaries[i],
-            content: &p.doc.rendered.html,
+            content: &content,
             toc: &p.doc.rendered.toc,
             updated: f.updated.map(|d| d.to_string()),
             updated_zh: f.updated.map(date_zh),

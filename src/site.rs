@@ -82,9 +82,54 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub taxonomies: Vec<Taxonomy>,
     pub series: Vec<Series>,
+    /// `policies/xyz` -> index into `pages`.
+    pub by_key: HashMap<String, usize>,
 }
 
 impl Site {
+    pub fn page_by_key(&self, key: &str) -> Option<&Page> {
+        self.by_key
+            .get(&normalize_key(key))
+            .map(|&i| &self.pages[i])
+    }
+
+    /// Turns `href="@/cases/x.md#a"` (relative Markdown links, see
+    /// [`crate::markdown::INTERNAL_LINK_PREFIX`]) into page URLs. A link to a
+    /// file that is not a published page becomes `#` (`zhiku check` names it).
+    pub fn resolve_internal_links<'h>(&self, html: &'h str) -> std::borrow::Cow<'h, str> {
+        const NEEDLE: &str = "href=\"@/";
+        if !html.contains(NEEDLE) {
+            return std::borrow::Cow::Borrowed(html);
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some(i) = rest.find(NEEDLE) {
+            out.push_str(&rest[..i]);
+            out.push_str("href=\"");
+            rest = &rest[i + NEEDLE.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            let target = &rest[..end];
+            let (path, fragment) = match target.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (target, None),
+            };
+            let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+            match self.page_by_key(&path) {
+                Some(page) => {
+                    out.push_str(&page.url);
+                    if let Some(f) = fragment {
+                        out.push('#');
+                        out.push_str(f);
+                    }
+                }
+                None => out.push('#'),
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        std::borrow::Cow::Owned(out)
+    }
+
     pub fn section(&self, kind: Kind) -> Option<&Section> {
         self.sections.iter().find(|s| s.kind == kind)
     }
@@ -159,8 +204,14 @@ pub fn assemble(
         }),
     ];
 
+    let by_key = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.doc.content_key(), i))
+        .collect();
     let failed = diags.iter().any(|d| d.severity == Severity::Error);
     let site = (!failed).then_some(Site {
+        by_key,
         config,
         home,
         sections,
@@ -281,31 +332,31 @@ fn link_policies(pages: &mut [Page], diags: &mut Vec<Diagnostic>) {
             .iter()
             .any(|t| normalize_key(t) == pages[newer].doc.content_key());
         if !(declared_by_newer && declared_by_older) {
-            let (file, field, other, missing) = if declared_by_newer {
+            let (file, other, field, relation) = if declared_by_newer {
                 (
                     &pages[older].doc,
-                    "superseded_by",
                     &pages[newer].doc,
                     "superseded_by",
+                    "supersedes this policy",
                 )
             } else {
                 (
                     &pages[newer].doc,
-                    "supersedes",
                     &pages[older].doc,
                     "supersedes",
+                    "names this policy in superseded_by",
                 )
             };
             let mut d = Diagnostic::field_error(
                 &file.rel_path,
-                file.front.field_lines.get(field).copied(),
+                file.front.field_lines.get(field).copied().or(Some(1)),
                 field,
                 format!(
-                    "{} refers to this policy, but this file's {missing} does not list {}",
-                    other.rel_path,
-                    other.content_key()
+                    "{} {relation}, but this file does not say so",
+                    other.rel_path
                 ),
-            );
+            )
+            .with_hint(format!("add {field}: {}", other.content_key()));
             d.severity = Severity::Warning;
             diags.push(d);
         }

@@ -1,0 +1,91 @@
+//! `zhiku check`: one fixture per editorial rule (tests/fixtures/check/*),
+//! each with its exact message and exit code (`exit.txt`, default 1).
+
+mod common;
+
+use common::{repo_root, SiteTest};
+
+#[test]
+fn every_check_rule_reports_its_exact_message() {
+    let dir = repo_root().join("tests/fixtures/check");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 9);
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let site = SiteTest::empty();
+        common::copy_dir(&case, &site.root);
+        let expected_exit: i32 = std::fs::read_to_string(case.join("exit.txt"))
+            .map(|s| s.trim().parse().unwrap())
+            .unwrap_or(1);
+        let out = site.zhiku(&["check"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(expected_exit) {
+            failures.push(format!(
+                "{name}: exit {:?}, expected {expected_exit}:\n{stderr}",
+                out.status.code()
+            ));
+        }
+        for line in std::fs::read_to_string(case.join("expected.txt"))
+            .unwrap()
+            .lines()
+        {
+            if !stderr.lines().any(|l| l == line) {
+                failures.push(format!("{name}: expected line\n  {line}\nin:\n{stderr}"));
+            }
+        }
+        if expected_exit == 0 {
+            let strict = site.zhiku(&["check", "--strict"]);
+            if strict.status.code() != Some(1) {
+                failures.push(format!("{name}: --strict should fail on warnings"));
+            }
+        }
+        if site.root.join("public").exists() || site.root.join("search-index").exists() {
+            failures.push(format!("{name}: check wrote output"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn links_between_documents_resolve_in_html() {
+    let site = SiteTest::fixture("check/broken-anchor");
+    site.write(
+        "content/cases/x.md",
+        "---\ntitle: 乙\ndate: 2024-01-01\n---\n见[总体要求](../policies/a.md#一总体要求)。\n",
+    );
+    site.write(
+        "content/policies/a.md",
+        "---\ntitle: 甲\ndate: 2024-01-01\nslug: renamed\n---\n## 一、总体要求\n",
+    );
+    let out = site.zhiku(&["check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    site.built();
+    let html = site.main("cases/x/index.html");
+    assert!(
+        html.contains("href=\"/policies/renamed/#%E4%B8%80%E6%80%BB%E4%BD%93%E8%A6%81%E6%B1%82\""),
+        "{html}"
+    );
+}
+
+#[test]
+fn bundled_content_passes_strict_check() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhiku"))
+        .args(["check", "--strict", "--root"])
+        .arg(repo_root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
