@@ -108,6 +108,9 @@ pub enum Error {
     Template { template: String, message: String },
     #[error("search index: {0}")]
     Index(String),
+    /// A command was asked to do something it must refuse.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl Error {

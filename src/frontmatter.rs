@@ -196,6 +196,9 @@ impl<'d> Fields<'d> {
                     match item {
                         Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
                         Value::Number(n) => out.push(n.to_string()),
+                        // An empty `- ` line left from a template.
+                        Value::Null => {}
+                        Value::String(_) => {}
                         other => {
                             self.error(
                                 key,

@@ -13,6 +13,7 @@ pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod parse;
 pub mod pipeline;

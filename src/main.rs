@@ -73,6 +73,17 @@ enum Command {
         #[command(flatten)]
         index: IndexArgs,
     },
+    /// Create a new document from its kind's archetype
+    New {
+        /// policy, experience, case or training
+        kind: String,
+        /// File name without .md: letters, digits, - and _
+        slug: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Search the built index from the terminal
     Search {
         /// The query: words are ANDed, "…" is a phrase, -word excludes
@@ -341,6 +352,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 serve::run(listener, app).await?;
                 Ok(ExitCode::SUCCESS)
             })
+        }
+        Command::New {
+            kind,
+            slug,
+            title,
+            root,
+        } => {
+            let kind = zhiku::model::Kind::parse(&kind).ok_or_else(|| {
+                anyhow::anyhow!("unknown kind '{kind}': use policy, experience, case or training")
+            })?;
+            let today = chrono::Local::now().date_naive();
+            let path = zhiku::new::new_document(&root, kind, &slug, title.as_deref(), today)?;
+            say(&format!("zhiku: created {}", path.display()));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Search {
             query,
