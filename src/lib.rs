@@ -17,10 +17,12 @@ pub mod new;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod preview;
 pub mod render;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod watch;
 
 pub use error::{Diagnostic, Error, Result};
 pub use pipeline::{build, check, BuildOptions, BuildReport};

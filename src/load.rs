@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use chrono::NaiveDate;
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Error, Result};
@@ -30,6 +31,8 @@ pub struct SourceFile {
     /// File text with any UTF-8 BOM removed.
     pub text: String,
     pub modified: Option<SystemTime>,
+    /// Date of the last git commit that touched the file, when in a repository.
+    pub committed: Option<NaiveDate>,
 }
 
 /// Reads all Markdown files under `root/content`. Files in the wrong place are
@@ -44,6 +47,7 @@ pub fn load_content(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
     }
     let mut files = Vec::new();
     let mut diags = Vec::new();
+    let committed = git_dates(root);
     let walker = WalkDir::new(&content)
         .sort_by_file_name()
         .into_iter()
@@ -60,40 +64,53 @@ pub fn load_content(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
         if path.extension().and_then(|e| e.to_str()) != Some("md") {
             continue;
         }
-        let rel_path = relative_display(root, path);
-        let Some(placement) = placement_of(&content, path) else {
-            diags.push(Diagnostic::error(
-                &rel_path,
-                None,
-                "documents must sit directly in a section folder: content/<section>/<slug>.md",
-            ));
-            continue;
-        };
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                diags.push(Diagnostic::error(
-                    &rel_path,
-                    None,
-                    "file is not valid UTF-8",
-                ));
-                continue;
-            }
-        };
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => text,
-        };
-        let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
-        files.push(SourceFile {
-            rel_path,
-            placement,
-            text,
-            modified,
-        });
+        match read_source(
+            root,
+            path,
+            committed.get(&relative_display(root, path)).copied(),
+        )? {
+            Ok(src) => files.push(src),
+            Err(d) => diags.push(d),
+        }
     }
     Ok((files, diags))
+}
+
+/// Reads one Markdown file of the content tree. The inner `Err` is a
+/// problem with the file itself (wrong place, not UTF-8).
+pub fn read_source(
+    root: &Path,
+    path: &Path,
+    committed: Option<NaiveDate>,
+) -> Result<std::result::Result<SourceFile, Diagnostic>> {
+    let rel_path = relative_display(root, path);
+    let Some(placement) = placement_of(&root.join(CONTENT_DIR), path) else {
+        return Ok(Err(Diagnostic::error(
+            &rel_path,
+            None,
+            "documents must sit directly in a section folder: content/<section>/<slug>.md",
+        )));
+    };
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(Err(Diagnostic::error(
+            &rel_path,
+            None,
+            "file is not valid UTF-8",
+        )));
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let modified = std::fs::metadata(path).ok().and_then(|m| m.modified().ok());
+    Ok(Ok(SourceFile {
+        committed,
+        rel_path,
+        placement,
+        text,
+        modified,
+    }))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -141,4 +158,40 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// Last commit date of every file under `content/`, from one `git log`
+/// (newest first, so the first date seen for a path is its latest). Empty
+/// when the site is not in a git repository or git is not installed.
+pub fn git_dates(root: &Path) -> std::collections::HashMap<String, NaiveDate> {
+    let mut dates = std::collections::HashMap::new();
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "-c",
+            "core.quotepath=off",
+            "log",
+            "--relative",
+            "--no-renames",
+        ])
+        .args(["--format=%x00%cs", "--name-only", "--", CONTENT_DIR])
+        .stderr(std::process::Stdio::null())
+        .output();
+    let Ok(output) = output else {
+        return dates;
+    };
+    if !output.status.success() {
+        return dates;
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut current = None;
+    for line in text.lines() {
+        if let Some(date) = line.strip_prefix('\0') {
+            current = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
+        } else if let (Some(d), false) = (current, line.trim().is_empty()) {
+            dates.entry(line.trim().to_string()).or_insert(d);
+        }
+    }
+    dates
 }

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use zhiku::error::{Diagnostic, Severity};
 use zhiku::pipeline::{self, BuildOptions};
+use zhiku::preview::Session;
 use zhiku::search::engine::{SearchEngine, SearchResponse};
 use zhiku::search::query::{SearchParams, SearchRequest};
 use zhiku::{serve, Error};
@@ -60,7 +61,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Build, then serve the portal on 127.0.0.1
+    /// Build and serve the portal with live reload (or, with --prod, serve the built site)
     Serve {
         #[command(flatten)]
         site: SiteArgs,
@@ -72,6 +73,9 @@ enum Command {
         bind: IpAddr,
         #[command(flatten)]
         index: IndexArgs,
+        /// Serve the already built site: no build, no watching, no live reload
+        #[arg(long)]
+        prod: bool,
     },
     /// Create a new document from its kind's archetype
     New {
@@ -310,6 +314,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             port,
             bind,
             index,
+            prod,
         } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -326,14 +331,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     addr.ip().to_string()
                 };
                 let base_url = format!("http://{host}:{}", addr.port());
+                if prod {
+                    // Serve what `zhiku build` made, as a deployment would.
+                    let opts = BuildOptions {
+                        out_dir: out,
+                        index_dir: index.index_dir,
+                        ..options(&site)
+                    };
+                    let config = pipeline::load_config(&opts)?;
+                    let out_dir = pipeline::output_dir(&opts, &config);
+                    if !out_dir.join("index.html").is_file() {
+                        anyhow::bail!(
+                            "{} has no built site: run `zhiku build` first",
+                            out_dir.display()
+                        );
+                    }
+                    let index_dir = pipeline::index_dir(&opts, &config);
+                    let engine = if index_dir.is_dir() && !index.no_index {
+                        Some(Arc::new(SearchEngine::open(&index_dir)?))
+                    } else {
+                        None
+                    };
+                    say(&format!(
+                        "zhiku: serving {} at {base_url}/ (Ctrl+C to stop)",
+                        out_dir.display()
+                    ));
+                    let app = serve::router(
+                        serve::ServeState::new(out_dir),
+                        Arc::new(std::sync::RwLock::new(engine)),
+                        None,
+                    );
+                    serve::run(listener, app).await?;
+                    return Ok(ExitCode::SUCCESS);
+                }
                 let opts = BuildOptions {
                     out_dir: out,
                     base_url: Some(base_url.clone()),
                     index_dir: index.index_dir,
                     no_index: index.no_index,
+                    live_reload: true,
                     ..options(&site)
                 };
-                let report = tokio::task::block_in_place(|| pipeline::build(&opts))?;
+                let (session, report) = tokio::task::block_in_place(|| Session::start(opts))?;
                 print_diagnostics(&mut std::io::stderr(), &report.warnings);
                 say(&format!(
                     "zhiku: built {} documents in {:.2} s",
@@ -341,14 +380,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     report.elapsed.as_secs_f64()
                 ));
                 say(&format!(
-                    "zhiku: serving {} at {base_url}/ (Ctrl+C to stop)",
+                    "zhiku: serving {} at {base_url}/ with live reload (Ctrl+C to stop)",
                     report.out_dir.display()
                 ));
-                let engine = match &report.index_dir {
-                    Some(dir) => Some(Arc::new(SearchEngine::open(dir)?)),
-                    None => None,
-                };
-                let app = serve::router(serve::ServeState::new(report.out_dir), engine);
+                let (events, _) = tokio::sync::broadcast::channel(64);
+                let engine = session.engine();
+                let _watcher = zhiku::watch::spawn(session, site.root.clone(), events.clone())?;
+                let app =
+                    serve::router(serve::ServeState::new(report.out_dir), engine, Some(events));
                 serve::run(listener, app).await?;
                 Ok(ExitCode::SUCCESS)
             })

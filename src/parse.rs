@@ -26,6 +26,17 @@ pub struct Document {
     pub body: String,
     pub body_line: usize,
     pub modified: Option<SystemTime>,
+    pub committed: Option<NaiveDate>,
+}
+
+impl Document {
+    /// 最后更新: `updated`, else the last commit, else the file's mtime.
+    pub fn last_modified(&self) -> Option<NaiveDate> {
+        self.front.updated.or(self.committed).or_else(|| {
+            self.modified
+                .map(|t| chrono::DateTime::<chrono::Local>::from(t).date_naive())
+        })
+    }
 }
 
 impl Document {
@@ -134,6 +145,7 @@ pub fn parse_file(
                 body: parts.body.to_string(),
                 body_line: parts.body_line,
                 modified: src.modified,
+                committed: src.committed,
             })))
         }
     }
@@ -344,6 +356,7 @@ mod tests {
             },
             text: text.into(),
             modified: None,
+            committed: None,
         };
         let mut diags = Vec::new();
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();

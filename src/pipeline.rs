@@ -1,7 +1,9 @@
 //! The only code that knows the order of the build:
 //! config -> load -> parse -> site -> render -> output (write aside, swap).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -13,7 +15,7 @@ use crate::load;
 use crate::output::Staging;
 use crate::parse;
 use crate::render::{self, RenderOptions};
-use crate::search::index::SearchIndex;
+use crate::search::index::{Related, SearchIndex};
 use crate::site::{self, Site};
 use crate::theme::Theme;
 
@@ -69,6 +71,9 @@ pub struct Loaded {
     pub site: Site,
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
+    /// Every parsed file by path (`content/x/y.md`), drafts included: what the
+    /// live preview re-assembles the site from after a change.
+    pub parsed: BTreeMap<String, parse::Parsed>,
 }
 
 pub fn load_config(opts: &BuildOptions) -> Result<Config> {
@@ -85,11 +90,14 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
     let theme = Theme::load(&opts.root, &config.theme)?;
     let (sources, mut diags) = load::load_content(&opts.root)?;
     let today = opts.today();
-    let parsed: Vec<parse::Parsed> = sources
+    let parsed: BTreeMap<String, parse::Parsed> = sources
         .iter()
-        .filter_map(|src| parse::parse_file(src, today, &mut diags))
+        .filter_map(|src| {
+            parse::parse_file(src, today, &mut diags).map(|p| (src.rel_path.clone(), p))
+        })
         .collect();
-    let (site, site_diags) = site::assemble(config, parsed, opts.drafts);
+    let (site, site_diags) =
+        site::assemble(config, parsed.values().cloned().collect(), opts.drafts);
     diags.extend(site_diags);
     sort_diagnostics(&mut diags);
     let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
@@ -98,6 +106,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
             site,
             theme,
             warnings: diags,
+            parsed,
         }),
         _ => Err(Error::Content(diags)),
     }
@@ -106,6 +115,17 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
 /// Builds the site into its output folder, replacing the previous output only
 /// when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_keeping(opts).map(|(report, _)| report)
+}
+
+/// What a build leaves for the live preview to continue from.
+pub struct Built {
+    pub loaded: Loaded,
+    pub related: Arc<Related>,
+}
+
+/// [`build`], also returning the site it built.
+pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     let started = Instant::now();
     let mut timings = Vec::new();
     let mut lap = Instant::now();
@@ -117,7 +137,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let site = &loaded.site;
     stage("load + parse + site");
 
-    let mut related = Vec::new();
+    let mut related = Related::default();
     let mut index_staging = None;
     let index_dir = (!opts.no_index).then(|| index_dir(opts, &site.config));
     if let Some(index_dir) = &index_dir {
@@ -131,12 +151,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         index_staging = Some(staging);
     }
 
+    let related = Arc::new(related);
     let files = render::render_site(
         site,
         &loaded.theme,
         &RenderOptions {
             live_reload: opts.live_reload,
-            related,
+            related: related.clone(),
         },
     )?;
     stage("render");
@@ -150,15 +171,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     staging.commit()?;
     stage("write");
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: loaded.site.pages.len(),
         files: files.len() + loaded.theme.static_files.len(),
         out_dir,
         index_dir,
-        warnings: loaded.warnings,
+        warnings: loaded.warnings.clone(),
         elapsed: started.elapsed(),
         timings,
-    })
+    };
+    Ok((report, Built { loaded, related }))
 }
 
 /// Everything a build would reject, without writing anything. Returns all

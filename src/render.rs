@@ -2,7 +2,7 @@
 //! disk and never calls the search index: the pipeline hands both the same
 //! site and writes what they produce.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -30,7 +30,7 @@ pub struct RenderOptions {
     pub live_reload: bool,
     /// Related documents of each page (indices into `Site::pages`), from
     /// the search index; empty when the index is not built.
-    pub related: Vec<Vec<usize>>,
+    pub related: std::sync::Arc<crate::search::index::Related>,
 }
 
 /// Templates a theme must have: one per page kind plus the shared pages.
@@ -221,7 +221,9 @@ struct TermView<'a> {
 
 struct Renderer<'a> {
     site: &'a Site,
-    related: &'a [Vec<usize>],
+    related: &'a crate::search::index::Related,
+    /// Page URL -> index into `Site::pages`.
+    by_url: HashMap<&'a str, usize>,
     tera: &'a Tera,
     base: Context,
     summaries: Vec<Summary>,
@@ -234,6 +236,8 @@ struct Renderer<'a> {
 pub enum Target {
     Home,
     Section(Kind),
+    /// One pagination page (1-based) of a section.
+    SectionPage(Kind, usize),
     /// A document page, by index into `Site::pages`.
     Page(usize),
     SeriesList,
@@ -293,6 +297,12 @@ pub fn render_targets(
     let mut r = Renderer {
         site,
         related: &options.related,
+        by_url: site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.url.as_str(), i))
+            .collect(),
         tera,
         base,
         summaries,
@@ -303,7 +313,12 @@ pub fn render_targets(
             Target::Home => r.home()?,
             Target::Section(kind) => {
                 if let Some(s) = site.section(*kind) {
-                    r.section(s)?;
+                    r.section(s, None)?;
+                }
+            }
+            Target::SectionPage(kind, n) => {
+                if let Some(s) = site.section(*kind) {
+                    r.section(s, Some(*n))?;
                 }
             }
             Target::Page(i) if *i < site.pages.len() => r.page(*i)?,
@@ -459,7 +474,8 @@ impl Renderer<'_> {
         self.emit("index.html", &ctx, "index.html".to_string())
     }
 
-    fn section(&mut self, s: &Section) -> Result<()> {
+    /// All pagination pages of a section, or only page `only` (1-based).
+    fn section(&mut self, s: &Section, only: Option<usize>) -> Result<()> {
         let site = self.site;
         let per_page = site.config.paginate;
         {
@@ -482,6 +498,9 @@ impl Renderer<'_> {
                 "extra": s.index.extra,
             });
             for n in 1..=total_pages {
+                if only.is_some_and(|o| o != n) {
+                    continue;
+                }
                 let chunk = s.pages.iter().skip((n - 1) * per_page).take(per_page);
                 let paginator = Paginator {
                     pages: chunk.map(|&i| &self.summaries[i]).collect(),
@@ -571,12 +590,13 @@ impl Renderer<'_> {
             next,
             series_position: position,
             series_total: total,
-            last_modified_zh: f.updated.map(date_zh),
+            last_modified_zh: p.doc.last_modified().map(date_zh),
             related: self
                 .related
-                .get(i)
-                .map(|list| {
-                    list.iter()
+                .get(&p.url)
+                .map(|urls| {
+                    urls.iter()
+                        .filter_map(|u| self.by_url.get(u.as_str()))
                         .map(|&j| {
                             let s = &self.summaries[j];
                             RelatedLink {

@@ -15,8 +15,11 @@ use axum::Router;
 use percent_encoding::percent_decode_str;
 use tokio::sync::Semaphore;
 
-use crate::search::engine::SearchEngine;
+use crate::preview::SharedEngine;
 use crate::search::query::{SearchParams, SearchRequest};
+use crate::watch::LiveEvent;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use tokio::sync::broadcast;
 
 /// Longest request path we accept.
 pub const MAX_URI_LEN: usize = 2048;
@@ -44,21 +47,66 @@ impl ServeState {
     }
 }
 
-/// The router for a built site: the search API (when there is an index) in
-/// front of the static files.
-pub fn router(state: ServeState, search: Option<Arc<SearchEngine>>) -> Router {
+/// The router for a built site: the search API in front of the static files,
+/// and in preview mode the live-reload script and event stream.
+pub fn router(
+    state: ServeState,
+    search: SharedEngine,
+    live: Option<broadcast::Sender<LiveEvent>>,
+) -> Router {
     let api = Router::new()
         .route("/api/search", axum::routing::get(api_search))
         .with_state(search);
-    Router::new()
+    let mut app = Router::new()
         .fallback(static_file)
         .with_state(state)
-        .merge(api)
+        .merge(api);
+    if let Some(tx) = live {
+        let live = Router::new()
+            .route("/__zhiku/live.js", axum::routing::get(live_script))
+            .route("/__zhiku/events", axum::routing::get(live_events))
+            .with_state(tx);
+        app = app.merge(live);
+    }
+    app
+}
+
+/// Reloads the page after a rebuild, shows build errors over it.
+const LIVE_JS: &str = include_str!("live.js");
+
+async fn live_script() -> Response {
+    let mut r = LIVE_JS.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+async fn live_events(
+    State(tx): State<broadcast::Sender<LiveEvent>>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let rx = tx.subscribe();
+    let hello =
+        futures_util::stream::once(async { Ok(Event::default().event("hello").data("{}")) });
+    let updates = futures_util::stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) => return Some((Ok(Event::default().event(ev.event).data(ev.data)), rx)),
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(futures_util::StreamExt::chain(hello, updates)).keep_alive(KeepAlive::default())
 }
 
 /// `GET /api/search`: JSON results, or a JSON 400 naming the bad parameter.
-async fn api_search(State(search): State<Option<Arc<SearchEngine>>>, uri: Uri) -> Response {
-    let Some(engine) = search else {
+async fn api_search(State(search): State<SharedEngine>, uri: Uri) -> Response {
+    let engine = search.read().unwrap_or_else(|e| e.into_inner()).clone();
+    let Some(engine) = engine else {
         return json_error(
             StatusCode::SERVICE_UNAVAILABLE,
             "search",

@@ -98,6 +98,10 @@ impl SearchEngine {
         &self.index
     }
 
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
     /// Picks up what the last commit wrote.
     pub fn reload(&self) -> Result<()> {
         self.reader.reload().map_err(index_err)

@@ -12,7 +12,7 @@ use tantivy::schema::{
     DateOptions, Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
     TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{DateTime, Index, IndexWriter, Searcher, TantivyDocument, Term};
 
 use super::analyzer::{Analyzer, GramsTokenizer, WordsTokenizer, GRAMS_TOKENIZER, WORDS_TOKENIZER};
 use super::docnum;
@@ -229,65 +229,75 @@ impl SearchIndex {
         d
     }
 
-    /// Up to `limit` related pages for each page (indices into `site.pages`),
-    /// by the words of its title and its tags. Call after `write_site`.
-    pub fn related(&self, site: &Site, limit: usize) -> Result<Vec<Vec<usize>>> {
+    /// Up to `limit` related documents (URLs) for every page, by the words of
+    /// its title and its tags. Call after `write_site`.
+    pub fn related(&self, site: &Site, limit: usize) -> Result<Related> {
         let reader = self.index.reader().map_err(index_err)?;
         let searcher = reader.searcher();
-        let by_url: std::collections::HashMap<&str, usize> = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.url.as_str(), i))
-            .collect();
-        let f = self.fields;
-        let mut out = Vec::with_capacity(site.pages.len());
+        let mut out = Related::with_capacity(site.pages.len());
         for page in &site.pages {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            let mut words = self.analyzer.query_words(&page.doc.front.title);
-            words.retain(|w| w.chars().count() >= 2);
-            words.sort();
-            words.dedup();
-            for w in &words {
-                for (field, boost) in [(f.title, 2.0), (f.body, 1.0)] {
-                    let q = TermQuery::new(
-                        Term::from_field_text(field, w),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
-                }
-            }
-            for t in &page.doc.front.tags {
-                let q = TermQuery::new(Term::from_field_text(f.tags, t), IndexRecordOption::Basic);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 1.5))));
-            }
-            if clauses.is_empty() {
-                out.push(Vec::new());
-                continue;
-            }
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.url, &page.url),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-            let query = BooleanQuery::new(clauses);
-            let top = searcher
-                .search(&query, &TopDocs::with_limit(limit))
-                .map_err(index_err)?;
-            let mut related = Vec::with_capacity(limit);
-            for (_, addr) in top {
-                let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
-                if let Some(i) = stored_str(&doc, f.url).and_then(|u| by_url.get(u)) {
-                    related.push(*i);
-                }
-            }
-            out.push(related);
+            out.insert(page.url.clone(), self.related_to(&searcher, page, limit)?);
         }
         Ok(out)
     }
+
+    /// Related documents of one page, from a searcher that sees it.
+    pub fn related_to(
+        &self,
+        searcher: &Searcher,
+        page: &Page,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut words = self.analyzer.query_words(&page.doc.front.title);
+        words.retain(|w| w.chars().count() >= 2);
+        words.sort();
+        words.dedup();
+        for w in &words {
+            for (field, boost) in [(f.title, 2.0), (f.body, 1.0)] {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, w),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+            }
+        }
+        for t in &page.doc.front.tags {
+            let q = TermQuery::new(Term::from_field_text(f.tags, t), IndexRecordOption::Basic);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 1.5))));
+        }
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.url, &page.url),
+                IndexRecordOption::Basic,
+            )),
+        ));
+        let top = searcher
+            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))
+            .map_err(index_err)?;
+        let mut related = Vec::with_capacity(limit);
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
+            if let Some(url) = stored_str(&doc, f.url) {
+                related.push(url.to_string());
+            }
+        }
+        Ok(related)
+    }
+
+    /// The term that identifies a page's document, for updates and deletes.
+    pub fn url_term(&self, url: &str) -> Term {
+        Term::from_field_text(self.fields.url, url)
+    }
 }
+
+/// Page URL -> URLs of its related documents.
+pub type Related = std::collections::HashMap<String, Vec<String>>;
 
 pub fn to_datetime(date: NaiveDate) -> DateTime {
     let secs = date

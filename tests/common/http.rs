@@ -11,7 +11,7 @@ use super::SiteTest;
 pub struct Server {
     child: Child,
     pub addr: String,
-    _site: SiteTest,
+    pub site: SiteTest,
 }
 
 impl Drop for Server {
@@ -41,11 +41,7 @@ impl Server {
         };
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server {
-            child,
-            addr,
-            _site: site,
-        }
+        Server { child, addr, site }
     }
 }
 

@@ -1,0 +1,247 @@
+//! Watches the site for the live preview: which changes matter (a pure
+//! classification, unit-tested) and a debounced loop that hands them to the
+//! preview session and tells the browsers.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode, Watcher};
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::error::{Error, Result};
+use crate::load::CONTENT_DIR;
+use crate::preview::Session;
+
+/// Quiet time that ends a burst of file events (an editor's save is several).
+pub const DEBOUNCE: Duration = Duration::from_millis(120);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Markdown files under `content/` changed: update incrementally.
+    Content(Vec<PathBuf>),
+    /// Theme, templates, static files, config or dictionary: rebuild all.
+    Full,
+}
+
+/// Sorts changed paths into what to do; `None` when nothing relevant changed.
+pub fn classify(root: &Path, ignore: &[&Path], paths: &[PathBuf]) -> Option<Change> {
+    let mut content = Vec::new();
+    let mut full = false;
+    for path in paths {
+        let rel = match path.strip_prefix(root) {
+            Ok(r) => r,
+            Err(_) => continue,
+        };
+        if ignore.iter().any(|i| path.starts_with(i)) {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let hidden = rel
+            .components()
+            .any(|c| c.as_os_str().to_str().is_some_and(|s| s.starts_with('.')));
+        // Editors' backup and swap files.
+        if hidden
+            || name.ends_with('~')
+            || name == "4913"
+            || name.ends_with(".swp")
+            || name.ends_with(".tmp")
+        {
+            continue;
+        }
+        let first = rel
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .unwrap_or("");
+        match first {
+            CONTENT_DIR if name.ends_with(".md") && !content.contains(path) => {
+                content.push(path.clone());
+            }
+            CONTENT_DIR if name == "_dictionary.txt" => full = true,
+            "themes" | "templates" | "static" | "archetypes" => full = true,
+            "zhiku.yaml" => full = true,
+            _ => {}
+        }
+    }
+    if full {
+        Some(Change::Full)
+    } else if content.is_empty() {
+        None
+    } else {
+        Some(Change::Content(content))
+    }
+}
+
+/// What browsers are told over `/__zhiku/events`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveEvent {
+    /// `reload` or `build-error`.
+    pub event: &'static str,
+    pub data: String,
+}
+
+/// Starts watching in a thread that owns the session. The watcher stops
+/// when the returned value is dropped.
+pub fn spawn(
+    mut session: Session,
+    root: PathBuf,
+    events: broadcast::Sender<LiveEvent>,
+) -> Result<notify::RecommendedWatcher> {
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            if !matches!(event.kind, EventKind::Access(_)) {
+                let _ = tx.send(event.paths);
+            }
+        }
+    })
+    .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
+    for dir in [CONTENT_DIR, "themes", "templates", "static", "archetypes"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", path.display())))?;
+        }
+    }
+    watcher
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
+
+    std::thread::spawn(move || {
+        // Paths from notify are absolute; compare against the same spelling.
+        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        while let Ok(first) = rx.recv() {
+            let mut paths = first;
+            while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+                paths.extend(more);
+            }
+            let out = std::fs::canonicalize(session.out_dir())
+                .unwrap_or_else(|_| session.out_dir().to_path_buf());
+            let index = root.join(&session.site().config.search_index_dir);
+            let paths: Vec<PathBuf> = paths
+                .into_iter()
+                .map(|p| {
+                    match (
+                        p.parent().and_then(|d| std::fs::canonicalize(d).ok()),
+                        p.file_name(),
+                    ) {
+                        (Some(dir), Some(name)) => dir.join(name),
+                        _ => p,
+                    }
+                })
+                .collect();
+            let Some(change) = classify(&root, &[&out, &index], &paths) else {
+                continue;
+            };
+            let result = match &change {
+                Change::Full => session.rebuild(),
+                Change::Content(files) => session.update(files),
+            };
+            let event = match result {
+                Ok(update) => {
+                    for w in &update.warnings {
+                        eprintln!("{w}");
+                    }
+                    println!(
+                        "zhiku: {} in {} ms ({} files written{})",
+                        if update.full {
+                            "rebuilt everything"
+                        } else {
+                            "updated"
+                        },
+                        update.took_ms,
+                        if update.full {
+                            "all".to_string()
+                        } else {
+                            update.rendered.len().to_string()
+                        },
+                        if update.removed.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} removed", update.removed.len())
+                        }
+                    );
+                    LiveEvent {
+                        event: "reload",
+                        data: serde_json::to_string(&update).unwrap_or_default(),
+                    }
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    eprintln!("zhiku: the last good site is still being served");
+                    LiveEvent {
+                        event: "build-error",
+                        data: serde_json::to_string(
+                            &serde_json::json!({ "message": e.to_string() }),
+                        )
+                        .unwrap_or_default(),
+                    }
+                }
+            };
+            let _ = events.send(event);
+        }
+    });
+    Ok(watcher)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_changes() {
+        let root = Path::new("/site");
+        let out = Path::new("/site/public");
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            classify(
+                root,
+                &[out],
+                &[p("/site/content/cases/a.md"), p("/site/content/cases/a.md")]
+            ),
+            Some(Change::Content(vec![p("/site/content/cases/a.md")]))
+        );
+        assert_eq!(
+            classify(
+                root,
+                &[out],
+                &[p("/site/themes/default/templates/base.html")]
+            ),
+            Some(Change::Full)
+        );
+        assert_eq!(
+            classify(
+                root,
+                &[out],
+                &[p("/site/zhiku.yaml"), p("/site/content/a/b.md")]
+            ),
+            Some(Change::Full)
+        );
+        assert_eq!(
+            classify(root, &[out], &[p("/site/public/index.html")]),
+            None
+        );
+        assert_eq!(
+            classify(
+                root,
+                &[out],
+                &[
+                    p("/site/content/cases/.a.md.swp"),
+                    p("/site/content/cases/a.md~")
+                ]
+            ),
+            None
+        );
+        assert_eq!(
+            classify(
+                root,
+                &[out],
+                &[p("/site/.public.staging/x.html"), p("/site/README.md")]
+            ),
+            None
+        );
+    }
+}

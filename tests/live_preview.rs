@@ -1,0 +1,230 @@
+//! `zhiku serve` as a live preview: an edited document is re-rendered with the
+//! pages that show it (and nothing else), its search entry is updated, the
+//! browser is told to reload, and a broken edit keeps the last good site.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::http::{get, Server};
+use common::SiteTest;
+
+/// A client of `/__zhiku/events`.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn connect(addr: &str) -> Events {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.write_all(
+            b"GET /__zhiku/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n",
+        )
+        .unwrap();
+        let mut events = Events(BufReader::new(s));
+        assert_eq!(events.next().0, "hello");
+        events
+    }
+
+    /// The next event's name and data (keep-alive comments skipped).
+    fn next(&mut self) -> (String, String) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let (mut name, mut data) = (String::new(), String::new());
+        while Instant::now() < deadline {
+            let mut line = String::new();
+            if self.0.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            let line = line.trim_end();
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data: ") {
+                data.push_str(d);
+            } else if line.is_empty() && !name.is_empty() {
+                return (name, data);
+            }
+        }
+        panic!("no event within 30 s");
+    }
+}
+
+fn edit(site: &SiteTest, rel: &str, from: &str, to: &str) {
+    let path = site.root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from));
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn an_edit_rerenders_only_what_shows_the_document() {
+    let srv = Server::start(SiteTest::fixture("search"));
+    let mut events = Events::connect(&srv.addr);
+    let page = get(&srv.addr, "/experiences/simplified/");
+    assert!(
+        page.body.contains("/__zhiku/live.js"),
+        "preview pages load the reload script"
+    );
+    assert_eq!(get(&srv.addr, "/__zhiku/live.js").status, 200);
+
+    edit(
+        &srv.site,
+        "content/experiences/simplified.md",
+        "全年坚持",
+        "全年推进独角兽计划并坚持",
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    let update: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(update["full"], false, "incremental, not a full rebuild");
+    let rendered: Vec<&str> = update["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for expected in [
+        "experiences/simplified/index.html",
+        "experiences/index.html",
+        "tags/志愿服务/index.html",
+        "index.html",
+        "atom.xml",
+    ] {
+        assert!(
+            rendered.contains(&expected),
+            "{expected} not re-rendered: {rendered:?}"
+        );
+    }
+    for untouched in [
+        "policies/hongse-wuye/index.html",
+        "cases/fullwidth/index.html",
+        "training/lesson/index.html",
+        "policies/index.html",
+        "tags/红色物业/index.html",
+    ] {
+        assert!(
+            !rendered.contains(&untouched),
+            "{untouched} re-rendered needlessly: {rendered:?}"
+        );
+    }
+    let page = get(&srv.addr, "/experiences/simplified/");
+    assert!(page.body.contains("独角兽计划"));
+    let hits = get(
+        &srv.addr,
+        "/api/search?q=%E7%8B%AC%E8%A7%92%E5%85%BD%E8%AE%A1%E5%88%92",
+    ); // 独角兽计划
+    assert!(
+        hits.body.contains("\"url\":\"/experiences/simplified/\""),
+        "{}",
+        hits.body
+    );
+
+    // A new document appears in its section, its tag page and the index.
+    srv.site.write(
+        "content/cases/new-case.md",
+        "---\ntitle: 新增案例\ndate: 2025-01-01\ntags: [红色物业]\n---\n凤凰社区的新做法。\n",
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    assert_eq!(get(&srv.addr, "/cases/new-case/").status, 200);
+    assert!(get(
+        &srv.addr,
+        "/tags/红色物业/"
+            .replace("红色物业", "%E7%BA%A2%E8%89%B2%E7%89%A9%E4%B8%9A")
+            .as_str()
+    )
+    .body
+    .contains("/cases/new-case/"));
+    assert!(get(&srv.addr, "/api/search?q=%E5%87%A4%E5%87%B0")
+        .body
+        .contains("/cases/new-case/")); // 凤凰
+
+    // Deleting it removes its page and its search entry.
+    std::fs::remove_file(srv.site.root.join("content/cases/new-case.md")).unwrap();
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    assert_eq!(get(&srv.addr, "/cases/new-case/").status, 404);
+    assert!(get(&srv.addr, "/api/search?q=%E5%87%A4%E5%87%B0")
+        .body
+        .contains("\"total\":0"));
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
+    let srv = Server::start(SiteTest::fixture("search"));
+    let mut events = Events::connect(&srv.addr);
+    let before = get(&srv.addr, "/cases/cite/").body;
+    edit(
+        &srv.site,
+        "content/cases/cite.md",
+        "date: 2020-10-22",
+        "date: 2020-13-45",
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "build-error");
+    assert!(
+        data.contains("content/cases/cite.md:3: field 'date'"),
+        "{data}"
+    );
+    assert_eq!(
+        get(&srv.addr, "/cases/cite/").body,
+        before,
+        "last good page still served"
+    );
+    edit(
+        &srv.site,
+        "content/cases/cite.md",
+        "date: 2020-13-45",
+        "date: 2020-10-23",
+    );
+    let (name, _) = events.next();
+    assert_eq!(name, "reload");
+    assert!(get(&srv.addr, "/cases/cite/")
+        .body
+        .contains("2020年10月23日"));
+}
+
+#[test]
+fn a_template_change_rebuilds_everything() {
+    let srv = Server::start(SiteTest::fixture("search"));
+    let mut events = Events::connect(&srv.addr);
+    srv.site.write(
+        "templates/case.html",
+        "{% extends \"page.html\" %}{% block before_content %}<p id=\"custom\">自定义模板</p>{% endblock before_content %}",
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    assert!(data.contains("\"full\":true"), "{data}");
+    assert!(get(&srv.addr, "/cases/cite/").body.contains("自定义模板"));
+}
+
+#[test]
+fn prod_mode_serves_the_build_without_live_reload() {
+    let site = SiteTest::fixture("search");
+    site.built();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zhiku"))
+        .args(["serve", "--prod", "--port", "0", "--root"])
+        .arg(&site.root)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next().unwrap().unwrap();
+    let addr = line[line.find("http://").unwrap() + 7..]
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = get(&addr, "/cases/cite/");
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("live.js"),
+        "no reload script in production"
+    );
+    assert_eq!(get(&addr, "/__zhiku/events").status, 404);
+    assert!(get(&addr, "/api/search?q=%E7%BA%A2%E8%89%B2")
+        .body
+        .contains("\"total\":2"));
+    let _ = child.kill();
+    let _ = child.wait();
+}
