@@ -385,7 +385,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ));
                 let (events, _) = tokio::sync::broadcast::channel(64);
                 let engine = session.engine();
-                let _watcher = zhiku::watch::spawn(session, site.root.clone(), events.clone())?;
+                let root = session.root().to_path_buf();
+                let _watcher = zhiku::watch::spawn(session, root, events.clone())?;
                 let app =
                     serve::router(serve::ServeState::new(report.out_dir), engine, Some(events));
                 serve::run(listener, app).await?;

@@ -59,7 +59,10 @@ pub struct Session {
 
 impl Session {
     /// Builds the site (as `zhiku build` does) and keeps it for updates.
-    pub fn start(opts: BuildOptions) -> Result<(Session, BuildReport)> {
+    pub fn start(mut opts: BuildOptions) -> Result<(Session, BuildReport)> {
+        // Watch events carry absolute paths; name files relative to an
+        // absolute root (not canonicalized: symlinks inside the site stay).
+        opts.root = std::path::absolute(&opts.root).map_err(|e| Error::io(&opts.root, e))?;
         let (report, built) = pipeline::build_keeping(&opts)?;
         let tera = render::build_tera(&built.loaded.theme)?;
         let mut session = Session {
@@ -77,6 +80,10 @@ impl Session {
 
     pub fn engine(&self) -> SharedEngine {
         self.engine.clone()
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.opts.root
     }
 
     pub fn out_dir(&self) -> &Path {

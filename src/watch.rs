@@ -111,28 +111,44 @@ pub fn spawn(
         .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
 
     std::thread::spawn(move || {
-        // Paths from notify are absolute; compare against the same spelling.
-        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        // Event paths may come through the path we watched or through the
+        // real path behind symlinks (a symlinked content/ folder): map both
+        // back to `root`, which is how the session names files.
+        let prefixes: Vec<(PathBuf, PathBuf)> = [
+            CONTENT_DIR,
+            "themes",
+            "templates",
+            "static",
+            "archetypes",
+            "",
+        ]
+        .iter()
+        .filter_map(|dir| {
+            let watched = root.join(dir);
+            std::fs::canonicalize(&watched)
+                .ok()
+                .map(|real| (real, watched))
+        })
+        .collect();
+        let to_root = |p: PathBuf| -> PathBuf {
+            if p.starts_with(&root) {
+                return p;
+            }
+            for (real, watched) in &prefixes {
+                if let Ok(rest) = p.strip_prefix(real) {
+                    return watched.join(rest);
+                }
+            }
+            p
+        };
         while let Ok(first) = rx.recv() {
             let mut paths = first;
             while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
                 paths.extend(more);
             }
-            let out = std::fs::canonicalize(session.out_dir())
-                .unwrap_or_else(|_| session.out_dir().to_path_buf());
+            let out = session.out_dir().to_path_buf();
             let index = root.join(&session.site().config.search_index_dir);
-            let paths: Vec<PathBuf> = paths
-                .into_iter()
-                .map(|p| {
-                    match (
-                        p.parent().and_then(|d| std::fs::canonicalize(d).ok()),
-                        p.file_name(),
-                    ) {
-                        (Some(dir), Some(name)) => dir.join(name),
-                        _ => p,
-                    }
-                })
-                .collect();
+            let paths: Vec<PathBuf> = paths.into_iter().map(to_root).collect();
             let Some(change) = classify(&root, &[&out, &index], &paths) else {
                 continue;
             };

@@ -228,3 +228,24 @@ fn prod_mode_serves_the_build_without_live_reload() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn preview_works_from_inside_the_site_with_a_symlinked_content_folder() {
+    // The site's content/ is a symlink and zhiku runs with the default `--root .`.
+    let site = SiteTest::fixture("search");
+    let real = tempfile::tempdir().unwrap();
+    let content = real.path().join("content");
+    std::fs::rename(site.root.join("content"), &content).unwrap();
+    std::os::unix::fs::symlink(&content, site.root.join("content")).unwrap();
+    let srv = Server::start_with(site, true);
+    let mut events = Events::connect(&srv.addr);
+    edit(
+        &srv.site,
+        "content/cases/cite.md",
+        "开展工作",
+        "开展工作并总结经验",
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    assert!(get(&srv.addr, "/cases/cite/").body.contains("并总结经验"));
+}

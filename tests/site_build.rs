@@ -324,3 +324,43 @@ fn internal_links_resolve() {
     let broken = common::crawl::broken_links(&s.out());
     assert!(broken.is_empty(), "broken links: {broken:#?}");
 }
+
+#[test]
+fn last_updated_comes_from_updated_then_git_history() {
+    let s = SiteTest::fixture("valid");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&s.root)
+            .args([
+                "-c",
+                "user.name=编辑",
+                "-c",
+                "user.email=editor@example.org",
+            ])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", "2021-02-03T10:00:00+08:00")
+            .env("GIT_COMMITTER_DATE", "2021-02-03T10:00:00+08:00")
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "content"]);
+    git(&["commit", "-qm", "内容"]);
+    s.built();
+    let table = s.main("experiences/table/index.html");
+    assert!(
+        table.contains("最后更新") && table.contains("2021年2月3日"),
+        "git commit date: {table}"
+    );
+    let new = s.main("policies/new/index.html");
+    assert!(
+        new.contains("2023年6月1日"),
+        "`updated` wins over git: {new}"
+    );
+}

@@ -24,9 +24,29 @@ impl Drop for Server {
 impl Server {
     /// Runs `zhiku serve --port 0` on the site and waits for its URL.
     pub fn start(site: SiteTest) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zhiku"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(&site.root)
+        Server::start_with(site, false)
+    }
+
+    /// With `from_inside`, runs in the site folder with the default `--root .`.
+    pub fn start_with(site: SiteTest, from_inside: bool) -> Server {
+        Server::spawn(site, &[], from_inside)
+    }
+
+    /// `zhiku serve --prod` on an already built site: what a deployment runs.
+    pub fn start_prod(site: SiteTest) -> Server {
+        site.built();
+        Server::spawn(site, &["--prod"], false)
+    }
+
+    fn spawn(site: SiteTest, extra: &[&str], from_inside: bool) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhiku"));
+        cmd.args(["serve", "--port", "0"]).args(extra);
+        if from_inside {
+            cmd.current_dir(&site.root);
+        } else {
+            cmd.arg("--root").arg(&site.root);
+        }
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

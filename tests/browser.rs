@@ -1,0 +1,55 @@
+//! Drives the portal of the bundled site in headless Chromium
+//! (tests/browser/run.mjs, playwright-core): no console errors on any page,
+//! and the search page works with the keyboard, highlights and filters.
+//!
+//! Needs Debian's `chromium` and `npm ci --prefix tests/browser`; `.ci/run`
+//! installs both. Outside CI the test is skipped, loudly, when they are missing.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::http::Server;
+use common::{repo_root, SiteTest};
+
+fn missing_prerequisite() -> Option<String> {
+    if !Path::new("/usr/bin/chromium").exists() {
+        return Some("/usr/bin/chromium is not installed (apt-get install chromium)".into());
+    }
+    if !repo_root()
+        .join("tests/browser/node_modules/playwright-core")
+        .exists()
+    {
+        return Some("playwright-core is not installed (npm ci --prefix tests/browser)".into());
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is not installed".into());
+    }
+    None
+}
+
+#[test]
+fn portal_and_search_page_in_headless_chromium() {
+    if let Some(why) = missing_prerequisite() {
+        if std::env::var_os("CI").is_some() {
+            panic!("browser test cannot run in CI: {why}");
+        }
+        eprintln!("SKIPPED browser test: {why}");
+        return;
+    }
+    // The production server, as the public sees the portal (no live reload).
+    let srv = Server::start_prod(SiteTest::bundled());
+    let out = Command::new("node")
+        .arg(repo_root().join("tests/browser/run.mjs"))
+        .arg(format!("http://{}", srv.addr))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
