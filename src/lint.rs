@@ -101,6 +101,16 @@ pub fn lint(
     let mut diags = Vec::new();
     doc_numbers(site, &mut diags);
     for page in &site.pages {
+        if page.doc.front.title == crate::new::TITLE_PLACEHOLDER {
+            let mut w = Diagnostic::field_error(
+                &page.doc.rel_path,
+                field_line(page, "title"),
+                "title",
+                "still the placeholder written by `zhiku new`",
+            );
+            w.severity = Severity::Warning;
+            diags.push(w);
+        }
         links(site, page, outputs, &mut diags);
         if let Some(v) = vocabulary {
             controlled(page, v, &mut diags);
@@ -317,7 +327,7 @@ fn closest<'a>(value: &str, allowed: &'a [String]) -> Option<&'a str> {
     allowed
         .iter()
         .map(|a| (strsim::normalized_levenshtein(value, a), a))
-        .filter(|(score, _)| *score > 0.3)
+        .filter(|(score, _)| *score > 0.45)
         .max_by(|x, y| x.0.total_cmp(&y.0))
         .map(|(_, a)| a.as_str())
 }

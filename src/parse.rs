@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use chrono::NaiveDate;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Severity};
 use crate::frontmatter::{split, Fields};
 use crate::load::{Placement, SourceFile};
 use crate::markdown::{self, Rendered};
@@ -299,8 +299,39 @@ fn parse_front_matter(
         }
     }
 
+    if tags.len() == 1 && tags[0].contains(['，', ',', '、', '；']) {
+        let parts: Vec<&str> = tags[0]
+            .split(['，', ',', '、', '；'])
+            .map(str::trim)
+            .collect();
+        let mut w = Diagnostic::field_error(
+            file,
+            field_lines.get("tags").copied(),
+            "tags",
+            format!("\"{}\" is one tag", tags[0]),
+        )
+        .with_hint(format!("write a list: tags: [{}]", parts.join(", ")));
+        w.severity = Severity::Warning;
+        f.diags.push(w);
+    }
     let extra = f.into_extra();
-    if diags.len() > errors_before {
+    for key in extra.keys() {
+        if let Some(known) = near_known_field(key) {
+            let mut w = Diagnostic::field_error(
+                file,
+                field_lines.get(key).copied(),
+                key,
+                "unknown field, kept for templates as page.extra",
+            )
+            .with_hint(format!("did you mean '{known}'?"));
+            w.severity = Severity::Warning;
+            diags.push(w);
+        }
+    }
+    if diags[errors_before..]
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
         return None;
     }
     Some(FrontMatter {
@@ -334,6 +365,50 @@ fn index_folder(placement: &Placement) -> &str {
 pub fn body_line_of(doc: &Document, offset: usize) -> usize {
     let before = &doc.body[..offset.min(doc.body.len())];
     doc.body_line + before.matches('\n').count()
+}
+
+/// Every field of the content model.
+pub const KNOWN_FIELDS: &[&str] = &[
+    "title",
+    "type",
+    "date",
+    "updated",
+    "summary",
+    "tags",
+    "region",
+    "author",
+    "source",
+    "draft",
+    "slug",
+    "doc_number",
+    "issuer",
+    "status",
+    "effective",
+    "expires",
+    "supersedes",
+    "superseded_by",
+    "organization",
+    "series",
+    "order",
+    "duration_minutes",
+    "objectives",
+    "questions",
+];
+
+/// The known field an unknown one is probably a misspelling of (`tag`,
+/// `Summary`, `organisation`).
+fn near_known_field(key: &str) -> Option<&'static str> {
+    let lower = key.to_lowercase();
+    if KNOWN_FIELDS.contains(&key) {
+        // A known field of another kind: already reported as an error.
+        return None;
+    }
+    KNOWN_FIELDS
+        .iter()
+        .map(|k| (strsim::normalized_levenshtein(&lower, k), *k))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }
 
 pub fn is_safe_slug(s: &str) -> bool {
