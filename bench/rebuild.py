@@ -55,7 +55,7 @@ def main():
         docs = sorted(glob.glob(os.path.join(root, "content", "cases", "*.md")))
         target = docs[len(docs) // 2]
         original = open(target, encoding="utf-8").read()
-        took, wall, files = [], [], []
+        took, wall, files, stages = [], [], [], {}
         try:
             for i in range(edits):
                 text = original + (f"\n\n基准测试追加的第{i}句话。\n" if i % 2 == 0 else "")
@@ -68,6 +68,8 @@ def main():
                     sys.exit(f"unexpected event {name}: {data}")
                 update = json.loads(data)
                 took.append(update["took_ms"])
+                for name, value in update.get("stages", []):
+                    stages.setdefault(name, []).append(value)
                 files.append(len(update["rendered"]))
                 time.sleep(0.3)
         finally:
@@ -78,6 +80,7 @@ def main():
         print(f"rebuild (server) ms: median {statistics.median(took):.1f}  p90 {q(took, 90):.1f}  max {max(took):.1f}")
         print(f"write -> reload event ms: median {statistics.median(wall):.1f}  p90 {q(wall, 90):.1f}")
         print(f"files re-rendered: median {statistics.median(files):.0f}")
+        print("stages (median ms): " + ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in stages.items()))
     finally:
         proc.terminate()
         proc.wait()

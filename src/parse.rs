@@ -20,6 +20,8 @@ pub struct Document {
     pub rel_path: String,
     /// File stem: the slug unless front matter sets `slug`.
     pub stem: String,
+    /// `policies/xyz`, see [`Document::content_key`].
+    key: String,
     pub front: FrontMatter,
     pub rendered: Rendered,
     /// The Markdown body and the file line it starts on (for link checks).
@@ -45,8 +47,8 @@ impl Document {
     }
 
     /// `policies/xyz`: how other documents refer to this one.
-    pub fn content_key(&self) -> String {
-        format!("{}/{}", self.front.kind.section(), self.stem)
+    pub fn content_key(&self) -> &str {
+        &self.key
     }
 }
 
@@ -139,6 +141,7 @@ pub fn parse_file(
             let rendered = markdown::render(parts.body, section);
             Some(Parsed::Document(Arc::new(Document {
                 rel_path: src.rel_path.clone(),
+                key: format!("{section}/{stem}"),
                 stem: stem.clone(),
                 front,
                 rendered,

@@ -40,6 +40,8 @@ pub struct Update {
     pub removed: Vec<String>,
     pub took_ms: f64,
     pub warnings: Vec<String>,
+    /// Milliseconds per stage of an incremental update.
+    pub stages: Vec<(&'static str, f64)>,
 }
 
 struct IndexState {
@@ -135,6 +137,7 @@ impl Session {
             removed: Vec::new(),
             took_ms: ms(started),
             warnings: report.warnings.iter().map(|d| d.to_string()).collect(),
+            stages: Vec::new(),
         })
     }
 
@@ -142,55 +145,75 @@ impl Session {
     /// under `content/` (existing, new or deleted).
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
         let started = Instant::now();
+        let mut stages = Vec::new();
+        let mut lap = Instant::now();
+        let mut stage = |name: &'static str| {
+            stages.push((name, ms(lap)));
+            lap = Instant::now();
+        };
         let root = self.opts.root.clone();
         let today = self
             .opts
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive());
-        let mut parsed = self.loaded.parsed.clone();
+        // Changes go into the kept map directly; `undo` restores it on failure.
+        let mut undo: Vec<(String, Option<parse::Parsed>)> = Vec::new();
         let mut diags = Vec::new();
         let mut changed_paths = BTreeSet::new();
         for path in changed {
             let rel = load::relative_display(&root, path);
-            changed_paths.insert(rel.clone());
-            if !path.is_file() {
-                parsed.remove(&rel);
+            if !changed_paths.insert(rel.clone()) {
                 continue;
             }
-            match load::read_source(&root, path, None)? {
-                Err(d) => diags.push(d),
-                Ok(mut src) => {
-                    // An edited file is newer than its last commit.
-                    src.committed = None;
-                    match parse::parse_file(&src, today, &mut diags) {
-                        Some(p) => {
-                            parsed.insert(rel, p);
-                        }
-                        None => {
-                            parsed.remove(&rel);
-                        }
+            let replacement = if !path.is_file() {
+                None
+            } else {
+                match load::read_source(&root, path, None)? {
+                    Err(d) => {
+                        diags.push(d);
+                        None
+                    }
+                    Ok(mut src) => {
+                        // An edited file is newer than its last commit.
+                        src.committed = None;
+                        parse::parse_file(&src, today, &mut diags)
                     }
                 }
-            }
+            };
+            let previous = match replacement {
+                Some(p) => self.loaded.parsed.insert(rel.clone(), p),
+                None => self.loaded.parsed.remove(&rel),
+            };
+            undo.push((rel, previous));
         }
         let (new_site, site_diags) = site::assemble(
             self.loaded.site.config.clone(),
-            parsed.values().cloned().collect(),
+            self.loaded.parsed.values().cloned().collect(),
             self.opts.drafts,
         );
         diags.extend(site_diags);
         sort_diagnostics(&mut diags);
         let new_site = match new_site {
             Some(s) if !diags.iter().any(|d| d.severity == Severity::Error) => s,
-            _ => return Err(Error::Content(diags)),
+            _ => {
+                for (rel, previous) in undo.into_iter().rev() {
+                    match previous {
+                        Some(p) => self.loaded.parsed.insert(rel, p),
+                        None => self.loaded.parsed.remove(&rel),
+                    };
+                }
+                return Err(Error::Content(diags));
+            }
         };
+        stage("parse + assemble");
 
         let old_site = &self.loaded.site;
         let index_pages: bool = changed_paths.iter().any(|p| p.ends_with("_index.md"));
         let plan = plan_targets(old_site, &new_site, &changed_paths, index_pages);
+        stage("plan");
 
         // Search index first: related documents of the changed pages come from it.
-        let mut related = (*self.related).clone();
+        let related = Arc::make_mut(&mut self.related);
         if let Some(state) = &mut self.index {
             for url in &plan.removed_urls {
                 state.writer.delete_term(state.index.url_term(url));
@@ -225,17 +248,18 @@ impl Session {
                 }
             }
         }
-        let related = Arc::new(related);
+        stage("index");
 
         let files = render::render_targets(
             &new_site,
             &self.tera,
             &RenderOptions {
                 live_reload: self.opts.live_reload,
-                related: related.clone(),
+                related: self.related.clone(),
             },
             &plan.targets,
         )?;
+        stage("render");
         write_files(&self.out_dir, &files)?;
         let mut removed = Vec::new();
         for rel in &plan.removed_files {
@@ -249,15 +273,15 @@ impl Session {
         }
 
         self.loaded.site = new_site;
-        self.loaded.parsed = parsed;
         self.loaded.warnings = diags.clone();
-        self.related = related;
+        stage("write");
         Ok(Update {
             full: false,
             rendered: files.into_iter().map(|f| f.path).collect(),
             removed,
             took_ms: ms(started),
             warnings: diags.iter().map(|d| d.to_string()).collect(),
+            stages,
         })
     }
 }
@@ -308,8 +332,6 @@ pub fn plan_targets(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pa
         }
     };
     targets.insert(Target::Home);
-    targets.insert(Target::Feeds);
-    targets.insert(Target::Sitemap);
     if index_pages {
         for s in &new.sections {
             targets.insert(Target::Section(s.kind));
@@ -327,6 +349,35 @@ pub fn plan_targets(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pa
     let old_versions = versions(old);
     let new_versions = versions(new);
     plan.changed_pages = new_versions.clone();
+
+    // Feeds list the newest documents of the site and of each section; the
+    // sitemap lists every URL with its date.
+    let limit = new.config.feed_limit;
+    let in_feed = |site: &Site, i: usize| {
+        i < limit
+            || site
+                .section(site.pages[i].doc.front.kind)
+                .is_some_and(|s| s.pages.iter().take(limit).any(|&j| j == i))
+    };
+    if old_versions.iter().any(|&i| in_feed(old, i))
+        || new_versions.iter().any(|&i| in_feed(new, i))
+    {
+        targets.insert(Target::Feeds);
+    }
+    let stamp = |site: &Site, v: &[usize]| -> Vec<(String, chrono::NaiveDate)> {
+        v.iter()
+            .map(|&i| {
+                let p = &site.pages[i];
+                (
+                    p.url.clone(),
+                    p.doc.front.updated.unwrap_or(p.doc.front.date),
+                )
+            })
+            .collect()
+    };
+    if stamp(old, &old_versions) != stamp(new, &new_versions) || index_pages {
+        targets.insert(Target::Sitemap);
+    }
 
     let mut urls: HashSet<String> = HashSet::new();
     let mut affected_terms: BTreeSet<(&'static str, String)> = BTreeSet::new();

@@ -226,7 +226,8 @@ struct Renderer<'a> {
     by_url: HashMap<&'a str, usize>,
     tera: &'a Tera,
     base: Context,
-    summaries: Vec<Summary>,
+    /// Built on first use: an incremental render touches few pages.
+    summaries: Vec<std::cell::OnceCell<Summary>>,
     out: Vec<OutputFile>,
 }
 
@@ -293,7 +294,9 @@ pub fn render_targets(
     base.insert("nav", &nav(site));
     base.insert("live_reload", &options.live_reload);
     base.insert("build_year", &chrono::Local::now().year());
-    let summaries = site.pages.iter().map(|p| summary_of(site, p)).collect();
+    let summaries = (0..site.pages.len())
+        .map(|_| std::cell::OnceCell::new())
+        .collect();
     let mut r = Renderer {
         site,
         related: &options.related,
@@ -412,6 +415,10 @@ fn summary_of(site: &Site, p: &Page) -> Summary {
 }
 
 impl Renderer<'_> {
+    fn summary(&self, i: usize) -> &Summary {
+        self.summaries[i].get_or_init(|| summary_of(self.site, &self.site.pages[i]))
+    }
+
     fn context(&self, url: &str, crumbs: Vec<Crumb>) -> Context {
         let mut ctx = self.base.clone();
         ctx.insert("current_url", url);
@@ -457,12 +464,8 @@ impl Renderer<'_> {
             .iter()
             .zip(&nav)
             .map(|(s, entry)| {
-                let pages: Vec<&Summary> = s
-                    .pages
-                    .iter()
-                    .take(5)
-                    .map(|&i| &self.summaries[i])
-                    .collect();
+                let pages: Vec<&Summary> =
+                    s.pages.iter().take(5).map(|&i| self.summary(i)).collect();
                 serde_json::json!({ "section": entry, "pages": pages })
             })
             .collect();
@@ -503,7 +506,7 @@ impl Renderer<'_> {
                 }
                 let chunk = s.pages.iter().skip((n - 1) * per_page).take(per_page);
                 let paginator = Paginator {
-                    pages: chunk.map(|&i| &self.summaries[i]).collect(),
+                    pages: chunk.map(|&i| self.summary(i)).collect(),
                     current: n,
                     total_pages,
                     total_items: s.pages.len(),
@@ -569,7 +572,7 @@ impl Renderer<'_> {
         };
         let content = site.resolve_internal_links(&p.doc.rendered.html);
         let full = FullPage {
-            summary: &self.summaries[i],
+            summary: self.summary(i),
             content: &content,
             toc: &p.doc.rendered.toc,
             updated: f.updated.map(|d| d.to_string()),
@@ -598,7 +601,7 @@ impl Renderer<'_> {
                     urls.iter()
                         .filter_map(|u| self.by_url.get(u.as_str()))
                         .map(|&j| {
-                            let s = &self.summaries[j];
+                            let s = self.summary(j);
                             RelatedLink {
                                 title: &s.title,
                                 url: &s.url,
@@ -636,7 +639,7 @@ impl Renderer<'_> {
 
     fn series_view(&self, i: usize) -> SeriesView<'_> {
         let s = &self.site.series[i];
-        let lessons: Vec<&Summary> = s.lessons.iter().map(|&j| &self.summaries[j]).collect();
+        let lessons: Vec<&Summary> = s.lessons.iter().map(|&j| self.summary(j)).collect();
         let total_minutes = s
             .lessons
             .iter()
@@ -755,7 +758,7 @@ impl Renderer<'_> {
                 count: term.pages.len(),
             },
         );
-        let pages: Vec<&Summary> = term.pages.iter().map(|&i| &self.summaries[i]).collect();
+        let pages: Vec<&Summary> = term.pages.iter().map(|&i| self.summary(i)).collect();
         ctx.insert("pages", &pages);
         self.emit(
             "taxonomy_term.html",

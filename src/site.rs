@@ -198,16 +198,16 @@ pub fn assemble(
 
     let sections = build_sections(&pages, section_pages);
     let taxonomies = vec![
-        build_taxonomy("tags", "标签", &pages, |p| p.doc.front.tags.clone()),
+        build_taxonomy("tags", "标签", &pages, |p| &p.doc.front.tags),
         build_taxonomy("regions", "地区", &pages, |p| {
-            p.doc.front.region.iter().cloned().collect()
+            p.doc.front.region.as_slice()
         }),
     ];
 
     let by_key = pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.doc.content_key(), i))
+        .map(|(i, p)| (p.doc.content_key().to_string(), i))
         .collect();
     let failed = diags.iter().any(|d| d.severity == Severity::Error);
     let site = (!failed).then_some(Site {
@@ -225,7 +225,7 @@ pub fn assemble(
 /// `supersedes` / `superseded_by` must name existing policies (drafts count:
 /// the link is simply not shown while the target is unpublished).
 fn check_references(docs: &[Arc<Document>], diags: &mut Vec<Diagnostic>) {
-    let keys: HashMap<String, &Document> =
+    let keys: HashMap<&str, &Document> =
         docs.iter().map(|d| (d.content_key(), d.as_ref())).collect();
     for d in docs {
         let p = &d.front.policy;
@@ -236,7 +236,7 @@ fn check_references(docs: &[Arc<Document>], diags: &mut Vec<Diagnostic>) {
             for target in targets {
                 let key = normalize_key(target);
                 let line = d.front.field_lines.get(field).copied();
-                match keys.get(&key) {
+                match keys.get(key.as_str()) {
                     None => diags.push(
                         Diagnostic::field_error(
                             &d.rel_path,
@@ -296,7 +296,7 @@ fn check_unique_urls(pages: &[Page], diags: &mut Vec<Diagnostic>) {
 /// Resolves policy references to page indices and fills in the reverse side,
 /// warning where the two documents disagree.
 fn link_policies(pages: &mut [Page], diags: &mut Vec<Diagnostic>) {
-    let index: HashMap<String, usize> = pages
+    let index: HashMap<&str, usize> = pages
         .iter()
         .enumerate()
         .map(|(i, p)| (p.doc.content_key(), i))
@@ -304,12 +304,12 @@ fn link_policies(pages: &mut [Page], diags: &mut Vec<Diagnostic>) {
     let mut edges = Vec::new(); // (newer, older)
     for (i, p) in pages.iter().enumerate() {
         for t in &p.doc.front.policy.supersedes {
-            if let Some(&j) = index.get(&normalize_key(t)) {
+            if let Some(&j) = index.get(normalize_key(t).as_str()) {
                 edges.push((i, j));
             }
         }
         for t in &p.doc.front.policy.superseded_by {
-            if let Some(&j) = index.get(&normalize_key(t)) {
+            if let Some(&j) = index.get(normalize_key(t).as_str()) {
                 edges.push((j, i));
             }
         }
@@ -436,29 +436,42 @@ fn build_sections(pages: &[Page], mut index_pages: HashMap<Kind, IndexPage>) -> 
     sections
 }
 
-fn build_taxonomy(
+fn build_taxonomy<'p>(
     name: &'static str,
     label: &'static str,
-    pages: &[Page],
-    terms_of: impl Fn(&Page) -> Vec<String>,
+    pages: &'p [Page],
+    terms_of: impl Fn(&'p Page) -> &'p [String],
 ) -> Taxonomy {
     // Terms whose URL segment is the same are one term (`Party Building` and
     // `party-building`), named after the first spelling seen.
-    let mut by_url: BTreeMap<String, Term> = BTreeMap::new();
+    let mut slot_of: HashMap<&str, usize> = HashMap::new();
+    let mut slots: Vec<Term> = Vec::new();
+    let mut slot_by_url: HashMap<String, usize> = HashMap::new();
     for (i, p) in pages.iter().enumerate() {
         for term in terms_of(p) {
-            let url = Site::term_url(name, &term);
-            let entry = by_url.entry(url.clone()).or_insert_with(|| Term {
-                name: term.clone(),
-                url,
-                pages: Vec::new(),
-            });
+            let slot = match slot_of.get(term.as_str()) {
+                Some(&slot) => slot,
+                None => {
+                    let url = Site::term_url(name, term);
+                    let slot = *slot_by_url.entry(url.clone()).or_insert_with(|| {
+                        slots.push(Term {
+                            name: term.clone(),
+                            url,
+                            pages: Vec::new(),
+                        });
+                        slots.len() - 1
+                    });
+                    slot_of.insert(term, slot);
+                    slot
+                }
+            };
+            let entry = &mut slots[slot];
             if entry.pages.last() != Some(&i) {
                 entry.pages.push(i);
             }
         }
     }
-    let mut terms: Vec<Term> = by_url.into_values().collect();
+    let mut terms = slots;
     terms.sort_by(|a, b| {
         b.pages
             .len()
