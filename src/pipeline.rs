@@ -138,6 +138,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     stage("load + parse + site");
 
     let mut related = Related::default();
+    let mut bundle = Vec::new();
     let mut index_staging = None;
     let index_dir = (!opts.no_index).then(|| index_dir(opts, &site.config));
     if let Some(index_dir) = &index_dir {
@@ -148,11 +149,13 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
         stage("index");
         related = index.related(site, RELATED_LIMIT)?;
         stage("related");
+        bundle = crate::search::bundle::export(&index, site)?;
+        stage("static search bundle");
         index_staging = Some(staging);
     }
 
     let related = Arc::new(related);
-    let files = render::render_site(
+    let mut files = render::render_site(
         site,
         &loaded.theme,
         &RenderOptions {
@@ -160,6 +163,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
             related: related.clone(),
         },
     )?;
+    files.append(&mut bundle);
     stage("render");
     let out_dir = output_dir(opts, &site.config);
     let staging = Staging::new(&out_dir)?;

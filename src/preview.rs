@@ -224,7 +224,7 @@ impl Session {
                 state.writer.delete_term(state.index.url_term(&page.url));
                 state
                     .writer
-                    .add_document(state.index.document(page))
+                    .add_document(state.index.document(page, i))
                     .map_err(crate::search::index::index_err)?;
             }
             state

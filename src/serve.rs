@@ -288,6 +288,9 @@ fn file_response(status: StatusCode, path: &Path, bytes: Vec<u8>) -> Response {
         HeaderValue::from_static(content_type(path)),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Tells the search page that this server answers /api/search, so it need
+    // not use the static bundle (a plain static host sends no such header).
+    h.insert("x-zhiku-search", HeaderValue::from_static("/api/search"));
     security_headers(h);
     r
 }

@@ -48,6 +48,8 @@ pub struct Fields {
     pub series: Field,
     pub date: Field,
     pub facets: Field,
+    /// Position of the page in the site (newest first): the static bundle's document id.
+    pub pid: Field,
 }
 
 /// The schema. Words fields rank (frequencies only: they are never used in
@@ -90,6 +92,7 @@ pub fn schema() -> (Schema, Fields) {
         series: b.add_text_field("series", STRING | STORED),
         date: b.add_date_field("date", DateOptions::from(INDEXED | FAST | STORED)),
         facets: b.add_facet_field("facets", FacetOptions::default()),
+        pid: b.add_u64_field("pid", FAST),
     };
     (b.build(), fields)
 }
@@ -148,17 +151,17 @@ impl SearchIndex {
     /// Adds every page of the site and commits.
     pub fn write_site(&self, site: &Site) -> Result<()> {
         let mut writer = self.writer()?;
-        for page in &site.pages {
+        for (pid, page) in site.pages.iter().enumerate() {
             writer
-                .add_document(self.document(page))
+                .add_document(self.document(page, pid))
                 .map_err(index_err)?;
         }
         writer.commit().map_err(index_err)?;
         Ok(())
     }
 
-    /// The tantivy document for a page.
-    pub fn document(&self, page: &Page) -> TantivyDocument {
+    /// The tantivy document for a page, `pid` its place in `site.pages`.
+    pub fn document(&self, page: &Page, pid: usize) -> TantivyDocument {
         let f = &self.fields;
         let front = &page.doc.front;
         let mut d = TantivyDocument::default();
@@ -226,6 +229,7 @@ impl SearchIndex {
             d.add_text(f.meta_grams, s);
         }
         d.add_date(f.date, to_datetime(front.date));
+        d.add_u64(f.pid, pid as u64);
         d
     }
 

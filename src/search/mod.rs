@@ -4,3 +4,4 @@ pub mod engine;
 pub mod index;
 pub mod query;
 pub mod snippet;
+pub mod bundle;

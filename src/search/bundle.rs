@@ -1,0 +1,315 @@
+//! The static search bundle (`public/search/`, see docs/static-search.md):
+//! the tantivy index re-packed into small JSON shards that the browser
+//! fetches per query, so search works on plain static hosting.
+//!
+//! It is read out of the built index (terms, term frequencies, field
+//! lengths, statistics), never re-analyzed, so the browser ranks like the
+//! server. Pure apart from reading that index.
+
+use std::collections::{BTreeMap, HashMap};
+
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, TERMINATED};
+
+use super::analyzer::is_gram_char;
+use super::docnum;
+use super::index::{index_err, SearchIndex};
+use crate::error::Result;
+use crate::model::{Kind, Status};
+use crate::render::OutputFile;
+use crate::site::Site;
+
+pub const FORMAT_VERSION: u32 = 1;
+/// Aim for shards of about this many bytes (before compression).
+const SHARD_TARGET_BYTES: usize = 6 * 1024;
+
+/// FNV-1a, 32 bits: cheap and easy to reproduce in the browser.
+pub fn fnv1a32(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in bytes {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Ascending ids as base64 of varint deltas.
+fn encode_ids(ids: &[usize]) -> String {
+    let mut bytes = Vec::with_capacity(ids.len());
+    let mut prev = 0;
+    for &id in ids {
+        push_varint(&mut bytes, (id - prev) as u64);
+        prev = id;
+    }
+    b64(&bytes)
+}
+
+/// One posting: (document id, term frequency, fieldnorm id).
+type Posting = (u32, u32, u8);
+
+fn encode_postings(postings: &mut [Posting]) -> String {
+    postings.sort_unstable();
+    let mut bytes = Vec::with_capacity(postings.len() * 3);
+    let mut prev = 0;
+    for &(id, tf, norm) in postings.iter() {
+        push_varint(&mut bytes, u64::from(id - prev));
+        push_varint(&mut bytes, u64::from(tf));
+        push_varint(&mut bytes, u64::from(norm));
+        prev = id;
+    }
+    b64(&bytes)
+}
+
+/// Term -> field key -> postings.
+type Terms = HashMap<String, BTreeMap<&'static str, Vec<Posting>>>;
+
+/// Builds every file of the bundle. `index` must hold exactly `site`'s pages.
+pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
+    let reader = index.index.reader().map_err(index_err)?;
+    let searcher = reader.searcher();
+    let f = index.fields;
+    let num_docs: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+
+    let gram_fields: [(&'static str, Field, f32); 3] =
+        [("t", f.title_grams, 4.0), ("b", f.body_grams, 1.0), ("m", f.meta_grams, 1.5)];
+    let word_fields: [(&'static str, Field, f32); 3] = [("t", f.title, 3.0), ("h", f.headings, 2.0), ("b", f.body, 1.0)];
+
+    let mut grams: Terms = HashMap::new();
+    let mut unigrams: Terms = HashMap::new();
+    let mut words: Terms = HashMap::new();
+    let mut fields_meta = Map::new();
+    for (group, fields) in [("grams", &gram_fields), ("words", &word_fields)] {
+        for &(key, field, boost) in fields.iter() {
+            let mut total_tokens = 0u64;
+            for segment in searcher.segment_readers() {
+                let pids = segment.fast_fields().u64("pid").map_err(index_err)?;
+                let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
+                let inverted = segment.inverted_index(field).map_err(index_err)?;
+                total_tokens += inverted.total_num_tokens();
+                let mut stream = inverted.terms().stream().map_err(|e| crate::Error::Index(e.to_string()))?;
+                while stream.advance() {
+                    let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
+                    let mut postings = inverted
+                        .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
+                        .map_err(|e| crate::Error::Index(e.to_string()))?;
+                    let target = if group == "words" {
+                        &mut words
+                    } else if term.chars().count() == 1 && term.chars().all(is_gram_char) {
+                        &mut unigrams
+                    } else {
+                        &mut grams
+                    };
+                    let list = target.entry(term.to_string()).or_default().entry(key).or_default();
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        if let Some(pid) = pids.first(doc) {
+                            list.push((pid as u32, postings.term_freq(), norms.fieldnorm_id(doc)));
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+            let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
+            fields_meta.insert(
+                name,
+                json!({ "avg": total_tokens as f32 / num_docs.max(1) as f32, "boost": boost }),
+            );
+        }
+    }
+
+    let mut out = Vec::new();
+    let mut shard_counts = Map::new();
+    for (ns, terms) in [("g", grams), ("u", unigrams), ("w", words)] {
+        let (count, files) = shard(ns, terms);
+        shard_counts.insert(ns.to_string(), json!(count));
+        out.extend(files);
+    }
+
+    let norms: Vec<u32> = (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let mut date_bytes = Vec::new();
+    let mut prev_days = None;
+    for p in &site.pages {
+        let days = (p.doc.front.date - epoch).num_days().max(0) as u64;
+        // Pages are newest first, so each step back is a small non-negative delta.
+        let value = match prev_days {
+            None => days,
+            Some(prev) => prev - days.min(prev),
+        };
+        push_varint(&mut date_bytes, value);
+        prev_days = Some(days);
+    }
+    let meta = json!({
+        "version": FORMAT_VERSION,
+        "docs": site.pages.len(),
+        "shards": shard_counts,
+        "fields": fields_meta,
+        "norms": norms,
+        "dates": b64(&date_bytes),
+        "kinds": Kind::ALL.iter().map(|k| (k.name(), k.label())).collect::<BTreeMap<_, _>>(),
+        "statuses": Status::ALL.iter().map(|s| (s.name(), s.label())).collect::<BTreeMap<_, _>>(),
+    });
+    out.push(json_file("search/meta.json", &meta));
+    out.push(json_file("search/filters.json", &filters(site)));
+    out.push(json_file("search/docnum.json", &doc_numbers(site)));
+    out.push(json_file("search/t2s.json", &json!({ "map": t2s_pairs() })));
+    for (id, p) in site.pages.iter().enumerate() {
+        let front = &p.doc.front;
+        let doc = json!({
+            "url": p.url,
+            "title": front.title,
+            "kind": front.kind.name(),
+            "date": front.date.to_string(),
+            "doc_number": front.policy.doc_number,
+            "status": front.policy.status.filter(|_| front.kind == Kind::Policy).map(Status::name),
+            "region": front.region,
+            "tags": front.tags,
+            "summary": front.summary.clone().or_else(|| p.doc.rendered.first_paragraph.clone()).unwrap_or_default(),
+            "text": p.doc.rendered.text,
+        });
+        out.push(json_file(&format!("search/doc/{id}.json"), &doc));
+    }
+    Ok(out)
+}
+
+/// Spreads terms over shard files of about `SHARD_TARGET_BYTES` each.
+fn shard(ns: &str, terms: Terms) -> (u32, Vec<OutputFile>) {
+    let mut encoded: Vec<(String, Map<String, Value>, usize)> = terms
+        .into_iter()
+        .map(|(term, fields)| {
+            let mut obj = Map::new();
+            let mut size = term.len() + 8;
+            for (key, mut postings) in fields {
+                if postings.is_empty() {
+                    continue;
+                }
+                let value = encode_postings(&mut postings);
+                size += value.len() + 6;
+                obj.insert(key.to_string(), Value::String(value));
+            }
+            (term, obj, size)
+        })
+        .filter(|(_, obj, _)| !obj.is_empty())
+        .collect();
+    let total: usize = encoded.iter().map(|(_, _, s)| s).sum();
+    // By size, but never so many shards that most are empty (a few huge
+    // postings, like single characters', would otherwise ask for thousands).
+    let by_size = (total / SHARD_TARGET_BYTES).max(1);
+    let by_terms = (encoded.len() / 16).max(1);
+    let count = by_size.min(by_terms).next_power_of_two().min(1 << 16) as u32;
+    let mut shards: Vec<Map<String, Value>> = (0..count).map(|_| Map::new()).collect();
+    encoded.sort_by(|a, b| a.0.cmp(&b.0));
+    for (term, obj, _) in encoded {
+        let n = (fnv1a32(term.as_bytes()) % count) as usize;
+        shards[n].insert(term, Value::Object(obj));
+    }
+    let files = shards
+        .into_iter()
+        .enumerate()
+        .map(|(n, map)| json_file(&format!("search/{ns}/{n}.json"), &Value::Object(map)))
+        .collect();
+    (count, files)
+}
+
+fn filters(site: &Site) -> Value {
+    let mut facets: BTreeMap<&str, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
+    for (id, p) in site.pages.iter().enumerate() {
+        let front = &p.doc.front;
+        let mut add = |facet: &'static str, value: &str| {
+            facets.entry(facet).or_default().entry(value.to_string()).or_default().push(id);
+        };
+        add("kind", front.kind.name());
+        add("year", &chrono::Datelike::year(&front.date).to_string());
+        for t in &front.tags {
+            add("tags", t);
+        }
+        if let Some(r) = &front.region {
+            add("region", r);
+        }
+        if let (Kind::Policy, Some(s)) = (front.kind, front.policy.status) {
+            add("status", s.name());
+        }
+        for i in &front.policy.issuers {
+            add("issuer", i);
+        }
+    }
+    let mut out = Map::new();
+    for (facet, values) in facets {
+        let mut m = Map::new();
+        for (value, mut ids) in values {
+            ids.dedup();
+            m.insert(value, Value::String(encode_ids(&ids)));
+        }
+        out.insert(facet.to_string(), Value::Object(m));
+    }
+    Value::Object(out)
+}
+
+fn doc_numbers(site: &Site) -> Value {
+    let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (id, p) in site.pages.iter().enumerate() {
+        if let Some(n) = &p.doc.front.policy.doc_number {
+            map.entry(docnum::canonical(n).unwrap_or_else(|| n.clone())).or_default().push(id);
+        }
+    }
+    Value::Object(map.into_iter().map(|(k, ids)| (k, Value::String(encode_ids(&ids)))).collect())
+}
+
+/// Traditional -> Simplified pairs for every CJK character the converter changes.
+fn t2s_pairs() -> String {
+    let ranges = [0x3400u32..=0x4DBF, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
+    let mut out = String::new();
+    for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+        let s = c.to_string();
+        let converted = fast2s::convert(&s);
+        let mut chars = converted.chars();
+        if let (Some(t), None) = (chars.next(), chars.next()) {
+            if t != c {
+                out.push(c);
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+fn json_file(path: &str, value: &Value) -> OutputFile {
+    OutputFile {
+        path: path.to_string(),
+        contents: serde_json::to_vec(value).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_and_encoding_are_stable() {
+        assert_eq!(fnv1a32(b""), 0x811c_9dc5);
+        assert_eq!(fnv1a32("a".as_bytes()), 0xe40c_292c);
+        assert_eq!(encode_ids(&[0, 1, 130]), b64(&[0, 1, 0x81, 0x01]));
+        let mut p = vec![(5, 2, 7), (1, 1, 3)];
+        assert_eq!(encode_postings(&mut p), b64(&[1, 1, 3, 4, 2, 7]));
+    }
+}
