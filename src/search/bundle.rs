@@ -88,11 +88,22 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
     let reader = index.index.reader().map_err(index_err)?;
     let searcher = reader.searcher();
     let f = index.fields;
-    let num_docs: u64 = searcher.segment_readers().iter().map(|s| u64::from(s.max_doc())).sum();
+    let num_docs: u64 = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
 
-    let gram_fields: [(&'static str, Field, f32); 3] =
-        [("t", f.title_grams, 4.0), ("b", f.body_grams, 1.0), ("m", f.meta_grams, 1.5)];
-    let word_fields: [(&'static str, Field, f32); 3] = [("t", f.title, 3.0), ("h", f.headings, 2.0), ("b", f.body, 1.0)];
+    let gram_fields: [(&'static str, Field, f32); 3] = [
+        ("t", f.title_grams, 4.0),
+        ("b", f.body_grams, 1.0),
+        ("m", f.meta_grams, 1.5),
+    ];
+    let word_fields: [(&'static str, Field, f32); 3] = [
+        ("t", f.title, 3.0),
+        ("h", f.headings, 2.0),
+        ("b", f.body, 1.0),
+    ];
 
     let mut grams: Terms = HashMap::new();
     let mut unigrams: Terms = HashMap::new();
@@ -106,9 +117,14 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
                 let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
                 let inverted = segment.inverted_index(field).map_err(index_err)?;
                 total_tokens += inverted.total_num_tokens();
-                let mut stream = inverted.terms().stream().map_err(|e| crate::Error::Index(e.to_string()))?;
+                let mut stream = inverted
+                    .terms()
+                    .stream()
+                    .map_err(|e| crate::Error::Index(e.to_string()))?;
                 while stream.advance() {
-                    let Ok(term) = std::str::from_utf8(stream.key()) else { continue };
+                    let Ok(term) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
                     let mut postings = inverted
                         .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
                         .map_err(|e| crate::Error::Index(e.to_string()))?;
@@ -119,7 +135,11 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
                     } else {
                         &mut grams
                     };
-                    let list = target.entry(term.to_string()).or_default().entry(key).or_default();
+                    let list = target
+                        .entry(term.to_string())
+                        .or_default()
+                        .entry(key)
+                        .or_default();
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
                         if let Some(pid) = pids.first(doc) {
@@ -236,7 +256,12 @@ fn filters(site: &Site) -> Value {
     for (id, p) in site.pages.iter().enumerate() {
         let front = &p.doc.front;
         let mut add = |facet: &'static str, value: &str| {
-            facets.entry(facet).or_default().entry(value.to_string()).or_default().push(id);
+            facets
+                .entry(facet)
+                .or_default()
+                .entry(value.to_string())
+                .or_default()
+                .push(id);
         };
         add("kind", front.kind.name());
         add("year", &chrono::Datelike::year(&front.date).to_string());
@@ -269,10 +294,16 @@ fn doc_numbers(site: &Site) -> Value {
     let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (id, p) in site.pages.iter().enumerate() {
         if let Some(n) = &p.doc.front.policy.doc_number {
-            map.entry(docnum::canonical(n).unwrap_or_else(|| n.clone())).or_default().push(id);
+            map.entry(docnum::canonical(n).unwrap_or_else(|| n.clone()))
+                .or_default()
+                .push(id);
         }
     }
-    Value::Object(map.into_iter().map(|(k, ids)| (k, Value::String(encode_ids(&ids)))).collect())
+    Value::Object(
+        map.into_iter()
+            .map(|(k, ids)| (k, Value::String(encode_ids(&ids))))
+            .collect(),
+    )
 }
 
 /// Traditional -> Simplified pairs for every CJK character the converter changes.

@@ -1,7 +1,7 @@
 pub mod analyzer;
+pub mod bundle;
 pub mod docnum;
 pub mod engine;
 pub mod index;
 pub mod query;
 pub mod snippet;
-pub mod bundle;
