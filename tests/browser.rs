@@ -53,3 +53,76 @@ fn portal_and_search_page_in_headless_chromium() {
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }
+
+/// A plain static file server (Python's http.server) on a built site: no
+/// zhiku process, as on nginx or an object store.
+struct StaticServer {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn static_server(dir: &Path) -> StaticServer {
+    use std::io::BufRead;
+    let mut child = Command::new("python3")
+        .args([
+            "-u",
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            "0",
+            "--directory",
+        ])
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 -m http.server");
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = lines.next().expect("http.server prints its port").unwrap();
+    // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
+    let port = line
+        .split(" port ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .expect(&line)
+        .to_string();
+    std::thread::spawn(move || for _ in lines {});
+    StaticServer {
+        child,
+        addr: format!("127.0.0.1:{port}"),
+    }
+}
+
+#[test]
+fn static_search_on_a_plain_file_server() {
+    if let Some(why) = missing_prerequisite() {
+        if std::env::var_os("CI").is_some() {
+            panic!("browser test cannot run in CI: {why}");
+        }
+        eprintln!("SKIPPED browser test: {why}");
+        return;
+    }
+    let site = SiteTest::bundled();
+    site.built();
+    let srv = static_server(&site.out());
+    let out = Command::new("node")
+        .arg(repo_root().join("tests/browser/static.mjs"))
+        .arg(format!("http://{}", srv.addr))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "static search checks failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}

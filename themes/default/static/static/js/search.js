@@ -1,7 +1,8 @@
 /* 知库默认主题：全文检索页（/search/）。
  *
- * - 数据来源只有一个入口 fetchResults(params)：现在请求服务器的 GET /api/search，
- *   以后可在同一个函数后面接入浏览器内的静态索引，其余代码不必改动。
+ * - 数据来源只有一个入口 fetchResults(params)：有 zhiku 服务器时请求它的 GET /api/search，
+ *   纯静态托管时用浏览器内的静态索引（search-static.js，读取 /search/ 下的索引包），
+ *   两者返回同样的 JSON，无需任何配置；判断方法见 detectBackend。
  * - 页面状态全部保存在地址栏：每次检索都 history.pushState，前进、后退（popstate）
  *   和直接打开带参数的链接都能还原检索词、筛选条件和结果。
  * - 服务器返回的 title_html、snippet 只保留文字和 <mark>，其余字段一律作为纯文本写入。
@@ -9,7 +10,6 @@
 (function () {
   "use strict";
 
-  var API_URL = "/api/search";
   var PAGE_SIZE = 10;
   var TAGS_COLLAPSED = 12;
 
@@ -39,6 +39,27 @@
     return err;
   }
 
+  /* zhiku 服务器（zhiku serve）给它送出的每个文件都加上 X-Zhiku-Search 头，值为检索接口的
+   * 地址；纯静态托管没有这个头。对本页地址发一次 HEAD 请求即可判断（这个地址一定存在，
+   * 不会产生 404 和控制台错误）。结果在页面存续期间不变；网络故障时下次再试。 */
+  var backend = null; // Promise：接口地址，或 null（使用静态索引）
+
+  function detectBackend() {
+    if (!backend) {
+      var probe = fetch(window.location.pathname, { method: "HEAD", credentials: "same-origin", cache: "no-store" })
+        .then(function (res) {
+          var api = res.headers.get("X-Zhiku-Search") || "";
+          // 读完（空的）响应体，请求才算正常结束，否则浏览器会把它记为中止
+          return res.text().then(function () {
+            return api.charAt(0) === "/" && api.charAt(1) !== "/" ? api : null;
+          });
+        });
+      backend = probe;
+      probe.catch(function () { if (backend === probe) backend = null; });
+    }
+    return backend;
+  }
+
   /**
    * 执行一次检索。params 为普通对象，键为 q、kind、tag、region、issuer、status、
    * from、to、sort、page、size，空值会被省略。
@@ -46,14 +67,38 @@
    * 网络或服务器故障时抛出带友好提示的 Error（.type 为 "network" 或 "server"）。
    */
   async function fetchResults(params) {
-    var qs = new URLSearchParams();
+    var clean = {};
     Object.keys(params).forEach(function (key) {
       var v = params[key];
-      if (v !== undefined && v !== null && String(v) !== "") qs.set(key, String(v));
+      if (v !== undefined && v !== null && String(v) !== "") clean[key] = String(v);
     });
+    var api;
+    try {
+      api = await detectBackend();
+    } catch (e) {
+      throw searchError("无法连接检索服务，请检查网络连接后重试。", null, "network");
+    }
+    return api ? fetchServer(api, clean) : fetchStatic(clean);
+  }
+
+  async function fetchStatic(params) {
+    var engine = window.ZhikuStaticSearch;
+    if (!engine || typeof engine.search !== "function") {
+      throw searchError("检索功能未能加载，请刷新页面后重试。", null, "client");
+    }
+    try {
+      return await engine.search(params);
+    } catch (err) {
+      var message = err && err.message ? err.message : "检索时出现问题，请稍后再试。";
+      if (err && err.param) throw searchError(message, err.param, "param");
+      throw searchError(message, null, err && err.type === "network" ? "network" : "server");
+    }
+  }
+
+  async function fetchServer(api, params) {
     var res;
     try {
-      res = await fetch(API_URL + "?" + qs.toString(), {
+      res = await fetch(api + "?" + new URLSearchParams(params).toString(), {
         headers: { Accept: "application/json" },
         credentials: "same-origin"
       });
@@ -948,6 +993,8 @@
     el.layout.addEventListener("click", guard(onClick));
     window.addEventListener("popstate", guard(onPopState));
 
+    // 提前判断数据来源（只取响应头），第一次检索时不必再等
+    detectBackend().catch(function () { /* 检索时再试 */ });
     current = stateFromSearch(window.location.search);
     syncForm(current);
     start(current, {});

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# One-command benchmark: zhiku against Hugo and Hugo + Pagefind on generated corpora.
+#
+# usage: bench/run.sh [-n RUNS] [-w WORKDIR] [DOCS ...]      (default: 3 runs, 1000 and 10000 docs)
+# Needs ../shared/bench (corpus generator, Hugo skeleton). Installs what it lacks: hugo and wrk
+# (apt), pagefind (pip), playwright-core (npm, for the static-search byte counts).
+# Writes WORKDIR/results.tsv and prints it; copy the figures into docs/benchmarks.md.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared/bench}
+RUNS=3
+WORK=/tmp/zhiku-bench
+while getopts "n:w:" o; do
+  case $o in n) RUNS=$OPTARG ;; w) WORK=$OPTARG ;; *) exit 2 ;; esac
+done
+shift $((OPTIND - 1))
+SIZES=("${@:-1000 10000}")
+read -r -a SIZES <<< "${SIZES[*]}"
+mkdir -p "$WORK"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need hugo || ! need wrk; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo wrk >/dev/null; fi
+PAGEFIND=$(python3 -c 'import os,pagefind_bin_extended as m; print(os.path.join(os.path.dirname(m.__file__),"pagefind_extended"))' 2>/dev/null || true)
+if [ -z "$PAGEFIND" ]; then
+  pip install -q pagefind-bin-extended
+  PAGEFIND=$(python3 -c 'import os,pagefind_bin_extended as m; print(os.path.join(os.path.dirname(m.__file__),"pagefind_extended"))')
+fi
+[ -d "$ROOT/tests/browser/node_modules/playwright-core" ] || npm ci --prefix "$ROOT/tests/browser" --no-audit --no-fund --loglevel=error
+
+(cd "$ROOT" && cargo build --release --quiet)
+ZHIKU=$ROOT/target/release/zhiku
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+# timed NAME CMD...: RUNS runs after one warm-up; sets WALL (s) and RSS (MB), medians.
+timed() {
+  local name=$1; shift
+  local tf=$WORK/$name.time; : > "$tf"
+  for i in $(seq 0 "$RUNS"); do
+    /usr/bin/time -f '%e %M' -o "$tf.one" "$@" > "$WORK/$name.log" 2>&1
+    [ "$i" -gt 0 ] && cat "$tf.one" >> "$tf"
+  done
+  WALL=$(cut -d' ' -f1 "$tf" | median)
+  RSS=$(cut -d' ' -f2 "$tf" | median | awk '{printf "%.0f", $1/1024}')
+}
+
+printf 'docs\tmeasure\tvalue\n' > "$WORK/results.tsv"
+row() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" | tee -a "$WORK/results.tsv"; }
+
+for DOCS in "${SIZES[@]}"; do
+  CORPUS=$WORK/corpus-$DOCS
+  [ -d "$CORPUS/content" ] || python3 "$SHARED/gen_corpus.py" --docs "$DOCS" --seed 1 --out "$CORPUS" >/dev/null
+  SITE=$WORK/site-$DOCS
+  mkdir -p "$SITE"
+  ln -sfn "$CORPUS/content" "$SITE/content"
+  ln -sfn "$ROOT/themes" "$SITE/themes"
+  printf 'title: 基准站\nbase_url: http://127.0.0.1:8080\n' > "$SITE/zhiku.yaml"
+
+  timed "zhiku-$DOCS" "$ZHIKU" build --root "$SITE"
+  ZW=$WALL; row "$DOCS" "zhiku build, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build: peak MB" "$RSS"
+  row "$DOCS" "zhiku index on disk: MB" "$(du -sb "$SITE/search-index/tantivy" | awk '{printf "%.1f", $1/1048576}')"
+  row "$DOCS" "zhiku static bundle on disk: MB" "$(du -sb "$SITE/public/search" | awk '{printf "%.1f", $1/1048576}')"
+  timed "zhiku-noindex-$DOCS" "$ZHIKU" build --root "$SITE" --no-index
+  row "$DOCS" "zhiku build --no-index: wall s" "$WALL"; row "$DOCS" "zhiku build --no-index: peak MB" "$RSS"
+  "$ZHIKU" build --root "$SITE" >/dev/null
+
+  timed "hugo-$DOCS" hugo --quiet -s "$SHARED/anchors/hugo" --contentDir "$CORPUS/content" -d "$WORK/hugo-$DOCS" --cleanDestinationDir
+  HW=$WALL; row "$DOCS" "hugo build (no search): wall s" "$WALL"; row "$DOCS" "hugo: peak MB" "$RSS"
+  timed "pagefind-$DOCS" "$PAGEFIND" --site "$WORK/hugo-$DOCS" --force-language zh-cn
+  PW=$WALL; row "$DOCS" "pagefind over hugo output: wall s" "$WALL"; row "$DOCS" "pagefind: peak MB" "$RSS"
+  row "$DOCS" "ratio zhiku / hugo" "$(awk -v a="$ZW" -v b="$HW" 'BEGIN{printf "%.2f", a/b}')"
+  row "$DOCS" "ratio zhiku / (hugo + pagefind)" "$(awk -v a="$ZW" -v b="$HW" -v c="$PW" 'BEGIN{printf "%.2f", a/(b+c)}')"
+
+  # live preview: single-file rebuild
+  python3 "$HERE/rebuild.py" "$ZHIKU" "$SITE" 11 > "$WORK/rebuild-$DOCS.txt"
+  row "$DOCS" "single-file rebuild: median ms" "$(awk '/rebuild \(server\)/{print $5}' "$WORK/rebuild-$DOCS.txt")"
+
+  # search latency under load: 4 connections for 10 s, queries from the corpus
+  "$ZHIKU" serve --prod --root "$SITE" --port 8391 > "$WORK/serve-$DOCS.log" 2>&1 &
+  SRV=$!
+  sleep 1
+  python3 - "$CORPUS/queries.txt" > "$WORK/wrk.lua" <<'PY'
+import sys, urllib.parse
+qs = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+print("local paths = {" + ",".join('"/api/search?q=%s"' % urllib.parse.quote(q) for q in qs) + "}")
+print("local i = 0\nrequest = function() i = i % #paths + 1; return wrk.format(nil, paths[i]) end")
+PY
+  wrk -t2 -c4 -d10s --latency -s "$WORK/wrk.lua" http://127.0.0.1:8391 > "$WORK/wrk-$DOCS.txt" 2>&1 || true
+  row "$DOCS" "/api/search p50 ms (wrk, 4 connections)" "$(awk '$1=="50%"{print $2}' "$WORK/wrk-$DOCS.txt")"
+  row "$DOCS" "/api/search p99 ms (wrk, 4 connections)" "$(awk '$1=="99%"{print $2}' "$WORK/wrk-$DOCS.txt")"
+  row "$DOCS" "/api/search requests/s" "$(awk '/Requests\/sec/{print $2}' "$WORK/wrk-$DOCS.txt")"
+  kill $SRV; wait $SRV 2>/dev/null || true
+
+  # static bundle bytes per query in headless Chromium, against a plain static server
+  if [ -f "$ROOT/tests/browser/budget.mjs" ]; then
+    python3 -m http.server -b 127.0.0.1 8392 -d "$SITE/public" >/dev/null 2>&1 &
+    HTTP=$!
+    sleep 1
+    node "$ROOT/tests/browser/budget.mjs" http://127.0.0.1:8392 "$CORPUS/queries.txt" > "$WORK/budget-$DOCS.tsv" 2>&1 || true
+    kill $HTTP
+    tail -n 3 "$WORK/budget-$DOCS.tsv" | sed "s/^/$DOCS\tstatic bundle: /" | tee -a "$WORK/results.tsv"
+  fi
+  # Pagefind's own bytes per cold query over Hugo's output
+  python3 -m http.server -b 127.0.0.1 8393 -d "$WORK/hugo-$DOCS" >/dev/null 2>&1 &
+  HTTP=$!
+  sleep 1
+  node "$SHARED/pagefind_query.mjs" http://127.0.0.1:8393/pagefind/ "$CORPUS/queries.txt" 10 > "$WORK/pagefind-q-$DOCS.json" 2>/dev/null || true
+  kill $HTTP
+  row "$DOCS" "pagefind bytes per cold query (median)" "$(python3 -c 'import json,statistics,sys; print(int(statistics.median(r["bytes_total"] for r in json.load(open(sys.argv[1])))))' "$WORK/pagefind-q-$DOCS.json")"
+done
+echo
+column -t -s $'\t' "$WORK/results.tsv"

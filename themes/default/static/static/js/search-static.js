@@ -1,0 +1,725 @@
+/* 知库默认主题：静态检索。没有检索服务器（纯静态托管）时，在浏览器内查询 zhiku build
+ * 写出的 /search/ 静态索引包，格式与语义见 docs/static-search.md，移植自 src/search/
+ * （query.rs 参数与语法、analyzer.rs 规范化与切分、docnum.rs 文号、engine.rs 打分与分面、
+ * snippet.rs 摘要与高亮）。
+ *
+ * 只暴露 window.ZhikuStaticSearch.search(params)：params 与 GET /api/search 相同，
+ * 返回的 Promise 兑现为与 /api/search 完全相同结构的 JSON；参数错误时以带 .param 的
+ * Error 拒绝（.type 为 "param"），数据无法加载时 .type 为 "network" 或 "server"。
+ * 每个文件最多请求一次（失败的除外）；不使用 console，不抛出未处理的异常。 */
+(function () {
+  "use strict";
+
+  var ROOT = "/search/";
+  var MAX_QUERY_CHARS = 256, MAX_PAGE_SIZE = 50, DEFAULT_PAGE_SIZE = 10, MAX_OFFSET = 10000;
+  var SNIPPET_CHARS = 120, MAX_FACET_VALUES = 30;
+  var f32 = Math.fround;
+  var K1 = f32(1.2), B = 0.75, K1_PLUS_1 = f32(1 + K1);
+
+  var KINDS = ["policy", "experience", "case", "training"];
+  var KIND_LABELS = { policy: "政策文件", experience: "经验交流", "case": "典型案例", training: "培训材料" };
+  var STATUSES = ["current", "revised", "repealed", "expired", "pending"];
+  var STATUS_LABELS = { current: "现行有效", revised: "已修改", repealed: "已废止", expired: "失效", pending: "尚未生效" };
+  /* 分面：filters.json 的键 -> 服务器 facets 中的键（issuer 只用于筛选）。 */
+  var FACETS = ["kind", "tags", "region", "status", "year"];
+  /* 筛选参数 -> filters.json 的键；这些筛选在服务器上是打分的 TermQuery。 */
+  var FILTERS = [["kind", "kind"], ["tag", "tags"], ["region", "region"], ["issuer", "issuer"], ["status", "status"]];
+  var GRAM_FIELDS = [["t", "g_t", 4], ["b", "g_b", 1], ["m", "g_m", 1.5]];
+  var WORD_FIELDS = [["t", "w_t", 3], ["h", "w_h", 2], ["b", "w_b", 1]];
+  var OPEN = "〔[(【﹝〖{", CLOSE = "〕])】﹞〗}";
+
+  function has(o, k) { return o !== null && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, k); }
+
+  function failure(message, type, param) {
+    var err = new Error(message);
+    err.type = type;
+    err.param = param || null;
+    return err;
+  }
+
+  /* ---------- 字符类别（与 Rust 的 char 方法一致） ---------- */
+
+  function unicodeClass(body, fallback) {
+    try { return new RegExp("^[" + body + "]$", "u"); } catch (e) { return fallback; }
+  }
+  var ALPHA = unicodeClass("\\p{Alphabetic}", /^[A-Za-z\u00AA\u00B5\u00BA\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02C1\u0370-\u03FF\u0400-\u052F\u3005-\u3007\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7A3\uF900-\uFAFF]$/);
+  var NUMERIC = unicodeClass("\\p{Nd}\\p{Nl}\\p{No}", /^[0-9\u00B2\u00B3\u00B9\u00BC-\u00BE\u2070-\u2079\u2080-\u2089\u2150-\u2189\u2460-\u249B\u24EA-\u24FF\u3007\u3021-\u3029]$/);
+
+  function isWhitespace(c) { return c === "\u0085" || (c !== "\uFEFF" && /^\s$/.test(c)); }
+  function isAlphanumeric(c) { return ALPHA.test(c) || NUMERIC.test(c); }
+  function isDigit(c) { return c >= "0" && c <= "9" && c.length === 1; }
+  function isGramChar(c) {
+    var cp = c.codePointAt(0);
+    return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+      (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3ffff) || cp === 0x3007;
+  }
+  function isWordChar(c) { return isAlphanumeric(c) && !isGramChar(c); }
+  function chars(s) { return Array.from(s); }
+  function trim(s) {
+    var a = chars(s), i = 0, j = a.length;
+    while (i < j && isWhitespace(a[i])) i++;
+    while (j > i && isWhitespace(a[j - 1])) j--;
+    return a.slice(i, j).join("");
+  }
+  function utf8Length(c) {
+    var cp = c.codePointAt(0);
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  /* 按码位比较（与 Rust 的字符串排序一致）。 */
+  function compareStrings(a, b) {
+    var x = chars(a), y = chars(b);
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      if (x[i] !== y[i]) return x[i].codePointAt(0) - y[i].codePointAt(0);
+    }
+    return x.length - y.length;
+  }
+
+  /* ---------- 取数据：每个文件只请求一次 ---------- */
+
+  var files = {};
+  function load(path) {
+    if (!files[path]) {
+      var p = fetch(ROOT + path, { credentials: "same-origin" }).then(function (res) {
+        if (!res.ok) throw failure("检索数据加载失败（" + res.status + "），请稍后再试。", "server");
+        return res.json().catch(function () { throw failure("检索数据无法识别，请稍后再试。", "server"); });
+      }, function () {
+        throw failure("无法加载检索数据，请检查网络连接后重试。", "network");
+      });
+      files[path] = p;
+      p.catch(function () { if (files[path] === p) delete files[path]; });
+    }
+    return files[path];
+  }
+
+  /* ---------- 解码：base64 + LEB128 ---------- */
+
+  function varints(b64) {
+    var s = atob(b64 || ""), out = [], v = 0, scale = 1;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      v += (c & 127) * scale;
+      if (c & 128) { scale *= 128; } else { out.push(v); v = 0; scale = 1; }
+    }
+    return out;
+  }
+  var decodedIds = new Map(), decodedPostings = new Map(); // base64 -> 解码结果（只读）
+  function idList(b64) {
+    var d = decodedIds.get(b64);
+    if (d) return d;
+    d = varints(b64);
+    for (var i = 1; i < d.length; i++) d[i] += d[i - 1];
+    decodedIds.set(b64, d);
+    return d;
+  }
+  function postings(b64) {
+    var p = decodedPostings.get(b64);
+    if (p) return p;
+    var d = varints(b64), n = Math.floor(d.length / 3), ids = [], tfs = [], norms = [], id = 0;
+    for (var i = 0; i < n; i++) {
+      id += d[3 * i];
+      ids.push(id); tfs.push(d[3 * i + 1]); norms.push(d[3 * i + 2]);
+    }
+    p = { ids: ids, tfs: tfs, norms: norms };
+    decodedPostings.set(b64, p);
+    return p;
+  }
+
+  var metaCache = null;
+  function meta() {
+    if (!metaCache) {
+      metaCache = load("meta.json").then(function (m) {
+        if (!m || typeof m.docs !== "number" || !m.shards || !Array.isArray(m.norms)) {
+          throw failure("检索数据无法识别，请重新生成站点。", "server");
+        }
+        var days = varints(m.dates);
+        for (var i = 1; i < days.length; i++) days[i] = days[i - 1] - days[i];
+        return { docs: m.docs, shards: m.shards, fields: m.fields || {}, norms: m.norms, days: days, tf: {} };
+      });
+      metaCache.catch(function () { metaCache = null; });
+    }
+    return metaCache;
+  }
+
+  var t2sCache = null;
+  function t2s() {
+    if (!t2sCache) {
+      t2sCache = load("t2s.json").then(function (j) {
+        var map = new Map(), a = chars(j && typeof j.map === "string" ? j.map : "");
+        for (var i = 0; i + 1 < a.length; i += 2) map.set(a[i], a[i + 1]);
+        return map;
+      });
+      t2sCache.catch(function () { t2sCache = null; });
+    }
+    return t2sCache;
+  }
+  var t2sMap = null; // 已加载时供规范化使用
+
+  /* FNV-1a 32 位，按 UTF-8 字节。 */
+  function fnv1a32(s) {
+    var h = 0x811c9dc5;
+    function byte(b) { h = Math.imul(h ^ b, 0x01000193); }
+    chars(s).forEach(function (c) {
+      var cp = c.codePointAt(0);
+      if (cp < 0x80) { byte(cp); return; }
+      if (cp < 0x800) { byte(0xc0 | cp >> 6); } else {
+        if (cp < 0x10000) { byte(0xe0 | cp >> 12); } else { byte(0xf0 | cp >> 18); byte(0x80 | cp >> 12 & 63); }
+        byte(0x80 | cp >> 6 & 63);
+      }
+      byte(0x80 | cp & 63);
+    });
+    return h >>> 0;
+  }
+  function shardPath(m, ns, term) {
+    var count = Number(m.shards[ns]) || 1;
+    return ns + "/" + (fnv1a32(term) % count) + ".json";
+  }
+
+  /* ---------- 规范化（analyzer.rs normalize） ---------- */
+
+  /* text: 规范化后的文字；starts[i]: 第 i 个字在 text 中的位置（另加末尾 text.length）；
+   * spans[i]: 第 i 个字来自原文的 [起, 止)（UTF-16 位置）。 */
+  function normalize(original) {
+    var text = "", starts = [], spans = [];
+    function push(c, from, to) {
+      starts.push(text.length);
+      text += t2sMap && t2sMap.has(c) ? t2sMap.get(c) : c;
+      spans.push([from, to]);
+    }
+    for (var i = 0; i < original.length;) {
+      var cp = original.codePointAt(i), end = i + (cp > 0xffff ? 2 : 1), c = original.slice(i, end);
+      if (cp < 0x80) {
+        push(c.toLowerCase(), i, end);
+      } else if ((cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf)) {
+        push(c, i, end); // 统一汉字：NFKC、小写都不变
+      } else {
+        chars(c.normalize("NFKC")).forEach(function (n) {
+          chars(n.toLowerCase()).forEach(function (l) { push(l, i, end); });
+        });
+      }
+      i = end;
+    }
+    starts.push(text.length);
+    return { text: text, starts: starts, spans: spans };
+  }
+  function partition(a, x) { // a 中小于 x 的元素个数（a 升序）
+    var lo = 0, hi = a.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (a[mid] < x) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function originalRange(norm, from, to) {
+    var first = partition(norm.starts, from), last = partition(norm.starts, to);
+    if (first >= norm.spans.length || last === 0) return [0, 0];
+    return [norm.spans[first][0], norm.spans[last - 1][1]];
+  }
+
+  /* 查询词的 gram（analyzer.rs query_grams）：单个汉字 -> u，汉字串 -> 相邻二元组，
+   * 字母数字串 -> 整串；其余字符只起分隔作用。 */
+  function queryGrams(normText) {
+    var a = chars(normText), out = [], i = 0, j;
+    while (i < a.length) {
+      if (isGramChar(a[i])) {
+        for (j = i; j < a.length && isGramChar(a[j]); j++);
+        if (j - i === 1) out.push({ ns: "u", text: a[i] });
+        for (var k = i; k + 1 < j; k++) out.push({ ns: "g", text: a[k] + a[k + 1] });
+        i = j;
+      } else if (isWordChar(a[i])) {
+        for (j = i; j < a.length && isWordChar(a[j]); j++);
+        out.push({ ns: "g", text: a.slice(i, j).join("") });
+        i = j;
+      } else {
+        i++;
+      }
+    }
+    return out;
+  }
+
+  /* 词中的各段：汉字串、字母数字串（jieba 不会跨标点或跨文字类别成词）。 */
+  function wordRuns(normText) {
+    var a = chars(normText), out = [], i = 0, j;
+    while (i < a.length) {
+      var kind = isGramChar(a[i]) ? isGramChar : isWordChar(a[i]) ? isWordChar : null;
+      if (!kind) { i++; continue; }
+      for (j = i; j < a.length && kind(a[j]); j++);
+      out.push(a.slice(i, j).join(""));
+      i = j;
+    }
+    return out;
+  }
+
+  /* ---------- 查询语法与参数（query.rs） ---------- */
+
+  function parseQuery(q) {
+    var a = chars(q), include = [], exclude = [], i = 0;
+    var QUOTES = { "\"": "\"", "＂": "\"", "“": "”", "「": "」", "『": "』" };
+    while (i < a.length) {
+      if (isWhitespace(a[i])) { i++; continue; }
+      var negate = (a[i] === "-" || a[i] === "－") && i + 1 < a.length && !isWhitespace(a[i + 1]);
+      if (negate) i++;
+      var text, close = QUOTES[a[i]], start;
+      if (close) {
+        start = i + 1;
+        var end = start;
+        while (end < a.length && a[end] !== close && !(close === "”" && a[end] === "\"")) end++;
+        text = a.slice(start, end).join("");
+        i = end + 1;
+      } else {
+        start = i;
+        while (i < a.length && !isWhitespace(a[i])) i++;
+        text = a.slice(start, i).join("");
+      }
+      text = trim(text);
+      if (text) (negate ? exclude : include).push(text);
+    }
+    return { include: include, exclude: exclude };
+  }
+
+  /* 日期 -> 1970-01-01 起的天数；end 为真时取该年/月的最后一天。 */
+  function partialDate(s, end) {
+    var parts = s.split("-"), n = [];
+    var lens = [4, 2, 2];
+    if (parts.length > 3) return null;
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i].length !== lens[i] || !/^[0-9]+$/.test(parts[i])) return null;
+      n.push(Number(parts[i]));
+    }
+    var y = n[0], m = parts.length > 1 ? n[1] : (end ? 12 : 1), d = parts.length > 2 ? n[2] : 1;
+    if (m < 1 || m > 12) return null;
+    var dt = new Date(0);
+    dt.setUTCFullYear(y, m - 1, d);
+    if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return null;
+    if (end && parts.length < 3) dt.setUTCFullYear(y, m, 0); // 该月最后一天
+    return Math.round(dt.getTime() / 86400000);
+  }
+
+  /* Rust 的 usize 解析：可带 "+"，不可超出 u64。 */
+  function parseCount(s) {
+    var m = /^\+?0*([0-9]+)$/.exec(s);
+    if (!m || m[1].length > 20 || (m[1].length === 20 && m[1] > "18446744073709551615")) return null;
+    return Number(m[1]);
+  }
+
+  function validate(p) {
+    function raw(k) { return p[k] === undefined || p[k] === null ? null : String(p[k]); }
+    function nonempty(k) { var v = raw(k); v = v === null ? "" : trim(v); return v || null; }
+    var q = trim(raw("q") || "");
+    if (chars(q).length > MAX_QUERY_CHARS) throw failure("查询词不能超过 " + MAX_QUERY_CHARS + " 个字符", "param", "q");
+    var kind = nonempty("kind");
+    if (kind !== null && KINDS.indexOf(kind) < 0) {
+      throw failure("未知的文档类型“" + kind + "”，可选 policy、experience、case、training", "param", "kind");
+    }
+    var status = nonempty("status");
+    if (status !== null) {
+      var name = STATUSES.filter(function (s) { return s === status || STATUS_LABELS[s] === status; })[0];
+      if (!name) throw failure("未知的效力状态“" + status + "”，可选 current、revised、repealed、expired、pending", "param", "status");
+      status = name;
+    }
+    var from = nonempty("from"), to = nonempty("to"), fromDay = null, toDay = null;
+    if (from !== null && (fromDay = partialDate(from, false)) === null) {
+      throw failure("起始日期“" + from + "”格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD", "param", "from");
+    }
+    if (to !== null && (toDay = partialDate(to, true)) === null) {
+      throw failure("截止日期“" + to + "”格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD", "param", "to");
+    }
+    if (fromDay !== null && toDay !== null && fromDay > toDay) throw failure("起始日期晚于截止日期", "param", "from");
+    var sort = nonempty("sort");
+    if (sort !== null && sort !== "relevance" && sort !== "date") {
+      throw failure("未知的排序方式“" + sort + "”，可选 relevance 或 date", "param", "sort");
+    }
+    var page = 1, size = DEFAULT_PAGE_SIZE, v;
+    if ((v = nonempty("page")) !== null) {
+      page = parseCount(v);
+      if (!page) throw failure("页码“" + v + "”应为正整数", "param", "page");
+    }
+    if ((v = nonempty("size")) !== null) {
+      size = parseCount(v);
+      if (!size) throw failure("每页条数“" + v + "”应为正整数", "param", "size");
+      if (size > MAX_PAGE_SIZE) throw failure("参数 size 不能超过 " + MAX_PAGE_SIZE, "param", "size");
+    }
+    if ((page - 1) * size >= MAX_OFFSET) throw failure("最多只能查看前 " + MAX_OFFSET + " 条结果", "param", "page");
+    return {
+      q: q, kind: kind, tag: nonempty("tag"), region: nonempty("region"), issuer: nonempty("issuer"),
+      status: status, fromDay: fromDay, toDay: toDay, sort: sort || "relevance", page: page, size: size
+    };
+  }
+
+  /* ---------- 文号（docnum.rs） ---------- */
+
+  function docNumber(text) {
+    var a = chars(trim(text).normalize("NFKC")).filter(function (c) { return !isWhitespace(c); });
+    var i = 0;
+    while (i < a.length && !isDigit(a[i]) && OPEN.indexOf(a[i]) < 0) i++;
+    if (i === 0 || i === a.length) return null;
+    var agency = a.slice(0, i);
+    if (!agency.every(function (c) { return ALPHA.test(c); })) return null;
+    var bracketed = OPEN.indexOf(a[i]) >= 0;
+    if (bracketed) i++;
+    var y = i;
+    while (i < a.length && isDigit(a[i])) i++;
+    if (i - y !== 4) return null;
+    var year = Number(a.slice(y, i).join(""));
+    if (bracketed ? CLOSE.indexOf(a[i]) < 0 : a[i] !== "年") return null;
+    i++;
+    if (a[i] === "第") i++;
+    var n = i;
+    while (i < a.length && isDigit(a[i])) i++;
+    var number = Number(a.slice(n, i).join(""));
+    if (i === n || number > 4294967295 || number === 0 || a.slice(i).join("") !== "号") return null;
+    return agency.join("") + "〔" + year + "〕" + number + "号";
+  }
+
+  /* ---------- BM25，与 tantivy 相同的 f32 运算 ---------- */
+
+  function idf(df, n) {
+    return f32(Math.log(f32(1 + f32(f32(f32(n - df) + 0.5) / f32(df + 0.5)))));
+  }
+  /* tantivy Bm25Weight：weight = idf·(1+K1)·boost；按 fieldnorm id 缓存 K1·(1-B+B·len/avg)。 */
+  function bm25(m, idfValue, boost, avg) {
+    var key = String(avg);
+    var cache = m.tf[key];
+    if (!cache) {
+      cache = m.tf[key] = m.norms.map(function (len) {
+        return f32(K1 * f32((1 - B) + f32(f32(B * f32(len)) / avg)));
+      });
+    }
+    var weight = f32(f32(idfValue * K1_PLUS_1) * f32(boost));
+    return function (tf, normId) {
+      return f32(weight * f32(tf / f32(tf + (cache[normId] || 0))));
+    };
+  }
+  function fieldAvg(m, key) {
+    var fd = m.fields[key];
+    return f32(fd && typeof fd.avg === "number" ? fd.avg : 1);
+  }
+  function normId(m, len) { // tantivy fieldnorm_to_id
+    var i = partition(m.norms, len + 1) - 1;
+    return i < 0 ? 0 : i;
+  }
+  function add(map, doc, score) {
+    var old = map.get(doc);
+    map.set(doc, old === undefined ? score : f32(old + score));
+  }
+
+  /* 一个词的 gram 在同一字段中全部出现的文档，按字段打分后相加（find_query）。 */
+  function findScores(m, entries) {
+    var out = new Map();
+    GRAM_FIELDS.forEach(function (field) {
+      var lists = [];
+      for (var g = 0; g < entries.length; g++) {
+        if (!entries[g] || typeof entries[g][field[0]] !== "string") return;
+        lists.push(postings(entries[g][field[0]]));
+      }
+      var idfSum = 0;
+      lists.forEach(function (l) { idfSum = f32(idfSum + idf(l.ids.length, m.docs)); });
+      var score = bm25(m, idfSum, field[2], fieldAvg(m, field[1]));
+      var first = lists[0], pos = lists.map(function () { return 0; });
+      for (var i = 0; i < first.ids.length; i++) {
+        var doc = first.ids[i], tf = first.tfs[i], ok = true;
+        for (var k = 1; k < lists.length && ok; k++) {
+          var l = lists[k], p = pos[k];
+          while (p < l.ids.length && l.ids[p] < doc) p++;
+          pos[k] = p;
+          if (p < l.ids.length && l.ids[p] === doc) tf = Math.min(tf, l.tfs[p]); else ok = false;
+        }
+        if (ok) add(out, doc, score(tf, first.norms[i]));
+      }
+    });
+    return out;
+  }
+
+  /* 整词（w 分片）在标题、小标题、正文中的得分，只加给已找到的文档（term_query）。
+   * 服务器用 jieba 切分查询词，每个字段要求全部词都出现；这里以词中的每一段（汉字串、
+   * 字母数字串，标点处断开）为一个词。 */
+  function wordScores(m, entries, found) {
+    var out = new Map();
+    WORD_FIELDS.forEach(function (field) {
+      var lists = [];
+      for (var i = 0; i < entries.length; i++) {
+        if (entries[i] && typeof entries[i][field[0]] === "string") lists.push(postings(entries[i][field[0]]));
+        else return;
+      }
+      var perDoc = new Map(), n = new Map();
+      lists.forEach(function (l) {
+        var score = bm25(m, idf(l.ids.length, m.docs), field[2], fieldAvg(m, field[1]));
+        for (var i = 0; i < l.ids.length; i++) {
+          var doc = l.ids[i];
+          if (!found.has(doc)) continue;
+          add(perDoc, doc, score(l.tfs[i], l.norms[i]));
+          n.set(doc, (n.get(doc) || 0) + 1);
+        }
+      });
+      perDoc.forEach(function (s, doc) { if (n.get(doc) === lists.length) add(out, doc, s); });
+    });
+    return out;
+  }
+
+  /* 文号字段（raw，每篇至多一个）：boost 10 的 BM25，tf = 1，字段长度 1。 */
+  function docNumberScores(m, docnums, canonical) {
+    var out = new Map();
+    if (!canonical || !docnums || typeof docnums[canonical] !== "string") return out;
+    var ids = idList(docnums[canonical]), total = 0;
+    Object.keys(docnums).forEach(function (k) { total += idList(docnums[k]).length; });
+    var avg = m.fields.d && typeof m.fields.d.avg === "number" ? f32(m.fields.d.avg) : f32(f32(total) / f32(m.docs));
+    var score = bm25(m, idf(ids.length, m.docs), 10, avg)(1, normId(m, 1));
+    ids.forEach(function (id) { out.set(id, score); });
+    return out;
+  }
+
+  /* 精确筛选在服务器上是 Must 的 TermQuery（tf = 1），同样计入得分。 */
+  function filterScores(m, values, value) {
+    var ids = idList(values[value]), perDoc = new Map(), total = 0;
+    Object.keys(values).forEach(function (k) {
+      idList(values[k]).forEach(function (id) { perDoc.set(id, (perDoc.get(id) || 0) + 1); total++; });
+    });
+    var score = bm25(m, idf(ids.length, m.docs), 1, f32(f32(total) / f32(m.docs)));
+    var out = new Map();
+    ids.forEach(function (id) { out.set(id, score(1, normId(m, perDoc.get(id)))); });
+    return out;
+  }
+
+  /* ---------- 摘要与高亮（snippet.rs） ---------- */
+
+  function highlightTerms(terms) {
+    var out = [];
+    terms.forEach(function (t) {
+      var run = "";
+      chars(normalize(t).text).concat([" "]).forEach(function (c) {
+        if (c !== " " && (isAlphanumeric(c) || isGramChar(c))) { run += c; return; }
+        if (run && out.indexOf(run) < 0) out.push(run);
+        run = "";
+      });
+    });
+    function bytes(s) { return chars(s).reduce(function (n, c) { return n + utf8Length(c); }, 0); }
+    return out.map(function (s, i) { return [s, bytes(s), i]; })
+      .sort(function (a, b) { return b[1] - a[1] || a[2] - b[2]; })
+      .map(function (x) { return x[0]; });
+  }
+
+  function matches(norm, terms) {
+    var ranges = [];
+    terms.forEach(function (t) {
+      for (var from = 0, i; (i = norm.text.indexOf(t, from)) >= 0; from = i + t.length) ranges.push([i, i + t.length]);
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+      else merged.push([r[0], r[1]]);
+    });
+    return merged;
+  }
+
+  function render(text, norm, found, from, to) {
+    var out = "", pos = from;
+    found.forEach(function (r) {
+      var o = originalRange(norm, r[0], r[1]);
+      if (o[1] <= pos || o[0] >= to) return;
+      var os = Math.max(o[0], pos), oe = Math.min(o[1], to);
+      out += escapeHtml(text.slice(pos, os)) + "<mark>" + escapeHtml(text.slice(os, oe)) + "</mark>";
+      pos = oe;
+    });
+    return out + escapeHtml(text.slice(pos, to));
+  }
+
+  function highlight(text, terms) {
+    var norm = normalize(text);
+    return render(text, norm, matches(norm, terms), 0, text.length);
+  }
+
+  function snippet(text, terms, maxChars) {
+    text = trim(text);
+    var norm = normalize(text), found = matches(norm, terms), total = norm.spans.length;
+    var at = found.map(function (r) { return [partition(norm.starts, r[0]), partition(norm.starts, r[1])]; });
+    var bestStart = 0, bestCount = 0;
+    at.forEach(function (r) {
+      var start = Math.max(0, r[0] - Math.floor(maxChars / 5)), end = start + maxChars;
+      var count = at.filter(function (x) { return x[0] >= start && x[1] <= end; }).length;
+      if (count > bestCount) { bestCount = count; bestStart = start; }
+    });
+    bestStart = total <= maxChars ? 0 : Math.min(bestStart, total - maxChars);
+    var endChar = Math.min(bestStart + maxChars, total);
+    if (total === 0) return "";
+    var out = (bestStart > 0 ? "…" : "") +
+      render(text, norm, found, norm.spans[bestStart][0], norm.spans[endChar - 1][1]) +
+      (endChar < total ? "…" : "");
+    var collapsed = "";
+    chars(out).forEach(function (c) {
+      if (!isWhitespace(c)) collapsed += c;
+      else if (collapsed && !/[ …]$/.test(collapsed)) collapsed += " ";
+    });
+    return collapsed.replace(/ +$/, "");
+  }
+
+  /* ---------- 检索（engine.rs） ---------- */
+
+  function facetValues(name, counts) {
+    var items = counts.map(function (c) {
+      var label = c[0];
+      if (name === "kind" && has(KIND_LABELS, c[0])) label = KIND_LABELS[c[0]];
+      if (name === "status" && has(STATUS_LABELS, c[0])) label = STATUS_LABELS[c[0]];
+      return { value: c[0], label: label, count: c[1] };
+    });
+    if (name === "kind" || name === "status") {
+      var order = name === "kind" ? KINDS : STATUSES;
+      items.sort(function (a, b) { return order.indexOf(a.value) - order.indexOf(b.value); });
+    } else if (name === "year") {
+      items.sort(function (a, b) { return compareStrings(b.value, a.value); });
+    } else {
+      items.sort(function (a, b) { return b.count - a.count || compareStrings(a.value, b.value); });
+      items = items.slice(0, MAX_FACET_VALUES);
+    }
+    return items;
+  }
+
+  async function run(params) {
+    var started = typeof performance !== "undefined" ? performance.now() : Date.now();
+    var req = validate(params && typeof params === "object" ? params : {});
+    var parsed = parseQuery(req.q);
+    var han = chars(req.q.normalize("NFKC")).some(isGramChar);
+    var first = await Promise.all([meta(), load("filters.json"), han ? t2s() : null]);
+    var m = first[0], filters = first[1] || {};
+    if (first[2]) t2sMap = first[2];
+
+    // 每个词：gram、整词、文号；所需分片一次并行取回
+    function term(text) {
+      var norm = normalize(text).text;
+      return { text: text, norm: norm, grams: queryGrams(norm), docnum: docNumber(text) };
+    }
+    var include = parsed.include.map(term).filter(function (t) { return t.grams.length > 0; });
+    var exclude = parsed.exclude.map(term).filter(function (t) { return t.grams.length > 0; });
+    var paths = [];
+    function need(path) { if (paths.indexOf(path) < 0) paths.push(path); return path; }
+    include.concat(exclude).forEach(function (t) {
+      t.paths = t.grams.map(function (g) { return need(shardPath(m, g.ns, g.text)); });
+    });
+    include.forEach(function (t) {
+      t.words = wordRuns(t.norm);
+      t.wordPaths = t.words.map(function (w) { return need(shardPath(m, "w", w)); });
+    });
+    var docnumPath = include.some(function (t) { return t.docnum; }) ? need("docnum.json") : null;
+    var loaded = await Promise.all(paths.map(load));
+    function file(path) { return loaded[paths.indexOf(path)] || {}; }
+    function entries(t) {
+      return t.grams.map(function (g, i) { var s = file(t.paths[i]); return has(s, g.text) ? s[g.text] : null; });
+    }
+
+    // 必须出现的词（及筛选）逐项求交，得分相加
+    var clauses = include.map(function (t) {
+      var found = findScores(m, entries(t));
+      var words = wordScores(m, t.words.map(function (w, i) {
+        var shard = file(t.wordPaths[i]);
+        return has(shard, w) ? shard[w] : null;
+      }), found);
+      var scores = new Map();
+      found.forEach(function (s, doc) { scores.set(doc, words.has(doc) ? f32(s + words.get(doc)) : s); });
+      var byNumber = docNumberScores(m, docnumPath ? file(docnumPath) : null, t.docnum);
+      if (byNumber.size === 0) return scores;
+      byNumber.forEach(function (s, doc) { if (scores.has(doc)) byNumber.set(doc, f32(s + scores.get(doc))); });
+      scores.forEach(function (s, doc) { if (!byNumber.has(doc)) byNumber.set(doc, s); });
+      return byNumber;
+    });
+    var hasText = clauses.length > 0;
+    FILTERS.forEach(function (pair) {
+      var value = req[pair[0]], values = filters[pair[1]] || {};
+      clauses.push(value !== null && has(values, value) ? filterScores(m, values, value) : value !== null ? new Map() : null);
+    });
+    clauses = clauses.filter(Boolean);
+    var excluded = new Set();
+    exclude.forEach(function (t) { findScores(m, entries(t)).forEach(function (s, doc) { excluded.add(doc); }); });
+    var dated = req.fromDay !== null || req.toDay !== null;
+
+    var hits = [];
+    function consider(doc, score) {
+      if (excluded.has(doc)) return;
+      if (dated) {
+        var day = m.days[doc];
+        if (day === undefined || (req.fromDay !== null && day < req.fromDay) || (req.toDay !== null && day > req.toDay)) return;
+        score = f32(score + 1);
+      }
+      hits.push([doc, score]);
+    }
+    if (clauses.length === 0) {
+      for (var doc = 0; doc < m.docs; doc++) consider(doc, 1);
+    } else {
+      var smallest = clauses.reduce(function (a, b) { return b.size < a.size ? b : a; });
+      smallest.forEach(function (s, doc) {
+        var score = 0;
+        for (var i = 0; i < clauses.length; i++) {
+          if (!clauses[i].has(doc)) return;
+          score = i === 0 ? clauses[i].get(doc) : f32(score + clauses[i].get(doc));
+        }
+        consider(doc, score);
+      });
+    }
+
+    // 分面：对全部命中计数
+    var mask = new Uint8Array(m.docs);
+    hits.forEach(function (h) { mask[h[0]] = 1; });
+    var facets = {};
+    FACETS.forEach(function (name) {
+      var values = filters[name] || {}, counts = [];
+      Object.keys(values).forEach(function (value) {
+        var n = idList(values[value]).reduce(function (c, id) { return c + (mask[id] || 0); }, 0);
+        if (n > 0) counts.push([value, n]);
+      });
+      facets[name] = facetValues(name, counts);
+    });
+
+    var byDate = req.sort === "date" || !hasText;
+    hits.sort(byDate ? function (a, b) { return a[0] - b[0]; } : function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    var offset = (req.page - 1) * req.size;
+    var page = hits.slice(offset, offset + req.size);
+    var docs = await Promise.all(page.map(function (h) { return load("doc/" + h[0] + ".json"); }));
+
+    var marks = highlightTerms(parsed.include);
+    return {
+      query: req.q,
+      total: hits.length,
+      took_ms: Math.round(((typeof performance !== "undefined" ? performance.now() : Date.now()) - started) * 100) / 100,
+      page: req.page,
+      size: req.size,
+      total_pages: Math.ceil(hits.length / req.size),
+      sort: byDate ? "date" : "relevance",
+      hits: page.map(function (h, i) { return hit(docs[i] || {}, byDate ? null : h[1], marks); }),
+      facets: facets
+    };
+  }
+
+  function str(v) { return typeof v === "string" ? v : null; }
+
+  function hit(d, score, marks) {
+    var title = str(d.title) || "", kind = str(d.kind) || "", status = str(d.status);
+    var text = snippet(str(d.text) || "", marks, SNIPPET_CHARS);
+    if (text.indexOf("<mark>") < 0 && str(d.summary)) text = snippet(d.summary, marks, SNIPPET_CHARS);
+    var statusName = status === null ? null : STATUSES.filter(function (s) { return s === status || STATUS_LABELS[s] === status; })[0];
+    return {
+      url: str(d.url) || "",
+      title: title,
+      title_html: highlight(title, marks),
+      kind: kind,
+      kind_label: has(KIND_LABELS, kind) ? KIND_LABELS[kind] : "",
+      date: str(d.date),
+      doc_number: str(d.doc_number),
+      status: status,
+      status_label: statusName ? STATUS_LABELS[statusName] : null,
+      region: str(d.region),
+      tags: Array.isArray(d.tags) ? d.tags.filter(function (t) { return typeof t === "string"; }) : [],
+      snippet: text,
+      score: score === null ? null : Math.round(f32(score * 1000)) / 1000
+    };
+  }
+
+  function search(params) {
+    return run(params).catch(function (err) {
+      if (err && err.type) throw err;
+      throw failure("检索时出现问题，请稍后再试。", "server");
+    });
+  }
+
+  window.ZhikuStaticSearch = { search: search };
+})();
