@@ -25,7 +25,10 @@ use crate::site::Site;
 
 pub const FORMAT_VERSION: u32 = 1;
 /// Aim for shards of about this many bytes (before compression).
-const SHARD_TARGET_BYTES: usize = 6 * 1024;
+const SHARD_TARGET_BYTES: usize = 2 * 1024;
+/// Characters of body text kept per document for snippets: enough for the
+/// usual first match, small enough that a page of ten hits stays light.
+pub const DOC_TEXT_CHARS: usize = 1500;
 
 /// FNV-1a, 32 bits: cheap and easy to reproduce in the browser.
 pub fn fnv1a32(bytes: &[u8]) -> u32 {
@@ -190,7 +193,10 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
         "statuses": Status::ALL.iter().map(|s| (s.name(), s.label())).collect::<BTreeMap<_, _>>(),
     });
     out.push(json_file("search/meta.json", &meta));
-    out.push(json_file("search/filters.json", &filters(site)));
+    let (filters, issuers) = filters(site);
+    out.push(json_file("search/filters.json", &filters));
+    // Issuers are only filtered by, never counted: loaded when that filter is used.
+    out.push(json_file("search/issuers.json", &issuers));
     out.push(json_file("search/docnum.json", &doc_numbers(site)));
     out.push(json_file("search/t2s.json", &json!({ "map": t2s_pairs() })));
     for (id, p) in site.pages.iter().enumerate() {
@@ -201,11 +207,14 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
             "kind": front.kind.name(),
             "date": front.date.to_string(),
             "doc_number": front.policy.doc_number,
-            "status": front.policy.status.filter(|_| front.kind == Kind::Policy).map(Status::name),
+            "status": front.policy.status.map(Status::name),
             "region": front.region,
             "tags": front.tags,
-            "summary": front.summary.clone().or_else(|| p.doc.rendered.first_paragraph.clone()).unwrap_or_default(),
-            "text": p.doc.rendered.text,
+            // Exactly what the index stores, so fallback snippets agree.
+            "summary": front.summary.clone().or_else(|| {
+                p.doc.rendered.first_paragraph.as_deref().map(|t| crate::markdown::summarize(t, 160))
+            }).unwrap_or_default(),
+            "text": truncate_chars(&p.doc.rendered.text, DOC_TEXT_CHARS),
         });
         out.push(json_file(&format!("search/doc/{id}.json"), &doc));
     }
@@ -251,7 +260,15 @@ fn shard(ns: &str, terms: Terms) -> (u32, Vec<OutputFile>) {
     (count, files)
 }
 
-fn filters(site: &Site) -> Value {
+fn truncate_chars(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// Facet value lists, and the issuer lists apart.
+fn filters(site: &Site) -> (Value, Value) {
     let mut facets: BTreeMap<&str, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
     for (id, p) in site.pages.iter().enumerate() {
         let front = &p.doc.front;
@@ -271,7 +288,7 @@ fn filters(site: &Site) -> Value {
         if let Some(r) = &front.region {
             add("region", r);
         }
-        if let (Kind::Policy, Some(s)) = (front.kind, front.policy.status) {
+        if let Some(s) = front.policy.status {
             add("status", s.name());
         }
         for i in &front.policy.issuers {
@@ -279,15 +296,20 @@ fn filters(site: &Site) -> Value {
         }
     }
     let mut out = Map::new();
+    let mut issuers = Value::Object(Map::new());
     for (facet, values) in facets {
         let mut m = Map::new();
         for (value, mut ids) in values {
             ids.dedup();
             m.insert(value, Value::String(encode_ids(&ids)));
         }
-        out.insert(facet.to_string(), Value::Object(m));
+        if facet == "issuer" {
+            issuers = Value::Object(m);
+        } else {
+            out.insert(facet.to_string(), Value::Object(m));
+        }
     }
-    Value::Object(out)
+    (Value::Object(out), issuers)
 }
 
 fn doc_numbers(site: &Site) -> Value {

@@ -584,6 +584,8 @@
     var first = await Promise.all([meta(), load("filters.json"), han ? t2s() : null]);
     var m = first[0], filters = first[1] || {};
     if (first[2]) t2sMap = first[2];
+    // Issuers are filtered by, never counted: their lists load only when used.
+    if (req.issuer !== null) filters = Object.assign({ issuer: (await load("issuers.json")) || {} }, filters);
 
     // 每个词：gram、整词、文号；所需分片一次并行取回
     function term(text) {
