@@ -230,6 +230,9 @@ fn unescape_html(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Where `zhiku serve` writes its preview build, inside the site root.
+const PREVIEW_DIR: &str = ".zhiku-preview";
+
 /// Writes to stdout, treating a closed pipe as success.
 fn say(text: &str) {
     let mut out = std::io::stdout().lock();
@@ -364,10 +367,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     serve::run(listener, app).await?;
                     return Ok(ExitCode::SUCCESS);
                 }
+                // The preview (local base_url, reload script) never overwrites
+                // what `zhiku build` made for publishing.
+                let preview = site.root.join(PREVIEW_DIR);
                 let opts = BuildOptions {
-                    out_dir: out,
+                    out_dir: Some(out.unwrap_or_else(|| preview.join("public"))),
                     base_url: Some(base_url.clone()),
-                    index_dir: index.index_dir,
+                    index_dir: Some(
+                        index
+                            .index_dir
+                            .unwrap_or_else(|| preview.join("search-index")),
+                    ),
                     no_index: index.no_index,
                     live_reload: true,
                     ..options(&site)
