@@ -67,17 +67,17 @@ fn encode_ids(ids: &[usize]) -> String {
     b64(&bytes)
 }
 
-/// One posting: (document id, term frequency, fieldnorm id).
-type Posting = (u32, u32, u8);
+/// One posting: (document id, term frequency). Field lengths are per
+/// document, shipped once in `norms.json` rather than with every posting.
+type Posting = (u32, u32);
 
 fn encode_postings(postings: &mut [Posting]) -> String {
     postings.sort_unstable();
-    let mut bytes = Vec::with_capacity(postings.len() * 3);
+    let mut bytes = Vec::with_capacity(postings.len() * 2);
     let mut prev = 0;
-    for &(id, tf, norm) in postings.iter() {
+    for &(id, tf) in postings.iter() {
         push_varint(&mut bytes, u64::from(id - prev));
         push_varint(&mut bytes, u64::from(tf));
-        push_varint(&mut bytes, u64::from(norm));
         prev = id;
     }
     b64(&bytes)
@@ -112,12 +112,22 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
     let mut unigrams: Terms = HashMap::new();
     let mut words: Terms = HashMap::new();
     let mut fields_meta = Map::new();
+    let mut field_norms = Map::new();
     for (group, fields) in [("grams", &gram_fields), ("words", &word_fields)] {
         for &(key, field, boost) in fields.iter() {
             let mut total_tokens = 0u64;
+            let mut norm_ids = vec![0u8; site.pages.len()];
             for segment in searcher.segment_readers() {
                 let pids = segment.fast_fields().u64("pid").map_err(index_err)?;
                 let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
+                for doc in 0..segment.max_doc() {
+                    if let Some(slot) = pids
+                        .first(doc)
+                        .and_then(|pid| norm_ids.get_mut(pid as usize))
+                    {
+                        *slot = norms.fieldnorm_id(doc);
+                    }
+                }
                 let inverted = segment.inverted_index(field).map_err(index_err)?;
                 total_tokens += inverted.total_num_tokens();
                 let mut stream = inverted
@@ -146,13 +156,14 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
                         if let Some(pid) = pids.first(doc) {
-                            list.push((pid as u32, postings.term_freq(), norms.fieldnorm_id(doc)));
+                            list.push((pid as u32, postings.term_freq()));
                         }
                         doc = postings.advance();
                     }
                 }
             }
             let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
+            field_norms.insert(name.clone(), Value::String(b64(&norm_ids)));
             fields_meta.insert(
                 name,
                 json!({ "avg": total_tokens as f32 / num_docs.max(1) as f32, "boost": boost }),
@@ -193,6 +204,7 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
         "statuses": Status::ALL.iter().map(|s| (s.name(), s.label())).collect::<BTreeMap<_, _>>(),
     });
     out.push(json_file("search/meta.json", &meta));
+    out.push(json_file("search/norms.json", &Value::Object(field_norms)));
     let (filters, issuers) = filters(site);
     out.push(json_file("search/filters.json", &filters));
     // Issuers are only filtered by, never counted: loaded when that filter is used.
@@ -362,7 +374,7 @@ mod tests {
         assert_eq!(fnv1a32(b""), 0x811c_9dc5);
         assert_eq!(fnv1a32("a".as_bytes()), 0xe40c_292c);
         assert_eq!(encode_ids(&[0, 1, 130]), b64(&[0, 1, 0x81, 0x01]));
-        let mut p = vec![(5, 2, 7), (1, 1, 3)];
-        assert_eq!(encode_postings(&mut p), b64(&[1, 1, 3, 4, 2, 7]));
+        let mut p = vec![(5, 2), (1, 1)];
+        assert_eq!(encode_postings(&mut p), b64(&[1, 1, 4, 2]));
     }
 }

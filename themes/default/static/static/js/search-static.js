@@ -116,16 +116,19 @@
     decodedIds.set(b64, d);
     return d;
   }
-  function postings(b64) {
-    var p = decodedPostings.get(b64);
+  /* 倒排表是 (文档差值, 词频) 对；字段长度 id 每篇一个字节，在 norms.json 里（每字段一串）。 */
+  function postings(b64, key, fieldNorms) {
+    var cacheKey = key + ":" + b64;
+    var p = decodedPostings.get(cacheKey);
     if (p) return p;
-    var d = varints(b64), n = Math.floor(d.length / 3), ids = [], tfs = [], norms = [], id = 0;
+    var d = varints(b64), n = Math.floor(d.length / 2), ids = [], tfs = [], norms = [], id = 0;
+    var bytes = fieldNorms[key] || "";
     for (var i = 0; i < n; i++) {
-      id += d[3 * i];
-      ids.push(id); tfs.push(d[3 * i + 1]); norms.push(d[3 * i + 2]);
+      id += d[2 * i];
+      ids.push(id); tfs.push(d[2 * i + 1]); norms.push(id < bytes.length ? bytes.charCodeAt(id) : 0);
     }
     p = { ids: ids, tfs: tfs, norms: norms };
-    decodedPostings.set(b64, p);
+    decodedPostings.set(cacheKey, p);
     return p;
   }
 
@@ -143,6 +146,20 @@
       metaCache.catch(function () { metaCache = null; });
     }
     return metaCache;
+  }
+
+  /* 每个字段：atob 后第 i 个字符的编码即文档 i 的 fieldnorm id。 */
+  var normsCache = null;
+  function fieldNorms() {
+    if (!normsCache) {
+      normsCache = load("norms.json").then(function (j) {
+        var out = {};
+        Object.keys(j || {}).forEach(function (k) { if (typeof j[k] === "string") out[k] = atob(j[k]); });
+        return out;
+      });
+      normsCache.catch(function () { normsCache = null; });
+    }
+    return normsCache;
   }
 
   var t2sCache = null;
@@ -411,7 +428,7 @@
       var lists = [];
       for (var g = 0; g < entries.length; g++) {
         if (!entries[g] || typeof entries[g][field[0]] !== "string") return;
-        lists.push(postings(entries[g][field[0]]));
+        lists.push(postings(entries[g][field[0]], field[1], m.fieldNorms));
       }
       var idfSum = 0;
       lists.forEach(function (l) { idfSum = f32(idfSum + idf(l.ids.length, m.docs)); });
@@ -439,7 +456,7 @@
     WORD_FIELDS.forEach(function (field) {
       var lists = [];
       for (var i = 0; i < entries.length; i++) {
-        if (entries[i] && typeof entries[i][field[0]] === "string") lists.push(postings(entries[i][field[0]]));
+        if (entries[i] && typeof entries[i][field[0]] === "string") lists.push(postings(entries[i][field[0]], field[1], m.fieldNorms));
         else return;
       }
       var perDoc = new Map(), n = new Map();
@@ -581,9 +598,10 @@
     var req = validate(params && typeof params === "object" ? params : {});
     var parsed = parseQuery(req.q);
     var han = chars(req.q.normalize("NFKC")).some(isGramChar);
-    var first = await Promise.all([meta(), load("filters.json"), han ? t2s() : null]);
+    var first = await Promise.all([meta(), load("filters.json"), han ? t2s() : null, fieldNorms()]);
     var m = first[0], filters = first[1] || {};
     if (first[2]) t2sMap = first[2];
+    m.fieldNorms = first[3] || {};
     // Issuers are filtered by, never counted: their lists load only when used.
     if (req.issuer !== null) filters = Object.assign({ issuer: (await load("issuers.json")) || {} }, filters);
 
