@@ -370,8 +370,8 @@ pub fn body_line_of(doc: &Document, offset: usize) -> usize {
     doc.body_line + before.matches('\n').count()
 }
 
-/// Every field of the content model.
-pub const KNOWN_FIELDS: &[&str] = &[
+/// Fields every kind has (the kind-specific ones are listed above).
+const COMMON_FIELDS: &[&str] = &[
     "title",
     "type",
     "date",
@@ -383,32 +383,27 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "source",
     "draft",
     "slug",
-    "doc_number",
-    "issuer",
-    "status",
-    "effective",
-    "expires",
-    "supersedes",
-    "superseded_by",
     "organization",
-    "series",
-    "order",
-    "duration_minutes",
-    "objectives",
-    "questions",
 ];
+
+fn known_fields() -> impl Iterator<Item = &'static str> {
+    COMMON_FIELDS
+        .iter()
+        .chain(POLICY_FIELDS)
+        .chain(TRAINING_FIELDS)
+        .copied()
+}
 
 /// The known field an unknown one is probably a misspelling of (`tag`,
 /// `Summary`, `organisation`).
 fn near_known_field(key: &str) -> Option<&'static str> {
     let lower = key.to_lowercase();
-    if KNOWN_FIELDS.contains(&key) {
+    if known_fields().any(|k| k == key) {
         // A known field of another kind: already reported as an error.
         return None;
     }
-    KNOWN_FIELDS
-        .iter()
-        .map(|k| (strsim::normalized_levenshtein(&lower, k), *k))
+    known_fields()
+        .map(|k| (strsim::normalized_levenshtein(&lower, k), k))
         .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)

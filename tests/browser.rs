@@ -29,29 +29,41 @@ fn missing_prerequisite() -> Option<String> {
     None
 }
 
-#[test]
-fn portal_and_search_page_in_headless_chromium() {
-    if let Some(why) = missing_prerequisite() {
-        if std::env::var_os("CI").is_some() {
-            panic!("browser test cannot run in CI: {why}");
+/// False (after a loud notice) when the browser tools are missing outside CI.
+fn can_run() -> bool {
+    match missing_prerequisite() {
+        None => true,
+        Some(why) if std::env::var_os("CI").is_some() => {
+            panic!("browser test cannot run in CI: {why}")
         }
-        eprintln!("SKIPPED browser test: {why}");
-        return;
+        Some(why) => {
+            eprintln!("SKIPPED browser test: {why}");
+            false
+        }
     }
-    // The production server, as the public sees the portal (no live reload).
-    let srv = Server::start_prod(SiteTest::bundled());
+}
+
+/// Runs a tests/browser script against a base URL; it must report no failure.
+fn run_script(script: &str, addr: &str) {
     let out = Command::new("node")
-        .arg(repo_root().join("tests/browser/run.mjs"))
-        .arg(format!("http://{}", srv.addr))
+        .arg(repo_root().join("tests/browser").join(script))
+        .arg(format!("http://{addr}"))
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{stdout}\n{stderr}"
-    );
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn portal_and_search_page_in_headless_chromium() {
+    if !can_run() {
+        return;
+    }
+    // The production server, as the public sees the portal (no live reload).
+    let srv = Server::start_prod(SiteTest::bundled());
+    run_script("run.mjs", &srv.addr);
 }
 
 /// A plain static file server (Python's http.server) on a built site: no
@@ -103,26 +115,11 @@ fn static_server(dir: &Path) -> StaticServer {
 
 #[test]
 fn static_search_on_a_plain_file_server() {
-    if let Some(why) = missing_prerequisite() {
-        if std::env::var_os("CI").is_some() {
-            panic!("browser test cannot run in CI: {why}");
-        }
-        eprintln!("SKIPPED browser test: {why}");
+    if !can_run() {
         return;
     }
     let site = SiteTest::bundled();
     site.built();
     let srv = static_server(&site.out());
-    let out = Command::new("node")
-        .arg(repo_root().join("tests/browser/static.mjs"))
-        .arg(format!("http://{}", srv.addr))
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "static search checks failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+    run_script("static.mjs", &srv.addr);
 }
