@@ -146,7 +146,9 @@ fn atom(site: &Site, dir: &str, title: &str, pages: &[&Page]) -> OutputFile {
         }
         x.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            xml_escape(&site.resolve_internal_links(&p.doc.rendered.html))
+            xml_escape(
+                &site.resolve_citations(&site.resolve_internal_links(&p.doc.rendered.html), &p.url)
+            )
         ));
         x.push_str("  </entry>\n");
     }

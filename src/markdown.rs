@@ -37,6 +37,8 @@ pub struct Rendered {
     pub chars: usize,
     /// Every link and image in the source, in order.
     pub links: Vec<LinkRef>,
+    /// 文号 written in running text, as written.
+    pub citations: Vec<String>,
 }
 
 impl Rendered {
@@ -60,6 +62,75 @@ pub struct LinkRef {
     /// Byte offset of the link in the Markdown text.
     pub offset: usize,
     pub image: bool,
+}
+
+/// 文号 in running text are written as `<a class="docnum" href="@num/…">…</a>`
+/// and resolved by the site: a link to the policy with that number, or
+/// plain text when the site has none.
+pub const CITATION_PREFIX: &str = "@num/";
+
+/// Byte ranges of 文号 in `text` (any common bracket spelling); the agency
+/// part may start too early (`依据中组发〔2004〕25号`): the site trims it to
+/// the agency it knows.
+pub fn find_doc_numbers(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut found = Vec::new();
+    // A citation's agency never reaches back into the previous citation.
+    let mut prev_end = 0;
+    for (k, &(end_byte, c)) in chars.iter().enumerate() {
+        if c != '号' {
+            continue;
+        }
+        let mut i = k;
+        let n_digits = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|(_, c)| digit(*c))
+            .count();
+        if n_digits == 0 {
+            continue;
+        }
+        i -= n_digits;
+        if i > 0 && chars[i - 1].1 == '第' {
+            i -= 1;
+        }
+        // `〔2004〕` (any bracket) or `2004年`
+        let Some(&(_, close)) = chars.get(i.wrapping_sub(1)) else {
+            continue;
+        };
+        if i == 0 {
+            continue;
+        }
+        let bracketed = "〕])】﹞〗}］）".contains(close);
+        if !bracketed && close != '年' {
+            continue;
+        }
+        i -= 1;
+        if i < 4 || !chars[i - 4..i].iter().all(|(_, c)| digit(*c)) {
+            continue;
+        }
+        i -= 4;
+        if bracketed {
+            if i == 0 || !"〔[(【﹝〖{［（".contains(chars[i - 1].1) {
+                continue;
+            }
+            i -= 1;
+        }
+        let agency = chars[prev_end.min(i)..i]
+            .iter()
+            .rev()
+            .take_while(|(_, c)| c.is_alphabetic())
+            .count()
+            .min(12);
+        if agency < 2 {
+            continue;
+        }
+        let start = chars[i - agency].0;
+        found.push((start, end_byte + '号'.len_utf8()));
+        prev_end = k + 1;
+    }
+    found
 }
 
 /// Links to other Markdown files are written to the HTML as
@@ -104,7 +175,7 @@ pub fn render(markdown: &str, folder: &str) -> Rendered {
             ev => ev,
         })
         .collect();
-    let events = drop_cjk_soft_breaks(events);
+    let events = merge_text(drop_cjk_soft_breaks(events));
     let mut pass = Pass::default();
     let out = pass.run(events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -120,6 +191,7 @@ pub fn render(markdown: &str, folder: &str) -> Rendered {
         first_paragraph: pass.first_paragraph,
         chars,
         links,
+        citations: pass.citations,
     }
 }
 
@@ -189,6 +261,24 @@ fn drop_cjk_soft_breaks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         .zip(drop)
         .filter_map(|(e, d)| (!d).then_some(e))
         .collect()
+}
+
+/// Joins neighbouring text events: pulldown-cmark splits text at `[` and
+/// where soft breaks were dropped, and a 文号 like `江组发[2019]12号` or a
+/// run-in heading must be seen whole.
+fn merge_text(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    for ev in events {
+        match (out.last_mut(), ev) {
+            (Some(Event::Text(prev)), Event::Text(next)) => {
+                let mut joined = prev.to_string();
+                joined.push_str(&next);
+                *prev = CowStr::from(joined);
+            }
+            (_, ev) => out.push(ev),
+        }
+    }
+    out
 }
 
 /// For a scan away from a soft break: `Some(Some(c))` is the neighbouring
@@ -400,11 +490,16 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 #[derive(Default)]
 struct Pass {
+    /// Inside a link or a code block, or in a heading: no 文号 links there.
+    link_depth: usize,
+    in_code: bool,
+    in_heading: bool,
     toc: Vec<TocEntry>,
     ids: HashSet<String>,
     text: String,
     first_paragraph: Option<String>,
     has_raw_html: bool,
+    citations: Vec<String>,
 }
 
 impl Pass {
@@ -447,7 +542,9 @@ impl Pass {
                     out.push(Event::Html(
                         format!("<h{n} id=\"{}\"{class_attr}>", escape_html(&anchor)).into(),
                     ));
+                    self.in_heading = true;
                     self.push_inline(&mut out, inner, false);
+                    self.in_heading = false;
                     out.push(Event::Html(format!("</h{n}>\n").into()));
                     self.text.push_str(&title);
                     self.text.push('\n');
@@ -475,6 +572,7 @@ impl Pass {
                     }
                 }
                 Event::Start(tag) => {
+                    self.note_start(&tag);
                     if is_container(&tag) {
                         depth += 1;
                     }
@@ -484,6 +582,7 @@ impl Pass {
                     out.push(Event::Start(sanitize_tag(tag)));
                 }
                 Event::End(end) => {
+                    self.note_end(&end);
                     if is_container_end(&end) {
                         depth = depth.saturating_sub(1);
                     }
@@ -503,17 +602,80 @@ impl Pass {
     fn push_inline<'a>(&mut self, out: &mut Vec<Event<'a>>, events: Vec<Event<'a>>, collect: bool) {
         for ev in events {
             match ev {
-                Event::Start(tag) => out.push(Event::Start(sanitize_tag(tag))),
+                Event::Start(tag) => {
+                    self.note_start(&tag);
+                    out.push(Event::Start(sanitize_tag(tag)));
+                }
+                Event::End(end) => {
+                    self.note_end(&end);
+                    out.push(Event::End(end));
+                }
                 Event::Html(_) | Event::InlineHtml(_) => {
                     self.has_raw_html = true;
                     out.push(ev);
                 }
-                Event::Text(ref t) | Event::Code(ref t) if collect => {
+                Event::Text(t) => {
+                    if collect {
+                        self.text.push_str(&t);
+                    }
+                    self.push_text(out, t);
+                }
+                Event::Code(ref t) if collect => {
                     self.text.push_str(t);
                     out.push(ev);
                 }
                 other => out.push(other),
             }
+        }
+    }
+
+    fn note_start(&mut self, tag: &Tag<'_>) {
+        match tag {
+            Tag::Link { .. } => self.link_depth += 1,
+            Tag::CodeBlock(_) => self.in_code = true,
+            _ => {}
+        }
+    }
+
+    fn note_end(&mut self, end: &TagEnd) {
+        match end {
+            TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
+            TagEnd::CodeBlock => self.in_code = false,
+            _ => {}
+        }
+    }
+
+    /// Text, with every 文号 in it wrapped in a citation placeholder that the
+    /// site turns into a link to the policy (or back into text).
+    fn push_text<'a>(&mut self, out: &mut Vec<Event<'a>>, text: CowStr<'a>) {
+        if self.link_depth > 0 || self.in_code || self.in_heading {
+            out.push(Event::Text(text));
+            return;
+        }
+        let found = find_doc_numbers(&text);
+        if found.is_empty() {
+            out.push(Event::Text(text));
+            return;
+        }
+        let mut pos = 0;
+        for (from, to) in found {
+            if from > pos {
+                out.push(Event::Text(CowStr::from(text[pos..from].to_string())));
+            }
+            let cited = &text[from..to];
+            self.citations.push(cited.to_string());
+            out.push(Event::Html(
+                format!(
+                    "<a class=\"docnum\" href=\"{CITATION_PREFIX}{}\">{}</a>",
+                    escape_html(cited),
+                    escape_html(cited)
+                )
+                .into(),
+            ));
+            pos = to;
+        }
+        if pos < text.len() {
+            out.push(Event::Text(CowStr::from(text[pos..].to_string())));
         }
     }
 
@@ -543,7 +705,9 @@ impl Pass {
             out.push(Event::Html(
                 format!("<h{n} id=\"{}\" class=\"doc-heading\">", escape_html(&id)).into(),
             ));
+            self.in_heading = true;
             self.push_inline(out, inner, false);
+            self.in_heading = false;
             out.push(Event::Html(format!("</h{n}>\n").into()));
             return;
         }
@@ -710,6 +874,40 @@ mod tests {
         );
         assert!(r.links[3].image);
         assert_eq!(internal_link("policies", "../../x.md"), None);
+    }
+
+    #[test]
+    fn doc_numbers_in_running_text_become_citations_but_not_in_code_links_or_headings() {
+        let r = render_doc("依据《意见》（中组发〔2004〕25号）和江组发[2019]12号，`中组发〔2004〕25号`，[链接 中组发〔2004〕25号](/x/)\n\n## 中组发〔2004〕25号\n\n```\n中组发〔2004〕25号\n```\n");
+        assert!(
+            r.html.contains(
+                "（<a class=\"docnum\" href=\"@num/中组发〔2004〕25号\">中组发〔2004〕25号</a>）"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(
+                "）<a class=\"docnum\" href=\"@num/和江组发[2019]12号\">和江组发[2019]12号</a>，"
+            ),
+            "the site trims the agency: {}",
+            r.html
+        );
+        assert_eq!(
+            r.html.matches("class=\"docnum\"").count(),
+            2,
+            "none in code, links or headings: {}",
+            r.html
+        );
+        assert_eq!(r.citations.len(), 2);
+        assert_eq!(find_doc_numbers("2004年3月"), vec![]);
+        assert_eq!(find_doc_numbers("中组发2004年25号").len(), 1);
+        let t = "依据江组发[2019]12号和京组发〔2001〕3号开展";
+        let cited: Vec<&str> = find_doc_numbers(t)
+            .into_iter()
+            .map(|(a, b)| &t[a..b])
+            .collect();
+        assert_eq!(cited, ["依据江组发[2019]12号", "和京组发〔2001〕3号"]);
     }
 
     #[test]

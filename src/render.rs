@@ -454,7 +454,7 @@ impl Renderer<'_> {
             "home",
             &serde_json::json!({
                 "title": site.home.title.clone().unwrap_or_else(|| site.config.title.clone()),
-                "content": site.resolve_internal_links(&site.home.rendered.html),
+                "content": site.resolve_citations(&site.resolve_internal_links(&site.home.rendered.html), "/"),
                 "extra": site.home.extra,
             }),
         );
@@ -496,7 +496,7 @@ impl Renderer<'_> {
                 "section": s.kind.section(),
                 "title": s.title,
                 "description": s.description,
-                "content": site.resolve_internal_links(&s.index.rendered.html),
+                "content": site.resolve_citations(&site.resolve_internal_links(&s.index.rendered.html), &url),
                 "url": url,
                 "extra": s.index.extra,
             });
@@ -571,6 +571,7 @@ impl Renderer<'_> {
             None => (None, None, None, None),
         };
         let content = site.resolve_internal_links(&p.doc.rendered.html);
+        let content = site.resolve_citations(&content, &p.url).into_owned();
         let full = FullPage {
             summary: self.summary(i),
             content: &content,

@@ -84,6 +84,8 @@ pub struct Site {
     pub series: Vec<Series>,
     /// `policies/xyz` -> index into `pages`.
     pub by_key: HashMap<String, usize>,
+    /// Canonical 文号 -> the policy carrying it.
+    pub by_doc_number: HashMap<String, usize>,
 }
 
 impl Site {
@@ -91,6 +93,60 @@ impl Site {
         self.by_key
             .get(&normalize_key(key))
             .map(|&i| &self.pages[i])
+    }
+
+    /// The policy a 文号 written in text names, and the byte offset where its
+    /// agency starts (`依据中组发〔2004〕25号` -> 中组发…, offset of 中).
+    pub fn cited_policy(&self, written: &str) -> Option<(usize, &Page)> {
+        for (start, _) in written.char_indices() {
+            let rest = &written[start..];
+            if let Some(&i) =
+                crate::search::docnum::canonical(rest).and_then(|c| self.by_doc_number.get(&c))
+            {
+                return Some((start, &self.pages[i]));
+            }
+        }
+        None
+    }
+
+    /// Resolves the citation placeholders of [`crate::markdown::CITATION_PREFIX`]:
+    /// a link to the cited policy, or plain text when the site has none (or
+    /// when a policy cites itself).
+    pub fn resolve_citations<'h>(
+        &self,
+        html: &'h str,
+        current_url: &str,
+    ) -> std::borrow::Cow<'h, str> {
+        const OPEN: &str = "<a class=\"docnum\" href=\"@num/";
+        if !html.contains(OPEN) {
+            return std::borrow::Cow::Borrowed(html);
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some(i) = rest.find(OPEN) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + OPEN.len()..];
+            let (Some(q), Some(close)) = (after.find("\">"), after.find("</a>")) else {
+                out.push_str(&rest[i..]);
+                return std::borrow::Cow::Owned(out);
+            };
+            let text = &after[q + 2..close];
+            match self.cited_policy(text) {
+                Some((start, page)) if page.url != current_url => {
+                    out.push_str(&text[..start]);
+                    out.push_str(&format!(
+                        "<a class=\"docnum\" href=\"{}\" title=\"{}\">{}</a>",
+                        page.url,
+                        crate::markdown::escape_html(&page.doc.front.title),
+                        &text[start..]
+                    ));
+                }
+                _ => out.push_str(text),
+            }
+            rest = &after[close + "</a>".len()..];
+        }
+        out.push_str(rest);
+        std::borrow::Cow::Owned(out)
     }
 
     /// Turns `href="@/cases/x.md#a"` (relative Markdown links, see
@@ -209,8 +265,17 @@ pub fn assemble(
         .enumerate()
         .map(|(i, p)| (p.doc.content_key().to_string(), i))
         .collect();
+    let by_doc_number = pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let n = p.doc.front.policy.doc_number.as_deref()?;
+            Some((crate::search::docnum::canonical(n)?, i))
+        })
+        .collect();
     let failed = diags.iter().any(|d| d.severity == Severity::Error);
     let site = (!failed).then_some(Site {
+        by_doc_number,
         by_key,
         config,
         home,

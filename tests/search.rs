@@ -297,3 +297,30 @@ fn failed_build_keeps_the_previous_index() {
         .unwrap();
     assert_eq!(r.total, 1, "old index still answers");
 }
+
+#[test]
+fn doc_numbers_in_text_link_to_their_policy() {
+    let site = SiteTest::fixture("search");
+    site.write(
+        "content/cases/unknown.md",
+        "---\ntitle: 引用\ndate: 2021-01-01\n---\n依据江组发[2019]12号和京组发〔2001〕3号开展工作，`江组发〔2019〕12号`不链接。\n",
+    );
+    site.built();
+    let cite = site.main("cases/cite/index.html");
+    assert!(
+        cite.contains("（<a class=\"docnum\" href=\"/policies/hongse-wuye/\" title=\"关于推进红色物业建设的意见\">江组发〔2019〕12号</a>）"),
+        "{cite}"
+    );
+    let other = site.main("cases/unknown/index.html");
+    assert!(
+        other.contains("依据<a class=\"docnum\" href=\"/policies/hongse-wuye/\" title=\"关于推进红色物业建设的意见\">江组发[2019]12号</a>和京组发〔2001〕3号开展"),
+        "a near-miss spelling links too, an unknown 文号 stays text: {other}"
+    );
+    assert!(
+        other.contains("<code>江组发〔2019〕12号</code>"),
+        "not inside code: {other}"
+    );
+    // A policy does not link to itself.
+    let own = site.main("policies/hongse-wuye/index.html");
+    assert!(!own.contains("class=\"docnum\""), "{own}");
+}
