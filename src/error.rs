@@ -14,6 +14,8 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+    /// Information that fails nothing, even with `--strict`.
+    Note,
 }
 
 /// One problem in one input file, located as precisely as we can.
@@ -65,8 +67,10 @@ impl fmt::Display for Diagnostic {
             write!(f, ":{line}")?;
         }
         write!(f, ": ")?;
-        if self.severity == Severity::Warning {
-            write!(f, "warning: ")?;
+        match self.severity {
+            Severity::Warning => write!(f, "warning: ")?,
+            Severity::Note => write!(f, "note: ")?,
+            Severity::Error => {}
         }
         if let Some(field) = &self.field {
             write!(f, "field '{field}': ")?;

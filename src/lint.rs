@@ -331,3 +331,40 @@ fn closest<'a>(value: &str, allowed: &'a [String]) -> Option<&'a str> {
         .max_by(|x, y| x.0.total_cmp(&y.0))
         .map(|(_, a)| a.as_str())
 }
+
+/// 文号 cited in running text that no policy of the site carries: the
+/// policies editors may want to add (`zhiku check --citations`).
+pub fn unresolved_citations(site: &Site) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    for page in &site.pages {
+        for cited in &page.doc.rendered.citations {
+            if site.cited_policy(cited).is_some() {
+                continue;
+            }
+            // The agency code may be preceded by ordinary words (依据, 和…): drop them.
+            let mut number = cited.as_str();
+            while let Some(rest) = [
+                "依据", "根据", "按照", "参照", "贯彻", "落实", "和", "及", "与", "或",
+            ]
+            .iter()
+            .find_map(|w| number.strip_prefix(w))
+            {
+                number = rest;
+            }
+            let line = page
+                .doc
+                .body
+                .find(cited.as_str())
+                .map(|o| body_line_of(&page.doc, o));
+            let mut d = Diagnostic::error(
+                &page.doc.rel_path,
+                line,
+                format!("文号 {number} is cited, but no policy in the site has it"),
+            )
+            .with_hint("add the policy under content/policies/ and the citation becomes a link");
+            d.severity = Severity::Note;
+            notes.push(d);
+        }
+    }
+    notes
+}

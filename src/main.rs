@@ -60,6 +60,9 @@ enum Command {
         strict: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also list 文号 cited in text that no policy of the site has (as notes)
+        #[arg(long)]
+        citations: bool,
     },
     /// Build and serve the portal with live reload (or, with --prod, serve the built site)
     Serve {
@@ -284,13 +287,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             site,
             strict,
             format,
+            citations,
         } => {
-            let diags = pipeline::check(&options(&site))?;
+            let diags = pipeline::check(&options(&site), citations)?;
             let errors = diags
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            let warnings = diags.len() - errors;
+            let warnings = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
             match format {
                 Format::Json => say(&serde_json::to_string_pretty(&serde_json::json!({
                     "errors": errors,

@@ -189,7 +189,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
 
 /// Everything a build would reject, without writing anything. Returns all
 /// diagnostics (warnings included); `Err` only for problems outside content.
-pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
+pub fn check(opts: &BuildOptions, citations: bool) -> Result<Vec<Diagnostic>> {
     let loaded = match load_site(opts) {
         Ok(loaded) => loaded,
         Err(Error::Content(diags)) => return Ok(diags),
@@ -209,6 +209,9 @@ pub fn check(opts: &BuildOptions) -> Result<Vec<Diagnostic>> {
     };
     let outputs = lint::Outputs::new(&files, loaded.theme.static_files.keys());
     diags.extend(lint::lint(&loaded.site, &outputs, vocabulary.as_ref()));
+    if citations {
+        diags.extend(lint::unresolved_citations(&loaded.site));
+    }
     sort_diagnostics(&mut diags);
     Ok(diags)
 }

@@ -89,3 +89,29 @@ fn bundled_content_passes_strict_check() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn citations_of_missing_policies_are_listed_as_notes() {
+    let site = SiteTest::empty();
+    site.write(
+        "content/policies/a.md",
+        "---\ntitle: 甲\ndate: 2024-01-01\ndoc_number: 江组发〔2024〕12号\n---\n正文。\n",
+    );
+    site.write(
+        "content/cases/x.md",
+        "---\ntitle: 乙\ndate: 2024-01-01\n---\n依据江组发〔2024〕12号和京组发〔2001〕3号开展工作。\n",
+    );
+    let out = site.zhiku(&["check", "--citations", "--strict"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "notes fail nothing: {stderr}");
+    assert!(
+        stderr.lines().any(|l| l == "content/cases/x.md:5: note: 文号 京组发〔2001〕3号 is cited, but no policy in the site has it (hint: add the policy under content/policies/ and the citation becomes a link)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("江组发〔2024〕12号 is cited"), "{stderr}");
+    let plain = site.zhiku(&["check"]);
+    assert!(
+        !String::from_utf8_lossy(&plain.stderr).contains("note:"),
+        "only with --citations"
+    );
+}
