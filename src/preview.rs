@@ -393,7 +393,13 @@ pub fn plan_targets(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pa
             if let Some(r) = &p.doc.front.region {
                 affected_terms.insert(("regions", Site::term_url("regions", r)));
             }
-            for &j in p.supersedes.iter().chain(&p.superseded_by) {
+            // Policies it replaces, and pages it links to (their 被引用 lists it).
+            for &j in p
+                .supersedes
+                .iter()
+                .chain(&p.superseded_by)
+                .chain(&p.links_to)
+            {
                 page_target(&site.pages[j].url, &mut targets);
             }
             if let Some(s) = p.series {

@@ -141,6 +141,20 @@ struct PolicyLink {
 }
 
 #[derive(Serialize)]
+struct BacklinkGroup<'a> {
+    kind: Kind,
+    kind_label: &'static str,
+    items: Vec<BacklinkItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct BacklinkItem<'a> {
+    title: &'a str,
+    url: &'a str,
+    context: &'a str,
+}
+
+#[derive(Serialize)]
 struct RelatedLink<'a> {
     title: &'a str,
     url: &'a str,
@@ -181,6 +195,8 @@ struct FullPage<'a> {
     series_total: Option<usize>,
     last_modified_zh: Option<String>,
     related: Vec<RelatedLink<'a>>,
+    /// 被引用: pages linking to or citing this one, grouped by kind.
+    backlinks: Vec<BacklinkGroup<'a>>,
 }
 
 #[derive(Serialize)]
@@ -570,6 +586,26 @@ impl Renderer<'_> {
             }
             None => (None, None, None, None),
         };
+        let mut backlinks: Vec<BacklinkGroup> = Vec::new();
+        for kind in Kind::ALL {
+            let items: Vec<BacklinkItem> = p
+                .backlinks
+                .iter()
+                .filter(|b| site.pages[b.from].doc.front.kind == kind)
+                .map(|b| BacklinkItem {
+                    title: &site.pages[b.from].doc.front.title,
+                    url: &site.pages[b.from].url,
+                    context: &b.context,
+                })
+                .collect();
+            if !items.is_empty() {
+                backlinks.push(BacklinkGroup {
+                    kind,
+                    kind_label: kind.label(),
+                    items,
+                });
+            }
+        }
         let content = site.resolve_internal_links(&p.doc.rendered.html);
         let content = site.resolve_citations(&content, &p.url).into_owned();
         let full = FullPage {
@@ -595,6 +631,7 @@ impl Renderer<'_> {
             series_position: position,
             series_total: total,
             last_modified_zh: p.doc.last_modified().map(date_zh),
+            backlinks,
             related: self
                 .related
                 .get(&p.url)

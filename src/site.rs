@@ -23,6 +23,18 @@ pub struct Page {
     pub superseded_by: Vec<usize>,
     /// For training lessons in a series: index into `Site::series`.
     pub series: Option<usize>,
+    /// Pages this one links to or cites (indices, no repeats).
+    pub links_to: Vec<usize>,
+    /// Pages that link to or cite this one, with the sentence around it.
+    pub backlinks: Vec<Backlink>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Backlink {
+    /// Index into `Site::pages` of the citing page.
+    pub from: usize,
+    /// The sentence of the citing page around the link, as plain text.
+    pub context: String,
 }
 
 #[derive(Debug, Clone)]
@@ -245,6 +257,8 @@ pub fn assemble(
             supersedes: Vec::new(),
             superseded_by: Vec::new(),
             series: None,
+            links_to: Vec::new(),
+            backlinks: Vec::new(),
         })
         .collect();
 
@@ -273,8 +287,7 @@ pub fn assemble(
             Some((crate::search::docnum::canonical(n)?, i))
         })
         .collect();
-    let failed = diags.iter().any(|d| d.severity == Severity::Error);
-    let site = (!failed).then_some(Site {
+    let mut site = Site {
         by_doc_number,
         by_key,
         config,
@@ -283,8 +296,105 @@ pub fn assemble(
         pages,
         taxonomies,
         series,
+    };
+    link_graph(&mut site);
+    let failed = diags.iter().any(|d| d.severity == Severity::Error);
+    ((!failed).then_some(site), diags)
+}
+
+/// Who links to whom: Markdown links to other documents (by file or URL) and
+/// 文号 citations, each with the sentence it stands in.
+fn link_graph(site: &mut Site) {
+    let by_url: HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
+    let mut edges: Vec<(usize, usize, String)> = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let body = &page.doc.body;
+        for link in page.doc.rendered.links.iter().filter(|l| !l.image) {
+            let target =
+                match crate::markdown::internal_link(page.doc.front.kind.section(), &link.dest) {
+                    Some(internal) => {
+                        let path = internal[crate::markdown::INTERNAL_LINK_PREFIX.len()..]
+                            .split('#')
+                            .next()
+                            .unwrap_or("");
+                        site.by_key.get(&normalize_key(path)).copied()
+                    }
+                    None if link.dest.starts_with('/') => {
+                        let path = link.dest.split(['#', '?']).next().unwrap_or("");
+                        let path = if path.ends_with('/') {
+                            path.to_string()
+                        } else {
+                            format!("{path}/")
+                        };
+                        by_url.get(path.as_str()).copied()
+                    }
+                    None => None,
+                };
+            if let Some(j) = target.filter(|&j| j != i) {
+                edges.push((i, j, sentence_around(body, link.offset)));
+            }
+        }
+        for cited in &page.doc.rendered.citations {
+            if let Some((_, target)) = site.cited_policy(cited) {
+                if let Some(&j) = by_url.get(target.url.as_str()).filter(|&&j| j != i) {
+                    let offset = page.doc.body.find(cited.as_str()).unwrap_or(0);
+                    edges.push((i, j, sentence_around(body, offset)));
+                }
+            }
+        }
+    }
+    for (from, to, context) in edges {
+        if !site.pages[from].links_to.contains(&to) {
+            site.pages[from].links_to.push(to);
+        }
+        if !site.pages[to].backlinks.iter().any(|b| b.from == from) {
+            site.pages[to].backlinks.push(Backlink { from, context });
+        }
+    }
+}
+
+/// The sentence of Markdown `text` around byte `offset`, with link targets
+/// and emphasis marks removed: what a reader of the citing page saw.
+pub fn sentence_around(text: &str, offset: usize) -> String {
+    let offset = (0..=offset.min(text.len()))
+        .rev()
+        .find(|&o| text.is_char_boundary(o))
+        .unwrap_or(0);
+    let ends = ['。', '！', '？', '\n'];
+    let start = text[..offset].rfind(ends).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
     });
-    (site, diags)
+    let end = text[offset..].find(ends).map_or(text.len(), |i| {
+        offset + i + text[offset + i..].chars().next().map_or(0, char::len_utf8)
+    });
+    let raw = &text[start..end];
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // `](target)` of a link: keep the text, drop the target.
+            ']' if chars.peek() == Some(&'(') => {
+                for d in chars.by_ref() {
+                    if d == ')' {
+                        break;
+                    }
+                }
+            }
+            '[' | ']' | '*' | '`' | '#' | '>' => {}
+            c => out.push(c),
+        }
+    }
+    let out = out.trim().to_string();
+    if out.chars().count() > 120 {
+        format!("{}…", out.chars().take(120).collect::<String>())
+    } else {
+        out
+    }
 }
 
 /// `supersedes` / `superseded_by` must name existing policies (drafts count:

@@ -324,3 +324,32 @@ fn doc_numbers_in_text_link_to_their_policy() {
     let own = site.main("policies/hongse-wuye/index.html");
     assert!(!own.contains("class=\"docnum\""), "{own}");
 }
+
+#[test]
+fn pages_list_what_links_to_or_cites_them() {
+    let site = SiteTest::fixture("search");
+    site.write(
+        "content/training/lesson2.md",
+        "---\ntitle: 第二课 案例研读\ndate: 2024-05-01\nseries: 书记培训\norder: 2\n---\n课前请阅读[湖滨街道的做法](../cases/cite.md)，重点看如何起步。\n",
+    );
+    site.built();
+    let policy = site.main("policies/hongse-wuye/index.html");
+    let block = &policy[policy.find("被引用").expect("backlinks block")..];
+    assert!(block.contains("<h3>典型案例</h3>"), "{block}");
+    assert!(block.contains("href=\"/cases/cite/\""), "{block}");
+    assert!(
+        block
+            .contains("湖滨街道依据《关于推进红色物业建设的意见》（江组发〔2019〕12号）开展工作。"),
+        "the citing sentence as context: {block}"
+    );
+    let case = site.main("cases/cite/index.html");
+    let block = &case[case.find("被引用").expect("backlinks block")..];
+    assert!(
+        block.contains("<h3>培训材料</h3>") && block.contains("href=\"/training/lesson2/\""),
+        "{block}"
+    );
+    assert!(
+        block.contains("课前请阅读湖滨街道的做法，重点看如何起步。"),
+        "{block}"
+    );
+}
