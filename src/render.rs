@@ -141,6 +141,19 @@ struct PolicyLink {
 }
 
 #[derive(Serialize)]
+struct LineageEntry<'a> {
+    title: &'a str,
+    url: &'a str,
+    doc_number: Option<&'a str>,
+    date: String,
+    date_zh: String,
+    status: Option<&'static str>,
+    status_label: Option<&'static str>,
+    /// The page being rendered.
+    this: bool,
+}
+
+#[derive(Serialize)]
 struct BacklinkGroup<'a> {
     kind: Kind,
     kind_label: &'static str,
@@ -197,6 +210,11 @@ struct FullPage<'a> {
     related: Vec<RelatedLink<'a>>,
     /// 被引用: pages linking to or citing this one, grouped by kind.
     backlinks: Vec<BacklinkGroup<'a>>,
+    /// 版本沿革: every version of this policy (through supersedes and
+    /// superseded_by, transitively), oldest first; empty for a lone policy.
+    lineage: Vec<LineageEntry<'a>>,
+    /// The newest version in force, when it is another page.
+    current_version: Option<LineageEntry<'a>>,
 }
 
 #[derive(Serialize)]
@@ -368,6 +386,33 @@ pub fn render_targets(
         }
     }
     Ok(r.out)
+}
+
+/// Indices of every version linked to page `i` by supersedes/superseded_by
+/// (both ways, transitively), oldest first; empty when there is none.
+fn lineage(site: &Site, i: usize) -> Vec<usize> {
+    let page = &site.pages[i];
+    if page.supersedes.is_empty() && page.superseded_by.is_empty() {
+        return Vec::new();
+    }
+    let mut seen = vec![i];
+    let mut queue = vec![i];
+    while let Some(j) = queue.pop() {
+        let q = &site.pages[j];
+        for &k in q.supersedes.iter().chain(&q.superseded_by) {
+            if !seen.contains(&k) {
+                seen.push(k);
+                queue.push(k);
+            }
+        }
+    }
+    seen.sort_by_key(|&j| {
+        (
+            site.pages[j].doc.front.date,
+            site.pages[j].doc.front.title.clone(),
+        )
+    });
+    seen
 }
 
 fn nav(site: &Site) -> Vec<NavEntry> {
@@ -606,6 +651,30 @@ impl Renderer<'_> {
                 });
             }
         }
+        let chain = lineage(site, i);
+        let entry = |j: usize| {
+            let q = &site.pages[j];
+            let status = q.doc.front.policy.status;
+            LineageEntry {
+                title: &q.doc.front.title,
+                url: &q.url,
+                doc_number: q.doc.front.policy.doc_number.as_deref(),
+                date: q.doc.front.date.to_string(),
+                date_zh: date_zh(q.doc.front.date),
+                status: status.map(|s| s.name()),
+                status_label: status.map(|s| s.label()),
+                this: j == i,
+            }
+        };
+        let current_version = chain
+            .iter()
+            .rev()
+            .find(|&&j| {
+                site.pages[j].doc.front.policy.status == Some(crate::model::Status::Current)
+            })
+            .filter(|&&j| j != i)
+            .map(|&j| entry(j));
+        let lineage_entries: Vec<LineageEntry> = chain.iter().map(|&j| entry(j)).collect();
         let content = site.resolve_internal_links(&p.doc.rendered.html);
         let content = site.resolve_citations(&content, &p.url).into_owned();
         let full = FullPage {
@@ -632,6 +701,8 @@ impl Renderer<'_> {
             series_total: total,
             last_modified_zh: p.doc.last_modified().map(date_zh),
             backlinks,
+            lineage: lineage_entries,
+            current_version,
             related: self
                 .related
                 .get(&p.url)

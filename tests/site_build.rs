@@ -364,3 +364,38 @@ fn last_updated_comes_from_updated_then_git_history() {
         "`updated` wins over git: {new}"
     );
 }
+
+#[test]
+fn lineage_lists_every_version_in_order_and_links_the_current_one() {
+    let s = SiteTest::fixture("valid");
+    s.write("content/policies/old.md", "---\ntitle: 办法（试行）\ndate: 2012-03-01\nstatus: repealed\nsuperseded_by: policies/mid\n---\n旧。\n");
+    s.write("content/policies/mid.md", "---\ntitle: 办法（修订）\ndate: 2017-03-01\nstatus: revised\nsupersedes: policies/old\nsuperseded_by: policies/new\n---\n中。\n");
+    s.write("content/policies/new.md", "---\ntitle: 办法\ndate: 2023-05-10\nstatus: current\nsupersedes: policies/mid\n---\n新。\n");
+    s.built();
+    for (page, this) in [("old", 0), ("mid", 1), ("new", 2)] {
+        let html = s.main(&format!("policies/{page}/index.html"));
+        let timeline = &html[html.find("版本沿革").expect("timeline")..];
+        let at = |needle: &str| {
+            timeline
+                .find(needle)
+                .unwrap_or_else(|| panic!("{needle} in {timeline}"))
+        };
+        let order = [at("2012年3月1日"), at("2017年3月1日"), at("2023年5月10日")];
+        assert!(
+            order[0] < order[1] && order[1] < order[2],
+            "oldest first: {timeline}"
+        );
+        assert_eq!(timeline.matches("aria-current=\"page\"").count(), 1);
+        let current = timeline.find("aria-current=\"page\"").unwrap();
+        assert!(
+            order.iter().filter(|&&o| o < current).count() == this,
+            "{page} marked in place"
+        );
+    }
+    let old = s.main("policies/old/index.html");
+    assert!(
+        old.contains("现行版本：<a href=\"/policies/new/\">"),
+        "the current version one click away: {old}"
+    );
+    assert!(!s.main("policies/new/index.html").contains("现行版本："));
+}
