@@ -234,7 +234,8 @@ fn split_fragment(s: &str) -> (&str, Option<String>) {
 }
 
 fn links(site: &Site, page: &Page, outputs: &Outputs<'_>, diags: &mut Vec<Diagnostic>) {
-    for link in &page.doc.rendered.links {
+    // Wiki links are resolved, and reported, when the site is assembled.
+    for link in page.doc.rendered.links.iter().filter(|l| !l.wiki) {
         let line = Some(body_line_of(&page.doc, link.offset));
         let what = if link.image {
             "missing image"

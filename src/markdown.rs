@@ -53,6 +53,7 @@ pub fn cmark_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
 }
 
 /// A link or image destination as written in the Markdown source.
@@ -62,7 +63,13 @@ pub struct LinkRef {
     /// Byte offset of the link in the Markdown text.
     pub offset: usize,
     pub image: bool,
+    /// `[[target]]`: resolved by path or title by the site.
+    pub wiki: bool,
 }
+
+/// `[[target]]` links are written as `@wiki/target` and resolved by the site
+/// (by `section/slug` or by title, `#小节` to the heading's anchor).
+pub const WIKI_LINK_PREFIX: &str = "@wiki/";
 
 /// 文号 in running text are written as `<a class="docnum" href="@num/…">…</a>`
 /// and resolved by the site: a link to the policy with that number, or
@@ -151,12 +158,18 @@ pub fn render(markdown: &str, folder: &str) -> Rendered {
                 title,
                 id,
             }) => {
+                let wiki = matches!(link_type, pulldown_cmark::LinkType::WikiLink { .. });
                 links.push(LinkRef {
                     dest: dest_url.to_string(),
                     offset: range.start,
                     image: false,
+                    wiki,
                 });
-                let dest_url = internal_link(folder, &dest_url).map_or(dest_url, CowStr::from);
+                let dest_url = if wiki {
+                    CowStr::from(format!("{WIKI_LINK_PREFIX}{dest_url}"))
+                } else {
+                    internal_link(folder, &dest_url).map_or(dest_url, CowStr::from)
+                };
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -169,6 +182,7 @@ pub fn render(markdown: &str, folder: &str) -> Rendered {
                     dest: dest_url.to_string(),
                     offset: range.start,
                     image: true,
+                    wiki: false,
                 });
                 ev
             }
@@ -442,6 +456,15 @@ pub fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+/// Reverses [`escape_html`].
+pub fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Only web and mail links survive; `javascript:`, `data:` and the like become `#`.

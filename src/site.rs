@@ -107,6 +107,70 @@ impl Site {
             .map(|&i| &self.pages[i])
     }
 
+    fn resolve_wiki_links(&self, html: &str, needle: &str) -> String {
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some(i) = rest.find(needle) {
+            out.push_str(&rest[..i]);
+            out.push_str("href=\"");
+            rest = &rest[i + needle.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            let target = percent_encoding::percent_decode_str(&rest[..end]).decode_utf8_lossy();
+            let target = crate::markdown::unescape_html(&target);
+            match self.resolve_wiki(&target) {
+                Ok((j, section)) => {
+                    let page = &self.pages[j];
+                    out.push_str(&page.url);
+                    if let Some(s) = &section {
+                        out.push('#');
+                        out.push_str(&crate::markdown::escape_html(s));
+                    }
+                    // `[[policies/xyz]]` without its own text reads as the title.
+                    let after = &rest[end..];
+                    let shown = format!("\">{}</a>", crate::markdown::escape_html(&target));
+                    if after.starts_with(&shown) {
+                        let label = match target.split_once('#') {
+                            Some((_, s)) => format!("{} · {}", page.doc.front.title, s.trim()),
+                            None => page.doc.front.title.clone(),
+                        };
+                        out.push_str(&format!("\">{}</a>", crate::markdown::escape_html(&label)));
+                        rest = &after[shown.len()..];
+                        continue;
+                    }
+                }
+                Err(_) => out.push('#'),
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// The page a `[[target]]` names: a content path (`policies/xyz`) or a
+    /// title (《》 optional), with an optional `#小节`. `Err` lists the
+    /// candidates: none, or several with that title.
+    pub fn resolve_wiki(&self, target: &str) -> Result<(usize, Option<String>), Vec<usize>> {
+        let (name, section) = match target.split_once('#') {
+            Some((n, s)) => (n.trim(), Some(crate::markdown::slugify(s))),
+            None => (target.trim(), None),
+        };
+        if let Some(&i) = self.by_key.get(&normalize_key(name)) {
+            return Ok((i, section));
+        }
+        let title = name.trim_start_matches('《').trim_end_matches('》');
+        let matches: Vec<usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.doc.front.title == title)
+            .map(|(i, _)| i)
+            .collect();
+        match matches.as_slice() {
+            [i] => Ok((*i, section)),
+            _ => Err(matches),
+        }
+    }
+
     /// The policy a 文号 written in text names, and the byte offset where its
     /// agency starts (`依据中组发〔2004〕25号` -> 中组发…, offset of 中).
     pub fn cited_policy(&self, written: &str) -> Option<(usize, &Page)> {
@@ -166,11 +230,17 @@ impl Site {
     /// file that is not a published page becomes `#` (`zhiku check` names it).
     pub fn resolve_internal_links<'h>(&self, html: &'h str) -> std::borrow::Cow<'h, str> {
         const NEEDLE: &str = "href=\"@/";
+        const WIKI: &str = "href=\"@wiki/";
+        let html: std::borrow::Cow<'h, str> = if html.contains(WIKI) {
+            std::borrow::Cow::Owned(self.resolve_wiki_links(html, WIKI))
+        } else {
+            std::borrow::Cow::Borrowed(html)
+        };
         if !html.contains(NEEDLE) {
-            return std::borrow::Cow::Borrowed(html);
+            return html;
         }
         let mut out = String::with_capacity(html.len());
-        let mut rest = html;
+        let mut rest: &str = &html;
         while let Some(i) = rest.find(NEEDLE) {
             out.push_str(&rest[..i]);
             out.push_str("href=\"");
@@ -297,14 +367,14 @@ pub fn assemble(
         taxonomies,
         series,
     };
-    link_graph(&mut site);
+    link_graph(&mut site, &mut diags);
     let failed = diags.iter().any(|d| d.severity == Severity::Error);
     ((!failed).then_some(site), diags)
 }
 
 /// Who links to whom: Markdown links to other documents (by file or URL) and
 /// 文号 citations, each with the sentence it stands in.
-fn link_graph(site: &mut Site) {
+fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let by_url: HashMap<&str, usize> = site
         .pages
         .iter()
@@ -315,6 +385,16 @@ fn link_graph(site: &mut Site) {
     for (i, page) in site.pages.iter().enumerate() {
         let body = &page.doc.body;
         for link in page.doc.rendered.links.iter().filter(|l| !l.image) {
+            if link.wiki {
+                match site.resolve_wiki(&link.dest) {
+                    Ok((j, _)) if j != i => edges.push((i, j, sentence_around(body, link.offset))),
+                    Ok(_) => {}
+                    Err(candidates) => {
+                        diags.push(wiki_error(site, page, &link.dest, link.offset, &candidates))
+                    }
+                }
+                continue;
+            }
             let target =
                 match crate::markdown::internal_link(page.doc.front.kind.section(), &link.dest) {
                     Some(internal) => {
@@ -356,6 +436,46 @@ fn link_graph(site: &mut Site) {
             site.pages[to].backlinks.push(Backlink { from, context });
         }
     }
+}
+
+/// A `[[target]]` that names no document, or several.
+fn wiki_error(
+    site: &Site,
+    page: &Page,
+    target: &str,
+    offset: usize,
+    candidates: &[usize],
+) -> Diagnostic {
+    let line = Some(crate::parse::body_line_of(&page.doc, offset));
+    if candidates.is_empty() {
+        return Diagnostic::error(
+            &page.doc.rel_path,
+            line,
+            format!("wiki link [[{target}]]: no document has this path or title"),
+        )
+        .with_hint("write [[section/slug]] or a document's exact title");
+    }
+    let files: Vec<&str> = candidates
+        .iter()
+        .map(|&j| site.pages[j].doc.rel_path.as_str())
+        .collect();
+    let keys: Vec<&str> = candidates
+        .iter()
+        .map(|&j| site.pages[j].doc.content_key())
+        .collect();
+    Diagnostic::error(
+        &page.doc.rel_path,
+        line,
+        format!(
+            "wiki link [[{target}]]: {} documents have this title: {}",
+            candidates.len(),
+            files.join(", ")
+        ),
+    )
+    .with_hint(format!(
+        "name one by its path: [[{}]]",
+        keys.join("]] or [[")
+    ))
 }
 
 /// The sentence of Markdown `text` around byte `offset`, with link targets

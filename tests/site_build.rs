@@ -399,3 +399,28 @@ fn lineage_lists_every_version_in_order_and_links_the_current_one() {
     );
     assert!(!s.main("policies/new/index.html").contains("现行版本："));
 }
+
+#[test]
+fn wiki_links_resolve_by_path_title_and_section() {
+    let s = SiteTest::fixture("valid");
+    s.write(
+        "content/cases/wiki.md",
+        "---\ntitle: 维基链接\ndate: 2024-01-01\n---\n见[[policies/new]]、[[江城市社区工作者管理办法]]、[[《江城市社区工作者管理办法》|新办法]]和[[江城市社区工作者管理办法#一、总体要求]]。\n",
+    );
+    s.built();
+    let html = s.main("cases/wiki/index.html");
+    let para = &html[html.find("<p>见").expect("paragraph")..];
+    let para = &para[..para.find("</p>").unwrap()];
+    assert_eq!(
+        para,
+        "<p>见<a href=\"/policies/new/\">江城市社区工作者管理办法</a>、<a href=\"/policies/new/\">江城市社区工作者管理办法</a>、\
+         <a href=\"/policies/new/\">新办法</a>和<a href=\"/policies/new/#一总体要求\">江城市社区工作者管理办法 · 一、总体要求</a>。"
+    );
+    let policy = s.main("policies/new/index.html");
+    assert!(
+        policy.contains("href=\"/cases/wiki/\""),
+        "backlink: {policy}"
+    );
+    let broken = common::crawl::broken_links(&s.out());
+    assert!(broken.is_empty(), "{broken:?}");
+}
