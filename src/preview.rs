@@ -378,6 +378,23 @@ pub fn plan_targets(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pa
     if stamp(old, &old_versions) != stamp(new, &new_versions) || index_pages {
         targets.insert(Target::Sitemap);
     }
+    let edges = |site: &Site, v: &[usize]| -> Vec<(String, Vec<String>, String)> {
+        v.iter()
+            .map(|&i| {
+                let p = &site.pages[i];
+                let to = p
+                    .links_to
+                    .iter()
+                    .chain(&p.supersedes)
+                    .map(|&j| site.pages[j].url.clone())
+                    .collect();
+                (p.url.clone(), to, p.doc.front.title.clone())
+            })
+            .collect()
+    };
+    if edges(old, &old_versions) != edges(new, &new_versions) {
+        targets.insert(Target::Graph);
+    }
 
     let mut urls: HashSet<String> = HashSet::new();
     let mut affected_terms: BTreeSet<(&'static str, String)> = BTreeSet::new();

@@ -284,6 +284,8 @@ pub enum Target {
     NotFound,
     Feeds,
     Sitemap,
+    /// `graph.json`: documents and the links between them.
+    Graph,
 }
 
 /// Every target of the site, in a stable order.
@@ -306,6 +308,7 @@ pub fn all_targets(site: &Site) -> Vec<Target> {
         Target::NotFound,
         Target::Feeds,
         Target::Sitemap,
+        Target::Graph,
     ]);
     t
 }
@@ -382,10 +385,43 @@ pub fn render_targets(
                 r.out.push(feeds::sitemap(site));
                 r.out.push(feeds::robots(site));
             }
+            Target::Graph => r.out.push(graph(site)),
             Target::Page(_) | Target::Series(_) => {}
         }
     }
     Ok(r.out)
+}
+
+/// Every document and the links between them, for other tools: links and
+/// 文号 citations written in the text, and the supersedes relation.
+fn graph(site: &Site) -> OutputFile {
+    let nodes: Vec<Value> = site
+        .pages
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.url,
+                "title": p.doc.front.title,
+                "kind": p.doc.front.kind.name(),
+                "date": p.doc.front.date.to_string(),
+                "doc_number": p.doc.front.policy.doc_number,
+            })
+        })
+        .collect();
+    let mut edges = Vec::new();
+    for p in &site.pages {
+        for &j in &p.links_to {
+            edges.push(serde_json::json!({ "source": p.url, "target": site.pages[j].url, "type": "cites" }));
+        }
+        for &j in &p.supersedes {
+            edges.push(serde_json::json!({ "source": p.url, "target": site.pages[j].url, "type": "supersedes" }));
+        }
+    }
+    OutputFile {
+        path: "graph.json".to_string(),
+        contents: serde_json::to_vec(&serde_json::json!({ "nodes": nodes, "edges": edges }))
+            .unwrap_or_default(),
+    }
 }
 
 /// Indices of every version linked to page `i` by supersedes/superseded_by
