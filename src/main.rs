@@ -101,36 +101,61 @@ enum Command {
         /// Search index folder (default: search_index_dir from zhiku.yaml)
         #[arg(long)]
         index_dir: Option<PathBuf>,
-        /// policy, experience, case or training
-        #[arg(long)]
-        kind: Option<String>,
-        #[arg(long)]
-        tag: Option<String>,
-        #[arg(long)]
-        region: Option<String>,
-        #[arg(long)]
-        issuer: Option<String>,
-        /// current, revised, repealed, expired or pending
-        #[arg(long)]
-        status: Option<String>,
-        /// YYYY, YYYY-MM or YYYY-MM-DD
-        #[arg(long)]
-        from: Option<String>,
-        /// YYYY, YYYY-MM or YYYY-MM-DD
-        #[arg(long)]
-        to: Option<String>,
-        /// relevance (default) or date
-        #[arg(long)]
-        sort: Option<String>,
-        /// Hits per page (at most 50)
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        #[arg(long, default_value_t = 1)]
-        page: usize,
+        #[command(flatten)]
+        filters: SearchFilters,
         /// Print exactly the JSON that /api/search returns
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The filters of `zhiku search`, the same as `/api/search`'s parameters.
+#[derive(Args, Clone)]
+struct SearchFilters {
+    /// policy, experience, case or training
+    #[arg(long)]
+    kind: Option<String>,
+    #[arg(long)]
+    tag: Option<String>,
+    #[arg(long)]
+    region: Option<String>,
+    #[arg(long)]
+    issuer: Option<String>,
+    /// current, revised, repealed, expired or pending
+    #[arg(long)]
+    status: Option<String>,
+    /// YYYY, YYYY-MM or YYYY-MM-DD
+    #[arg(long)]
+    from: Option<String>,
+    /// YYYY, YYYY-MM or YYYY-MM-DD
+    #[arg(long)]
+    to: Option<String>,
+    /// relevance (default) or date
+    #[arg(long)]
+    sort: Option<String>,
+    /// Hits per page (at most 50)
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[arg(long, default_value_t = 1)]
+    page: usize,
+}
+
+impl SearchFilters {
+    fn into_params(self, q: String) -> SearchParams {
+        SearchParams {
+            q: Some(q),
+            kind: self.kind,
+            tag: self.tag,
+            region: self.region,
+            issuer: self.issuer,
+            status: self.status,
+            from: self.from,
+            to: self.to,
+            sort: self.sort,
+            page: Some(self.page.to_string()),
+            size: Some(self.limit.to_string()),
+        }
+    }
 }
 
 #[derive(Args, Clone)]
@@ -428,31 +453,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             query,
             root,
             index_dir,
-            kind,
-            tag,
-            region,
-            issuer,
-            status,
-            from,
-            to,
-            sort,
-            limit,
-            page,
+            filters,
             json,
         } => {
-            let params = SearchParams {
-                q: Some(query),
-                kind,
-                tag,
-                region,
-                issuer,
-                status,
-                from,
-                to,
-                sort,
-                page: Some(page.to_string()),
-                size: Some(limit.to_string()),
-            };
+            let params = filters.into_params(query);
             let request = match SearchRequest::from_params(&params) {
                 Ok(r) => r,
                 Err(e) => {

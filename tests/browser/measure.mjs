@@ -21,6 +21,28 @@ const CHROMIUM_ARGS = [
 ];
 export const TIMEOUT_MS = 15000;
 
+/** Counts checks, prints one line each and the closing `N passed, M failed` line. */
+export function checker() {
+  let passed = 0;
+  let failed = 0;
+  return {
+    check(name, ok, detail) {
+      if (ok) {
+        passed++;
+        process.stdout.write(`ok    ${name}\n`);
+      } else {
+        failed++;
+        process.stdout.write(`FAIL  ${name}${detail ? ` — ${detail}` : ''}\n`);
+      }
+      return ok;
+    },
+    finish(code) {
+      process.stdout.write(`${passed} passed, ${failed} failed\n`);
+      process.exitCode = code ?? (failed === 0 ? 0 : 1);
+    },
+  };
+}
+
 export function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }

@@ -9,44 +9,14 @@
 // origins; any of these fails the run. Prints one line per check and, last,
 // exactly one line "N passed, M failed". Exit code 0 only if nothing failed.
 
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const TIMEOUT_MS = 15000;
+import { TIMEOUT_MS, checker, launch } from './measure.mjs';
 
 const EXPECT = {
   policyHit: '/policies/hongse-wuye-jianshe-yijian-2019/',
   traditionalHit: '/experiences/shiqiao-shequ-zhiyuan-fuwu-tihui-2016/',
 };
 
-let passed = 0;
-let failed = 0;
-
-function check(name, ok, detail) {
-  if (ok) {
-    passed++;
-    process.stdout.write(`ok    ${name}\n`);
-  } else {
-    failed++;
-    process.stdout.write(`FAIL  ${name}${detail ? ` — ${detail}` : ''}\n`);
-  }
-  return ok;
-}
-
-function finish(code) {
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  process.exitCode = code ?? (failed === 0 ? 0 : 1);
-}
+const { check, finish } = checker();
 
 function short(value, max = 300) {
   const s = String(value ?? '');
@@ -195,7 +165,7 @@ async function submitQuery(page, text) {
 
 let browser;
 try {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launch();
 } catch (err) {
   check('launch Chromium', false, short(err && err.message ? err.message : err, 600));
   finish(1);

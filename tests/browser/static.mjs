@@ -15,6 +15,7 @@
 // exactly one line "N passed, M failed". Exit code 0 only if nothing failed.
 
 import {
+  checker,
   kb, launch, measure, openMeasuredPage, originOf, short, totalFromStatus, typeQuery,
 } from './measure.mjs';
 
@@ -22,24 +23,7 @@ const FIRST_QUERY_BUDGET = 150 * 1024;
 const LATER_QUERY_BUDGET = 50 * 1024;
 const TRADITIONAL_HIT = '/experiences/shiqiao-shequ-zhiyuan-fuwu-tihui-2016/';
 
-let passed = 0;
-let failed = 0;
-
-function check(name, ok, detail) {
-  if (ok) {
-    passed++;
-    process.stdout.write(`ok    ${name}\n`);
-  } else {
-    failed++;
-    process.stdout.write(`FAIL  ${name}${detail ? ` — ${detail}` : ''}\n`);
-  }
-  return ok;
-}
-
-function finish(code) {
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  process.exitCode = code ?? (failed === 0 ? 0 : 1);
-}
+const { check, finish } = checker();
 
 const origin = originOf(process.argv[2]);
 if (!origin) {
