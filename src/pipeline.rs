@@ -74,6 +74,8 @@ pub struct Loaded {
     /// Every parsed file by path (`content/x/y.md`), drafts included: what the
     /// live preview re-assembles the site from after a change.
     pub parsed: BTreeMap<String, parse::Parsed>,
+    /// Study paths as written in `content/_paths.yaml`.
+    pub paths: Vec<crate::paths::PathSpec>,
 }
 
 pub fn load_config(opts: &BuildOptions) -> Result<Config> {
@@ -96,8 +98,21 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
             parse::parse_file(src, today, &mut diags).map(|p| (src.rel_path.clone(), p))
         })
         .collect();
-    let (site, site_diags) =
-        site::assemble(config, parsed.values().cloned().collect(), opts.drafts);
+    let paths_file = format!("{}/{}", load::CONTENT_DIR, crate::paths::PATHS_FILE);
+    let paths = match load::read_optional(&opts.root.join(&paths_file))? {
+        Some(text) => {
+            let (paths, path_diags) = crate::paths::parse(&paths_file, &text);
+            diags.extend(path_diags);
+            paths
+        }
+        None => Vec::new(),
+    };
+    let (site, site_diags) = site::assemble(
+        config,
+        parsed.values().cloned().collect(),
+        &paths,
+        opts.drafts,
+    );
     diags.extend(site_diags);
     sort_diagnostics(&mut diags);
     let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
@@ -107,6 +122,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
             theme,
             warnings: diags,
             parsed,
+            paths,
         }),
         _ => Err(Error::Content(diags)),
     }

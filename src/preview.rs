@@ -189,6 +189,7 @@ impl Session {
         let (new_site, site_diags) = site::assemble(
             self.loaded.site.config.clone(),
             self.loaded.parsed.values().cloned().collect(),
+            &self.loaded.paths,
             self.opts.drafts,
         );
         diags.extend(site_diags);
@@ -418,6 +419,19 @@ pub fn plan_targets(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pa
                 .chain(&p.links_to)
             {
                 page_target(&site.pages[j].url, &mut targets);
+            }
+            // Study paths show each step's title and text; neighbours link to it.
+            for &(k, n) in &p.paths {
+                let path = &site.paths[k];
+                targets.insert(Target::PathList);
+                if let Some(nk) = new.paths.iter().position(|x| x.url == path.url) {
+                    targets.insert(Target::Path(nk));
+                }
+                for m in [n.checked_sub(1), Some(n + 1)].into_iter().flatten() {
+                    if let Some(step) = path.steps.get(m) {
+                        page_target(&site.pages[step.page].url, &mut targets);
+                    }
+                }
             }
             if let Some(s) = p.series {
                 let series = &site.series[s];

@@ -47,6 +47,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "taxonomy_term.html",
     "search.html",
     "404.html",
+    "path_list.html",
+    "path.html",
 ];
 
 pub fn build_tera(theme: &Theme) -> Result<Tera> {
@@ -215,6 +217,54 @@ struct FullPage<'a> {
     lineage: Vec<LineageEntry<'a>>,
     /// The newest version in force, when it is another page.
     current_version: Option<LineageEntry<'a>>,
+    /// Where this page stands in each study path that includes it.
+    paths: Vec<PathPosition<'a>>,
+    /// 关系图: SVG of what cites this page and what it cites.
+    neighbourhood: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PathPosition<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: &'a str,
+    /// 1-based.
+    number: usize,
+    total: usize,
+    note: Option<&'a str>,
+    prev: Option<StepLink<'a>>,
+    next: Option<StepLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct StepLink<'a> {
+    title: &'a str,
+    url: &'a str,
+    number: usize,
+    kind_label: &'static str,
+}
+
+#[derive(Serialize)]
+struct PathView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    total: usize,
+    /// Suggested study time: lesson durations, reading time for the rest.
+    total_minutes: usize,
+    kinds: Vec<&'static str>,
+    steps: Vec<PathStepView<'a>>,
+}
+
+#[derive(Serialize)]
+struct PathStepView<'a> {
+    number: usize,
+    note: Option<&'a str>,
+    page: &'a Summary,
+    minutes: usize,
+    /// The step's whole text, for printing the path (path page only).
+    content: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -286,6 +336,10 @@ pub enum Target {
     Sitemap,
     /// `graph.json`: documents and the links between them.
     Graph,
+    /// `/paths/`: every study path (only when the site has some).
+    PathList,
+    /// One study path, by index into `Site::paths`.
+    Path(usize),
 }
 
 /// Every target of the site, in a stable order.
@@ -295,6 +349,10 @@ pub fn all_targets(site: &Site) -> Vec<Target> {
     t.extend((0..site.pages.len()).map(Target::Page));
     t.push(Target::SeriesList);
     t.extend((0..site.series.len()).map(Target::Series));
+    if !site.paths.is_empty() {
+        t.push(Target::PathList);
+        t.extend((0..site.paths.len()).map(Target::Path));
+    }
     for tax in &site.taxonomies {
         t.push(Target::TaxonomyList(tax.name));
         t.extend(
@@ -329,6 +387,7 @@ pub fn render_targets(
     let mut base = Context::new();
     base.insert("config", &site.config);
     base.insert("nav", &nav(site));
+    base.insert("has_paths", &!site.paths.is_empty());
     base.insert("live_reload", &options.live_reload);
     base.insert("build_year", &chrono::Local::now().year());
     let summaries = (0..site.pages.len())
@@ -386,7 +445,9 @@ pub fn render_targets(
                 r.out.push(feeds::robots(site));
             }
             Target::Graph => r.out.push(graph(site)),
-            Target::Page(_) | Target::Series(_) => {}
+            Target::PathList if !site.paths.is_empty() => r.path_list()?,
+            Target::Path(i) if *i < site.paths.len() => r.one_path(*i)?,
+            Target::Page(_) | Target::Series(_) | Target::PathList | Target::Path(_) => {}
         }
     }
     Ok(r.out)
@@ -422,6 +483,15 @@ fn graph(site: &Site) -> OutputFile {
         contents: serde_json::to_vec(&serde_json::json!({ "nodes": nodes, "edges": edges }))
             .unwrap_or_default(),
     }
+}
+
+/// Step `n`'s HTML made unique within the path page: every step has its own
+/// `一、总体要求` heading, so ids and in-page links get a `s<n>-` prefix.
+fn print_ids(html: &str, n: usize) -> String {
+    html.replace(" id=\"", &format!(" id=\"s{n}-"))
+        .replace(" href=\"#", &format!(" href=\"#s{n}-"))
+        // A bare `#` (a neutralised unsafe link) stays bare.
+        .replace(&format!(" href=\"#s{n}-\""), " href=\"#\"")
 }
 
 /// Indices of every version linked to page `i` by supersedes/superseded_by
@@ -711,9 +781,38 @@ impl Renderer<'_> {
             .filter(|&&j| j != i)
             .map(|&j| entry(j));
         let lineage_entries: Vec<LineageEntry> = chain.iter().map(|&j| entry(j)).collect();
-        let content = site.resolve_internal_links(&p.doc.rendered.html);
-        let content = site.resolve_citations(&content, &p.url).into_owned();
+        let content = self.content_of(i);
+        let step_link = |path: &crate::site::StudyPath, n: usize| {
+            path.steps.get(n).map(|step| {
+                let q = &site.pages[step.page];
+                StepLink {
+                    title: &q.doc.front.title,
+                    url: &q.url,
+                    number: n + 1,
+                    kind_label: q.doc.front.kind.label(),
+                }
+            })
+        };
+        let paths = p
+            .paths
+            .iter()
+            .map(|&(k, n)| {
+                let path = &site.paths[k];
+                PathPosition {
+                    slug: &path.slug,
+                    title: &path.title,
+                    url: &path.url,
+                    number: n + 1,
+                    total: path.steps.len(),
+                    note: path.steps[n].note.as_deref(),
+                    prev: n.checked_sub(1).and_then(|m| step_link(path, m)),
+                    next: step_link(path, n + 1),
+                }
+            })
+            .collect();
         let full = FullPage {
+            paths,
+            neighbourhood: crate::neighbourhood::svg(site, i),
             summary: self.summary(i),
             content: &content,
             toc: &p.doc.rendered.toc,
@@ -780,6 +879,92 @@ impl Renderer<'_> {
         let template = format!("{}.html", f.kind.name());
         let path = format!("{}index.html", p.url.trim_start_matches('/'));
         self.emit(&template, &ctx, path)
+    }
+
+    /// A page's HTML with internal links and 文号 citations resolved.
+    fn content_of(&self, i: usize) -> String {
+        let p = &self.site.pages[i];
+        let content = self.site.resolve_internal_links(&p.doc.rendered.html);
+        self.site.resolve_citations(&content, &p.url).into_owned()
+    }
+
+    fn path_view(&self, k: usize, with_content: bool) -> PathView<'_> {
+        let site = self.site;
+        let path = &site.paths[k];
+        let mut kinds: Vec<&'static str> = Vec::new();
+        let steps: Vec<PathStepView> = path
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(n, step)| {
+                let q = &site.pages[step.page];
+                let label = q.doc.front.kind.label();
+                if !kinds.contains(&label) {
+                    kinds.push(label);
+                }
+                PathStepView {
+                    number: n + 1,
+                    note: step.note.as_deref(),
+                    page: self.summary(step.page),
+                    minutes: q
+                        .doc
+                        .front
+                        .training
+                        .duration_minutes
+                        .map_or_else(|| q.doc.rendered.reading_minutes(), |m| m as usize),
+                    content: with_content.then(|| print_ids(&self.content_of(step.page), n + 1)),
+                }
+            })
+            .collect();
+        PathView {
+            slug: &path.slug,
+            title: &path.title,
+            url: &path.url,
+            description: path.description.as_deref(),
+            total: steps.len(),
+            total_minutes: steps.iter().map(|s| s.minutes).sum(),
+            kinds,
+            steps,
+        }
+    }
+
+    fn paths_crumb() -> Crumb {
+        Crumb {
+            title: "学习路径".to_string(),
+            url: "/paths/".to_string(),
+        }
+    }
+
+    fn path_list(&mut self) -> Result<()> {
+        let all: Vec<PathView> = (0..self.site.paths.len())
+            .map(|k| self.path_view(k, false))
+            .collect();
+        let mut ctx = self.context("/paths/", vec![Self::paths_crumb()]);
+        ctx.insert("paths", &all);
+        drop(all);
+        self.emit("path_list.html", &ctx, "paths/index.html".to_string())
+    }
+
+    fn one_path(&mut self, k: usize) -> Result<()> {
+        let view = self.path_view(k, true);
+        let url = view.url.to_string();
+        let mut ctx = self.context(
+            &url,
+            vec![
+                Self::paths_crumb(),
+                Crumb {
+                    title: view.title.to_string(),
+                    url: url.clone(),
+                },
+            ],
+        );
+        ctx.insert("path", &view);
+        drop(view);
+        self.emit(
+            "path.html",
+            &ctx,
+            format!("{}index.html", url.trim_start_matches('/')),
+        )
     }
 
     fn series_view(&self, i: usize) -> SeriesView<'_> {

@@ -11,6 +11,7 @@ use crate::error::{Diagnostic, Severity};
 use crate::markdown::slugify;
 use crate::model::Kind;
 use crate::parse::{Document, IndexPage, Parsed};
+use crate::paths::PathSpec;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -27,6 +28,8 @@ pub struct Page {
     pub links_to: Vec<usize>,
     /// Pages that link to or cite this one, with the sentence around it.
     pub backlinks: Vec<Backlink>,
+    /// Study paths this page is a step of: (index into `Site::paths`, step index).
+    pub paths: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +88,24 @@ pub struct Series {
     pub lessons: Vec<usize>,
 }
 
+/// A 学习路径: documents of any kind in the order to study them.
+#[derive(Debug, Clone)]
+pub struct StudyPath {
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// `/paths/<slug>/`
+    pub url: String,
+    pub steps: Vec<PathStep>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathStep {
+    /// Index into `Site::pages`.
+    pub page: usize,
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
@@ -94,6 +115,7 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub taxonomies: Vec<Taxonomy>,
     pub series: Vec<Series>,
+    pub paths: Vec<StudyPath>,
     /// `policies/xyz` -> index into `pages`.
     pub by_key: HashMap<String, usize>,
     /// Canonical 文号 -> the policy carrying it.
@@ -286,6 +308,7 @@ impl Site {
 pub fn assemble(
     config: Config,
     parsed: Vec<Parsed>,
+    paths: &[PathSpec],
     include_drafts: bool,
 ) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -329,6 +352,7 @@ pub fn assemble(
             series: None,
             links_to: Vec::new(),
             backlinks: Vec::new(),
+            paths: Vec::new(),
         })
         .collect();
 
@@ -366,8 +390,10 @@ pub fn assemble(
         pages,
         taxonomies,
         series,
+        paths: Vec::new(),
     };
     link_graph(&mut site, &mut diags);
+    resolve_paths(&mut site, paths, &mut diags);
     let failed = diags.iter().any(|d| d.severity == Severity::Error);
     ((!failed).then_some(site), diags)
 }
@@ -382,11 +408,27 @@ fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         .map(|(i, p)| (p.url.as_str(), i))
         .collect();
     let mut edges: Vec<(usize, usize, String)> = Vec::new();
+    let wiki_label = |target: &str| -> Option<String> {
+        let (j, _) = site.resolve_wiki(target).ok()?;
+        Some(site.pages[j].doc.front.title.clone())
+    };
+    let sentence_around =
+        |body: &str, offset: usize| sentence_with_wiki_labels(body, offset, &wiki_label);
     for (i, page) in site.pages.iter().enumerate() {
         let body = &page.doc.body;
         for link in page.doc.rendered.links.iter().filter(|l| !l.image) {
             if link.wiki {
                 match site.resolve_wiki(&link.dest) {
+                    Ok((j, Some(section)))
+                        if !site.pages[j]
+                            .doc
+                            .rendered
+                            .toc
+                            .iter()
+                            .any(|t| t.id == section) =>
+                    {
+                        diags.push(wiki_section_error(site, page, j, &link.dest, link.offset));
+                    }
                     Ok((j, _)) if j != i => edges.push((i, j, sentence_around(body, link.offset))),
                     Ok(_) => {}
                     Err(candidates) => {
@@ -438,6 +480,107 @@ fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Turns each path's steps into pages, like wiki links: by path or exact
+/// title. A step naming no page, or several, or a page twice, is an error.
+fn resolve_paths(site: &mut Site, specs: &[PathSpec], diags: &mut Vec<Diagnostic>) {
+    let file = format!("{}/{}", crate::load::CONTENT_DIR, crate::paths::PATHS_FILE);
+    for spec in specs {
+        let mut steps: Vec<PathStep> = Vec::new();
+        for (n, step) in spec.steps.iter().enumerate() {
+            let field = format!("steps[{}].page", n + 1);
+            match site.resolve_wiki(&step.target) {
+                Ok((page, _)) if steps.iter().any(|s| s.page == page) => {
+                    diags.push(Diagnostic::field_error(
+                        &file,
+                        Some(step.line),
+                        &field,
+                        format!(
+                            "'{}' is already a step of path '{}'",
+                            step.target, spec.slug
+                        ),
+                    ));
+                }
+                Ok((page, _)) => steps.push(PathStep {
+                    page,
+                    note: step.note.clone(),
+                }),
+                Err(candidates) if candidates.is_empty() => diags.push(
+                    Diagnostic::field_error(
+                        &file,
+                        Some(step.line),
+                        &field,
+                        format!("'{}': no document has this path or title", step.target),
+                    )
+                    .with_hint("write section/slug (policies/xyz) or a document's exact title"),
+                ),
+                Err(candidates) => {
+                    let keys: Vec<&str> = candidates
+                        .iter()
+                        .map(|&j| site.pages[j].doc.content_key())
+                        .collect();
+                    diags.push(
+                        Diagnostic::field_error(
+                            &file,
+                            Some(step.line),
+                            &field,
+                            format!(
+                                "'{}': {} documents have this title",
+                                step.target,
+                                candidates.len()
+                            ),
+                        )
+                        .with_hint(format!("name one by its path: {}", keys.join(" or "))),
+                    );
+                }
+            }
+        }
+        let p = site.paths.len();
+        for (n, step) in steps.iter().enumerate() {
+            site.pages[step.page].paths.push((p, n));
+        }
+        site.paths.push(StudyPath {
+            slug: spec.slug.clone(),
+            title: spec.title.clone(),
+            description: spec.description.clone(),
+            url: format!("/paths/{}/", spec.slug),
+            steps,
+        });
+    }
+}
+
+/// A `[[target#小节]]` whose document has no such heading.
+fn wiki_section_error(
+    site: &Site,
+    page: &Page,
+    j: usize,
+    target: &str,
+    offset: usize,
+) -> Diagnostic {
+    let line = Some(crate::parse::body_line_of(&page.doc, offset));
+    let to = &site.pages[j].doc;
+    let section = target.split_once('#').map_or("", |(_, s)| s.trim());
+    let headings: Vec<&str> = to
+        .rendered
+        .toc
+        .iter()
+        .take(8)
+        .map(|t| t.title.as_str())
+        .collect();
+    let d = Diagnostic::error(
+        &page.doc.rel_path,
+        line,
+        format!(
+            "wiki link [[{target}]]: {} has no heading '{section}'",
+            to.rel_path
+        ),
+    );
+    if headings.is_empty() {
+        d.with_hint("that document has no headings: link to the document itself")
+    } else {
+        d.with_hint(format!("headings there: {}", headings.join(", ")))
+    }
+}
+
 /// A `[[target]]` that names no document, or several.
 fn wiki_error(
     site: &Site,
@@ -481,6 +624,16 @@ fn wiki_error(
 /// The sentence of Markdown `text` around byte `offset`, with link targets
 /// and emphasis marks removed: what a reader of the citing page saw.
 pub fn sentence_around(text: &str, offset: usize) -> String {
+    sentence_with_wiki_labels(text, offset, &|_| None)
+}
+
+/// [`sentence_around`], showing a `[[target]]` without text as `label(target)`
+/// (the site gives the document's title).
+pub fn sentence_with_wiki_labels(
+    text: &str,
+    offset: usize,
+    label: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let offset = (0..=offset.min(text.len()))
         .rev()
         .find(|&o| text.is_char_boundary(o))
@@ -497,6 +650,25 @@ pub fn sentence_around(text: &str, offset: usize) -> String {
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            // `[[target|text]]` reads as its text, `[[target]]` as the target.
+            '[' if chars.peek() == Some(&'[') => {
+                chars.next();
+                let mut inner = String::new();
+                while let Some(d) = chars.next() {
+                    if d == ']' && chars.peek() == Some(&']') {
+                        chars.next();
+                        break;
+                    }
+                    inner.push(d);
+                }
+                match inner.split_once('|') {
+                    Some((_, text)) => out.push_str(text.trim()),
+                    None => match label(&inner) {
+                        Some(l) => out.push_str(&l),
+                        None => out.push_str(inner.trim()),
+                    },
+                }
+            }
             // `](target)` of a link: keep the text, drop the target.
             ']' if chars.peek() == Some(&'(') => {
                 for d in chars.by_ref() {

@@ -59,7 +59,9 @@ pub fn classify(root: &Path, ignore: &[&Path], paths: &[PathBuf]) -> Option<Chan
             CONTENT_DIR if name.ends_with(".md") && !content.contains(path) => {
                 content.push(path.clone());
             }
-            CONTENT_DIR if name == "_dictionary.txt" => full = true,
+            CONTENT_DIR if name == "_dictionary.txt" || name == crate::paths::PATHS_FILE => {
+                full = true
+            }
             "themes" | "templates" | "static" | "archetypes" => full = true,
             "zhiku.yaml" => full = true,
             _ => {}

@@ -424,3 +424,103 @@ fn wiki_links_resolve_by_path_title_and_section() {
     let broken = common::crawl::broken_links(&s.out());
     assert!(broken.is_empty(), "{broken:?}");
 }
+
+#[test]
+fn study_path_page_and_step_navigation() {
+    let s = SiteTest::fixture("valid");
+    s.write(
+        "content/_paths.yaml",
+        "# 学习路径\n- slug: rumen\n  title: 书记入门\n  description: 先政策，后课程。\n  steps:\n    - page: policies/new\n      note: 先读总体要求。\n    - 第1课 书记履职\n    - page: cases/trad\n",
+    );
+    s.built();
+    let path = s.main("paths/rumen/index.html");
+    // Steps in the written order, mixing kinds, each with its note and link.
+    let order: Vec<usize> = ["/policies/new/", "/training/c-first/", "/cases/trad/"]
+        .iter()
+        .map(|u| {
+            path.find(&format!("<li class=\"path-step\" data-step=\"{u}\">"))
+                .unwrap_or_else(|| panic!("step {u} in {path}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(path.contains("先读总体要求。"));
+    assert!(path.contains("<progress max=\"3\" value=\"0\""));
+    // The printable part holds each step's text, with ids made unique.
+    assert_eq!(
+        path.matches("<article class=\"path-print-step\">").count(),
+        3
+    );
+    assert!(path.contains("id=\"s1-一总体要求\""), "{path}");
+    let list = s.main("paths/index.html");
+    assert!(list.contains("href=\"/paths/rumen/\""));
+    assert!(
+        s.read("index.html").contains("href=\"/paths/\""),
+        "nav links the paths"
+    );
+
+    let middle = s.main("training/c-first/index.html");
+    let nav = &middle[middle.find("<nav class=\"path-nav\"").expect("path nav")..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(nav.contains("第 2 步 / 共 3 步"), "{nav}");
+    assert!(
+        nav.contains("href=\"/policies/new/\""),
+        "previous step: {nav}"
+    );
+    assert!(nav.contains("href=\"/cases/trad/\""), "next step: {nav}");
+    assert!(nav.contains("data-path-mark=\"rumen\" data-step=\"/training/c-first/\""));
+    let last = s.main("cases/trad/index.html");
+    assert!(last.contains("第 3 步 / 共 3 步"));
+    assert!(
+        !s.main("policies/old/index.html").contains("path-nav"),
+        "pages outside the path have no step navigation"
+    );
+    let broken = common::crawl::broken_links(&s.out());
+    assert!(broken.is_empty(), "{broken:?}");
+}
+
+#[test]
+fn study_path_steps_must_name_one_document() {
+    let s = SiteTest::fixture("valid");
+    s.write(
+        "content/_paths.yaml",
+        "- slug: a\n  title: 甲\n  steps:\n    - page: policies/nothing\n    - policies/new\n    - page: policies/new\n",
+    );
+    let out = s.zhiku(&["build"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/_paths.yaml:4: field 'steps[1].page': 'policies/nothing': no document has this path or title"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/_paths.yaml:6: field 'steps[3].page': 'policies/new' is already a step of path 'a'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn neighbourhood_svg_links_citing_and_cited_pages() {
+    let s = SiteTest::fixture("valid");
+    s.write(
+        "content/cases/cites.md",
+        "---\ntitle: 引用新办法的案例\ndate: 2024-02-01\n---\n依据[[policies/new]]开展工作。\n",
+    );
+    s.built();
+    let policy = s.main("policies/new/index.html");
+    let svg = &policy[policy.find("<svg class=\"nb\"").expect("svg")..];
+    let svg = &svg[..svg.find("</svg>").unwrap() + 6];
+    // The case cites it (left), it supersedes the old version (right, dashed).
+    assert!(svg.contains("<a class=\"nb-node nb-case\" href=\"/cases/cites/\"><title>典型案例：引用新办法的案例</title>"), "{svg}");
+    assert!(svg.contains("href=\"/policies/old/\""), "{svg}");
+    assert!(svg.contains("class=\"nb-edge nb-supersedes\""), "{svg}");
+    assert!(
+        svg.contains("<g class=\"nb-node nb-policy nb-this\">"),
+        "{svg}"
+    );
+    assert!(!svg.contains("<script"), "no script in the map");
+    roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+    // A page with no links has no map.
+    assert!(!s
+        .main("experiences/table/index.html")
+        .contains("<svg class=\"nb\""));
+}

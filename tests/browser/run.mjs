@@ -203,6 +203,53 @@ try {
     await page.close();
   });
 
+  await step('study path progress', async () => {
+    const { page, watch } = await openWatchedPage(context);
+    await page.goto(url('/paths/'), { waitUntil: 'load' });
+    const pathHref = await page.locator('.path-card h2 a').first().getAttribute('href');
+    check('paths page: lists a study path', !!pathHref, `first path link: ${pathHref}`);
+    await page.goto(url(pathHref), { waitUntil: 'load' });
+    const steps = await page.$$eval('li.path-step', (lis) => lis.map((li) => li.getAttribute('data-step')));
+    const kinds = new Set(steps.map((s) => s.split('/')[1]));
+    check('path page: steps mix document kinds', steps.length >= 3 && kinds.size >= 2, steps.join(', '));
+    const progressOf = () => page.evaluate(() => {
+      const p = document.querySelector('.path-progress progress');
+      return p && !p.closest('[hidden]') ? p.value : null;
+    });
+    check('path page: progress bar shown at 0', (await progressOf()) === 0, String(await progressOf()));
+
+    // Study the second step: its page shows where it is in the path.
+    await page.goto(url(steps[1]), { waitUntil: 'load' });
+    const head = (await page.locator('.path-nav .path-nav-head').first().textContent()) || '';
+    check('step page: shows its place in the path', /第 2 步 \/ 共 \d+ 步/.test(head), head.trim());
+    const prev = await page.locator('.path-nav a.lesson-prev').first().getAttribute('href');
+    const next = await page.locator('.path-nav a.lesson-next').first().getAttribute('href');
+    check('step page: links to the previous and next steps', prev === steps[0] && next === steps[2],
+      `prev ${prev}, next ${next}`);
+    const mark = page.locator(`.path-nav button[data-path-mark][data-step="${steps[1]}"]`).first();
+    await mark.click();
+    check('step page: marked as studied', (await mark.getAttribute('aria-pressed')) === 'true');
+    await page.reload({ waitUntil: 'load' });
+    const again = page.locator(`.path-nav button[data-path-mark][data-step="${steps[1]}"]`).first();
+    check('step page: still studied after reload', (await again.getAttribute('aria-pressed')) === 'true',
+      await again.textContent());
+
+    await page.goto(url(pathHref), { waitUntil: 'load' });
+    check('path page: progress bar at 1 after reload', (await progressOf()) === 1, String(await progressOf()));
+    const done = await page.$$eval('li.path-step.is-done', (lis) => lis.map((li) => li.getAttribute('data-step')));
+    check('path page: the studied step is ticked', done.length === 1 && done[0] === steps[1], done.join(', '));
+    const printed = await page.$$eval('.path-print-step', (a) => a.length);
+    check('path page: every step is in the printable text', printed === steps.length, `${printed} of ${steps.length}`);
+    await page.emulateMedia({ media: 'print' });
+    const shown = await page.evaluate(() => getComputedStyle(document.querySelector('.path-print')).display);
+    check('path page: print shows the steps\' text', shown === 'block', shown);
+    await page.emulateMedia({ media: 'screen' });
+    await page.locator('button[data-path-reset]').click();
+    check('path page: reset clears the progress', (await progressOf()) === 0, String(await progressOf()));
+    checkClean('study path', watch);
+    await page.close();
+  });
+
   await step('404 page', async () => {
     const { page, watch } = await openWatchedPage(context);
     const target = url('/no-such-page/');

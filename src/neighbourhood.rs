@@ -1,0 +1,187 @@
+//! The small relation map on each page (关系图): who cites this page on the
+//! left, what it cites on the right, drawn as SVG at build time so it needs
+//! no script. Colours come from the theme's CSS classes (`nb-*`), so high
+//! contrast mode and print restyle it like the rest of the page.
+
+use std::fmt::Write;
+
+use crate::markdown::escape_html;
+use crate::model::Kind;
+use crate::site::Site;
+
+/// Nodes drawn per side; the rest are counted in a "另有 N 篇" line.
+const MAX_PER_SIDE: usize = 6;
+const WIDTH: usize = 600;
+const NODE_W: usize = 180;
+const NODE_H: usize = 34;
+const ROW: usize = 42;
+const TOP: usize = 30;
+/// Label length in CJK characters (Latin letters count half).
+const LABEL_WIDTH: f32 = 9.5;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    Cites,
+    Supersedes,
+}
+
+/// The SVG for page `i`, or `None` when nothing links to or from it.
+pub fn svg(site: &Site, i: usize) -> Option<String> {
+    let page = &site.pages[i];
+    let mut incoming: Vec<(usize, Edge)> = Vec::new();
+    for b in &page.backlinks {
+        incoming.push((b.from, Edge::Cites));
+    }
+    for &j in &page.superseded_by {
+        if !incoming.iter().any(|(k, _)| *k == j) {
+            incoming.push((j, Edge::Supersedes));
+        }
+    }
+    let mut outgoing: Vec<(usize, Edge)> = Vec::new();
+    for &j in &page.links_to {
+        outgoing.push((j, Edge::Cites));
+    }
+    for &j in &page.supersedes {
+        if !outgoing.iter().any(|(k, _)| *k == j) {
+            outgoing.push((j, Edge::Supersedes));
+        }
+    }
+    if incoming.is_empty() && outgoing.is_empty() {
+        return None;
+    }
+    let rows = |n: usize| n.min(MAX_PER_SIDE) + usize::from(n > MAX_PER_SIDE);
+    let height = TOP + rows(incoming.len()).max(rows(outgoing.len())).max(1) * ROW + 6;
+    let center_y = TOP + (height - TOP) / 2 - NODE_H / 2;
+    let center_x = (WIDTH - NODE_W) / 2;
+    let right_x = WIDTH - NODE_W - 2;
+
+    let mut s = String::with_capacity(4096);
+    let _ = write!(
+        s,
+        r#"<svg class="nb" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="group" aria-label="关系图：{} 篇文档引用本文，本文引用 {} 篇" xmlns="http://www.w3.org/2000/svg">"#,
+        incoming.len(),
+        outgoing.len()
+    );
+    s.push_str(r#"<defs><marker id="nb-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" class="nb-arrowhead"/></marker></defs>"#);
+    if !incoming.is_empty() {
+        heading(&mut s, 2, "引用本文");
+    }
+    if !outgoing.is_empty() {
+        heading(&mut s, right_x, "本文引用");
+    }
+    let side = |s: &mut String, list: &[(usize, Edge)], x: usize, into_center: bool| {
+        for (row, &(j, edge)) in list.iter().take(MAX_PER_SIDE).enumerate() {
+            let y = TOP + row * ROW;
+            let (x1, y1, x2, y2) = if into_center {
+                (x + NODE_W, y + NODE_H / 2, center_x, center_y + NODE_H / 2)
+            } else {
+                (center_x + NODE_W, center_y + NODE_H / 2, x, y + NODE_H / 2)
+            };
+            let mid = (x1 + x2) / 2;
+            let class = match edge {
+                Edge::Cites => "nb-edge",
+                Edge::Supersedes => "nb-edge nb-supersedes",
+            };
+            let _ = write!(
+                s,
+                r#"<path class="{class}" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" marker-end="url(#nb-arrow)"/>"#
+            );
+            node(s, site, j, x, y, false);
+        }
+        if list.len() > MAX_PER_SIDE {
+            let y = TOP + MAX_PER_SIDE * ROW + NODE_H / 2;
+            let _ = write!(
+                s,
+                r#"<text class="nb-more" x="{}" y="{y}">另有 {} 篇</text>"#,
+                x + 8,
+                list.len() - MAX_PER_SIDE
+            );
+        }
+    };
+    side(&mut s, &incoming, 2, true);
+    side(&mut s, &outgoing, right_x, false);
+    node(&mut s, site, i, center_x, center_y, true);
+    s.push_str("</svg>");
+    Some(s)
+}
+
+fn heading(s: &mut String, x: usize, text: &str) {
+    let _ = write!(
+        s,
+        r#"<text class="nb-heading" x="{x}" y="16">{text}</text>"#
+    );
+}
+
+fn node(s: &mut String, site: &Site, j: usize, x: usize, y: usize, this: bool) {
+    let page = &site.pages[j];
+    let title = &page.doc.front.title;
+    let kind = page.doc.front.kind;
+    let label = truncate(title, LABEL_WIDTH);
+    let class = format!(
+        "nb-node nb-{}{}",
+        kind.name(),
+        if this { " nb-this" } else { "" }
+    );
+    let rect = format!(
+        r#"<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="4"/><text x="{}" y="{}"><tspan class="nb-kind">{}</tspan> {}</text>"#,
+        x + 8,
+        y + NODE_H / 2 + 5,
+        short_label(kind),
+        escape_html(&label)
+    );
+    if this {
+        let _ = write!(
+            s,
+            r#"<g class="{class}"><title>本文：{}</title>{rect}</g>"#,
+            escape_html(title)
+        );
+    } else {
+        let _ = write!(
+            s,
+            r#"<a class="{class}" href="{}"><title>{}：{}</title>{rect}</a>"#,
+            escape_html(&page.url),
+            kind.label(),
+            escape_html(title)
+        );
+    }
+}
+
+fn short_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Policy => "政策",
+        Kind::Experience => "经验",
+        Kind::Case => "案例",
+        Kind::Training => "培训",
+    }
+}
+
+/// Cuts `text` to about `width` CJK characters, with an ellipsis.
+fn truncate(text: &str, width: f32) -> String {
+    let mut used = 0.0;
+    let mut out = String::new();
+    for c in text.chars() {
+        let w = if c.is_ascii() { 0.55 } else { 1.0 };
+        if used + w > width {
+            out.push('…');
+            return out;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn labels_are_cut_by_display_width() {
+        assert_eq!(
+            truncate("关于推进红色物业建设加强住宅小区党建工作的意见", 9.5),
+            "关于推进红色物业建…"
+        );
+        assert_eq!(truncate("短标题", 12.0), "短标题");
+        assert_eq!(truncate("2023 annual report of things", 6.0), "2023 annua…");
+    }
+}
