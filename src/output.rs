@@ -1,6 +1,7 @@
 //! Writes a build aside and swaps it in, so a failed build (bad content, a
 //! template error, a full disk) leaves the previous output untouched.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -13,11 +14,15 @@ pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Filled from the previous output: files are rewritten in place (or left
+    /// alone when unchanged) and the ones not written again pruned.
+    recycled: bool,
+    written: std::cell::RefCell<HashSet<PathBuf>>,
 }
 
 impl Staging {
-    /// Creates `.<name>.staging` beside `target` (same filesystem, so the
-    /// final rename is atomic per directory entry).
+    /// Creates an empty `.<name>.staging` beside `target` (same filesystem,
+    /// so the final rename is atomic per directory entry).
     pub fn new(target: &Path) -> Result<Staging> {
         let dir = sibling(target, "staging");
         if dir.exists() {
@@ -28,6 +33,29 @@ impl Staging {
             target: target.to_path_buf(),
             dir,
             committed: false,
+            recycled: false,
+            written: Default::default(),
+        })
+    }
+
+    /// Like [`Staging::new`], but starts from the output before last
+    /// (`.<name>.old`, kept by the previous build's commit). Deleting tens of
+    /// thousands of files and creating them again costs more than the whole
+    /// render; rewriting them where they are, or not at all when their bytes
+    /// did not change, costs little.
+    pub fn recycling(target: &Path) -> Result<Staging> {
+        let dir = sibling(target, "staging");
+        let old = sibling(target, "old");
+        if !dir.exists() && old.is_dir() {
+            fs::rename(&old, &dir).map_err(|e| Error::io(&old, e))?;
+        }
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+            committed: false,
+            recycled: true,
+            written: Default::default(),
         })
     }
 
@@ -36,12 +64,22 @@ impl Staging {
     }
 
     pub fn write_files(&self, files: &[OutputFile]) -> Result<()> {
+        let mut written = self.written.borrow_mut();
+        let mut made_dirs: HashSet<PathBuf> = HashSet::new();
         for f in files {
             let path = self.dir.join(&f.path);
             if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                if !made_dirs.contains(parent) {
+                    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                    made_dirs.insert(parent.to_path_buf());
+                }
             }
-            fs::write(&path, &f.contents).map_err(|e| Error::io(&path, e))?;
+            if !(self.recycled && same_contents(&path, &f.contents)) {
+                fs::write(&path, &f.contents).map_err(|e| Error::io(&path, e))?;
+            }
+            if self.recycled {
+                written.insert(path);
+            }
         }
         Ok(())
     }
@@ -52,21 +90,52 @@ impl Staging {
         &self,
         files: impl IntoIterator<Item = (&'a String, &'a PathBuf)>,
     ) -> Result<()> {
+        let mut written = self.written.borrow_mut();
         for (rel, src) in files {
             let dest = self.dir.join(rel);
-            if dest.exists() {
+            if written.contains(&dest) || (!self.recycled && dest.exists()) {
                 continue;
             }
             if let Some(parent) = dest.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             }
-            fs::copy(src, &dest).map_err(|e| Error::io(src, e))?;
+            let contents = fs::read(src).map_err(|e| Error::io(src, e))?;
+            if !(self.recycled && same_contents(&dest, &contents)) {
+                fs::write(&dest, &contents).map_err(|e| Error::io(&dest, e))?;
+            }
+            if self.recycled {
+                written.insert(dest);
+            }
         }
         Ok(())
     }
 
-    /// Replaces the target with the staged folder.
+    /// Removes what the recycled output had and this build did not write.
+    fn prune(&self) -> Result<()> {
+        let written = self.written.borrow();
+        let mut dirs = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.dir).min_depth(1) {
+            let entry = entry.map_err(|e| Error::io(&self.dir, e.into()))?;
+            let path = entry.path();
+            if entry.file_type().is_dir() {
+                dirs.push(path.to_path_buf());
+            } else if !written.contains(path) {
+                fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+            }
+        }
+        // Deepest first; a folder still holding files stays.
+        for dir in dirs.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+        Ok(())
+    }
+
+    /// Replaces the target with the staged folder. A recycling staging keeps
+    /// the replaced output as `.<name>.old` for the next build to fill.
     pub fn commit(mut self) -> Result<()> {
+        if self.recycled {
+            self.prune()?;
+        }
         let old = sibling(&self.target, "old");
         if old.exists() {
             fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
@@ -83,16 +152,28 @@ impl Staging {
             return Err(Error::io(&self.target, e));
         }
         self.committed = true;
-        if had_target {
+        if had_target && !self.recycled {
             fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
         }
         Ok(())
     }
 }
 
+/// Whether `path` already holds exactly `contents` (reading is much cheaper
+/// than writing: no block allocation, no journal, no discard).
+fn same_contents(path: &Path, contents: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == contents.len() as u64 => {
+            fs::read(path).is_ok_and(|existing| existing == contents)
+        }
+        _ => false,
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        // A recycling staging is left for the next build to fill again.
+        if !self.committed && !self.recycled {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }

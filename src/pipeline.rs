@@ -92,12 +92,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
     let theme = Theme::load(&opts.root, &config.theme)?;
     let (sources, mut diags) = load::load_content(&opts.root)?;
     let today = opts.today();
-    let parsed: BTreeMap<String, parse::Parsed> = sources
-        .iter()
-        .filter_map(|src| {
-            parse::parse_file(src, today, &mut diags).map(|p| (src.rel_path.clone(), p))
-        })
-        .collect();
+    let parsed = parse_all(&sources, today, &mut diags);
     let paths_file = format!("{}/{}", load::CONTENT_DIR, crate::paths::PATHS_FILE);
     let paths = match load::read_optional(&opts.root.join(&paths_file))? {
         Some(text) => {
@@ -126,6 +121,46 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
         }),
         _ => Err(Error::Content(diags)),
     }
+}
+
+/// Parses every file, the files split across the cores (Markdown rendering
+/// is most of the work); diagnostics are sorted later, so order is free.
+fn parse_all(
+    sources: &[load::SourceFile],
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, parse::Parsed> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = sources.len().div_ceil(threads).max(64);
+    type Part = (Vec<(String, parse::Parsed)>, Vec<Diagnostic>);
+    let parts: Vec<Part> = std::thread::scope(|scope| {
+        let handles: Vec<_> = sources
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut diags = Vec::new();
+                    let parsed = part
+                        .iter()
+                        .filter_map(|src| {
+                            parse::parse_file(src, today, &mut diags)
+                                .map(|p| (src.rel_path.clone(), p))
+                        })
+                        .collect();
+                    (parsed, diags)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a parse thread panicked"))
+            .collect()
+    });
+    let mut all = BTreeMap::new();
+    for (parsed, mut d) in parts {
+        all.extend(parsed);
+        diags.append(&mut d);
+    }
+    all
 }
 
 /// Builds the site into its output folder, replacing the previous output only
@@ -182,15 +217,16 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     files.append(&mut bundle);
     stage("render");
     let out_dir = output_dir(opts, &site.config);
-    let staging = Staging::new(&out_dir)?;
+    let staging = Staging::recycling(&out_dir)?;
     staging.write_files(&files)?;
     staging.copy_files(&loaded.theme.static_files)?;
+    stage("write");
     // Both outputs are complete: swap them in together.
     if let Some(index) = index_staging {
         index.commit()?;
     }
     staging.commit()?;
-    stage("write");
+    stage("swap");
     let report = BuildReport {
         pages: loaded.site.pages.len(),
         files: files.len() + loaded.theme.static_files.len(),

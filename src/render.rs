@@ -3,6 +3,7 @@
 //! site and writes what they produce.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -307,11 +308,12 @@ struct Renderer<'a> {
     site: &'a Site,
     related: &'a crate::search::index::Related,
     /// Page URL -> index into `Site::pages`.
-    by_url: HashMap<&'a str, usize>,
+    by_url: &'a HashMap<&'a str, usize>,
     tera: &'a Tera,
     base: Context,
-    /// Built on first use: an incremental render touches few pages.
-    summaries: Vec<std::cell::OnceCell<Summary>>,
+    /// Built on first use (an incremental render touches few pages), shared
+    /// by the renderers of all threads.
+    summaries: &'a [OnceLock<Summary>],
     out: Vec<OutputFile>,
 }
 
@@ -390,24 +392,70 @@ pub fn render_targets(
     base.insert("has_paths", &!site.paths.is_empty());
     base.insert("live_reload", &options.live_reload);
     base.insert("build_year", &chrono::Local::now().year());
-    let summaries = (0..site.pages.len())
-        .map(|_| std::cell::OnceCell::new())
+    let summaries: Vec<OnceLock<Summary>> =
+        (0..site.pages.len()).map(|_| OnceLock::new()).collect();
+    let by_url: HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.as_str(), i))
         .collect();
-    let mut r = Renderer {
+    let renderer = || Renderer {
         site,
         related: &options.related,
-        by_url: site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.url.as_str(), i))
-            .collect(),
+        by_url: &by_url,
         tera,
-        base,
-        summaries,
+        base: base.clone(),
+        summaries: &summaries,
         out: Vec::new(),
     };
-    for target in targets {
+    // Targets are independent: split them across the cores, in order, and
+    // concatenate, so the output is the same on any machine.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads == 1 || targets.len() < 256 {
+        let mut r = renderer();
+        for target in targets {
+            r.render(target)?;
+        }
+        return Ok(r.out);
+    }
+    let chunk = targets.len().div_ceil(threads);
+    let parts: Vec<Result<Vec<OutputFile>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .chunks(chunk)
+            .map(|part| {
+                let mut r = renderer();
+                scope.spawn(move || {
+                    for target in part {
+                        r.render(target)?;
+                    }
+                    Ok(r.out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::Template {
+                        template: "(render)".to_string(),
+                        message: "a render thread panicked".to_string(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(targets.len() + 16);
+    for part in parts {
+        out.append(&mut part?);
+    }
+    Ok(out)
+}
+
+impl Renderer<'_> {
+    fn render(&mut self, target: &Target) -> Result<()> {
+        let site = self.site;
+        let r = self;
         match target {
             Target::Home => r.home()?,
             Target::Section(kind) => {
@@ -449,8 +497,8 @@ pub fn render_targets(
             Target::Path(i) if *i < site.paths.len() => r.one_path(*i)?,
             Target::Page(_) | Target::Series(_) | Target::PathList | Target::Path(_) => {}
         }
+        Ok(())
     }
-    Ok(r.out)
 }
 
 /// Every document and the links between them, for other tools: links and

@@ -524,3 +524,34 @@ fn neighbourhood_svg_links_citing_and_cited_pages() {
         .main("experiences/table/index.html")
         .contains("<svg class=\"nb\""));
 }
+
+#[test]
+fn rebuilds_reuse_the_previous_output_and_drop_stale_files() {
+    let s = SiteTest::fixture("valid");
+    s.built();
+    s.built();
+    let old = s.root.join(".public.old");
+    assert!(
+        old.is_dir(),
+        "the replaced output is kept for the next build"
+    );
+    let page = s.out().join("policies/new/index.html");
+    let before = std::fs::metadata(&page).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::remove_file(s.root.join("content/cases/trad.md")).unwrap();
+    s.built();
+    s.built();
+    // Gone from the output although the recycled folder had it.
+    assert!(!s.out().join("cases/trad/index.html").exists());
+    assert!(
+        !s.out().join("cases/trad").exists(),
+        "empty folders are pruned"
+    );
+    // An unchanged page is not rewritten.
+    assert_eq!(
+        std::fs::metadata(&page).unwrap().modified().unwrap(),
+        before
+    );
+    let broken = common::crawl::broken_links(&s.out());
+    assert!(broken.is_empty(), "{broken:?}");
+}

@@ -276,33 +276,106 @@ pub struct WordsTokenizer(pub Arc<Analyzer>);
 #[derive(Clone)]
 pub struct GramsTokenizer;
 
-/// A token stream over tokens computed up front.
-pub struct VecTokenStream {
-    tokens: Vec<AnalyzedToken>,
+/// `normalize` without the offset bookkeeping: what indexing needs. The
+/// last text is remembered per thread because tantivy analyses the body twice
+/// in a row (words, then grams).
+fn fold_for_index(original: &str) -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, String)> = Default::default();
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != original {
+            let folded = fold(original);
+            last.0.clear();
+            last.0.push_str(original);
+            last.1 = folded;
+        }
+        last.1.clone()
+    })
+}
+
+fn fold(original: &str) -> String {
+    if original.is_ascii() {
+        return original.to_ascii_lowercase();
+    }
+    let mut folded = String::with_capacity(original.len());
+    let mut chars = 0;
+    for c in original.chars() {
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+            chars += 1;
+            continue;
+        }
+        for n in std::iter::once(c).nfkc() {
+            for l in n.to_lowercase() {
+                folded.push(l);
+                chars += 1;
+            }
+        }
+    }
+    // As in `normalize`: keep the conversion only when it is char for char.
+    let converted = fast2s::convert(&folded);
+    if converted.chars().count() == chars {
+        converted
+    } else {
+        folded
+    }
+}
+
+/// Index-time gram tokens as (start, end, position) byte ranges of the
+/// folded text: the same tokens as [`grams`] without a String each.
+fn gram_ranges(text: &str) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut position = 0;
+    let mut iter = text.char_indices().peekable();
+    while let Some((start, c)) = iter.next() {
+        if is_gram_char(c) {
+            let end = start + c.len_utf8();
+            out.push((start, end, position));
+            if let Some(&(_, next)) = iter.peek() {
+                if is_gram_char(next) {
+                    out.push((start, end + next.len_utf8(), position));
+                }
+            }
+            position += 1;
+        } else if is_word_char(c) {
+            let mut end = start + c.len_utf8();
+            while let Some(&(b, next)) = iter.peek() {
+                if !is_word_char(next) {
+                    break;
+                }
+                end = b + next.len_utf8();
+                iter.next();
+            }
+            out.push((start, end, position));
+            position += 1;
+        }
+    }
+    out
+}
+
+/// Index-time tokens over one folded text: each token's text is copied into
+/// one reused buffer, so indexing allocates per field, not per token.
+/// Offsets are bytes of the folded text (tantivy stores none of them).
+pub struct RangeTokenStream {
+    text: String,
+    ranges: Vec<(usize, usize, usize)>,
     index: usize,
     token: Token,
 }
 
-impl VecTokenStream {
-    fn new(tokens: Vec<AnalyzedToken>) -> Self {
-        VecTokenStream {
-            tokens,
-            index: 0,
-            token: Token::default(),
-        }
-    }
-}
-
-impl TokenStream for VecTokenStream {
+impl TokenStream for RangeTokenStream {
     fn advance(&mut self) -> bool {
-        let Some(t) = self.tokens.get_mut(self.index) else {
+        let Some(&(from, to, position)) = self.ranges.get(self.index) else {
             return false;
         };
         self.index += 1;
-        self.token.text = std::mem::take(&mut t.text);
-        self.token.position = t.position;
-        self.token.offset_from = t.from;
-        self.token.offset_to = t.to;
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[from..to]);
+        self.token.position = position;
+        self.token.offset_from = from;
+        self.token.offset_to = to;
         self.token.position_length = 1;
         true
     }
@@ -317,16 +390,34 @@ impl TokenStream for VecTokenStream {
 }
 
 impl Tokenizer for WordsTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(self.0.words(text))
+    type TokenStream<'a> = RangeTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> RangeTokenStream {
+        let text = fold_for_index(text);
+        let mut ranges = Vec::new();
+        for t in self.0.jieba.cut_for_search(&text, true) {
+            if t.word.chars().any(char::is_alphanumeric) {
+                ranges.push((t.byte_start, t.byte_end, ranges.len()));
+            }
+        }
+        RangeTokenStream {
+            text,
+            ranges,
+            index: 0,
+            token: Token::default(),
+        }
     }
 }
 
 impl Tokenizer for GramsTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(grams(text))
+    type TokenStream<'a> = RangeTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> RangeTokenStream {
+        let text = fold_for_index(text);
+        RangeTokenStream {
+            ranges: gram_ranges(&text),
+            text,
+            index: 0,
+            token: Token::default(),
+        }
     }
 }
 
@@ -354,6 +445,36 @@ mod tests {
         let words = Analyzer::shared("").words("ＸＸ市黨員");
         let t = words.iter().find(|t| t.text == "xx").unwrap();
         assert_eq!(&"ＸＸ市黨員"[t.from..t.to], "ＸＸ");
+    }
+
+    #[test]
+    fn index_tokenizers_give_the_analyzer_tokens() {
+        let text = "石橋社區「鄰里守望」ＡＢＣ志願服務隊2016年 Hello World，中组发〔2004〕25号";
+        let collect = |mut stream: RangeTokenStream| {
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push((stream.token().text.clone(), stream.token().position));
+            }
+            out
+        };
+        let expected = |tokens: Vec<AnalyzedToken>| -> Vec<(String, usize)> {
+            tokens.into_iter().map(|t| (t.text, t.position)).collect()
+        };
+        let analyzer = Analyzer::shared("");
+        assert_eq!(
+            collect(GramsTokenizer.token_stream(text)),
+            expected(grams(text))
+        );
+        let mut words = WordsTokenizer(analyzer.clone());
+        assert_eq!(
+            collect(words.token_stream(text)),
+            expected(analyzer.words(text))
+        );
+        // The cached fold is per text, not stale.
+        assert_eq!(
+            collect(GramsTokenizer.token_stream("黨")),
+            vec![("党".to_string(), 0)]
+        );
     }
 
     #[test]

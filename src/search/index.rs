@@ -234,24 +234,88 @@ impl SearchIndex {
     }
 
     /// Up to `limit` related documents (URLs) for every page, by the words of
-    /// its title and its tags. Call after `write_site`.
+    /// its title and its tags. Call after `write_site`. Pages are split
+    /// across the machine's cores; results do not depend on how.
     pub fn related(&self, site: &Site, limit: usize) -> Result<Related> {
         let reader = self.index.reader().map_err(index_err)?;
         let searcher = reader.searcher();
+        // Document -> page through the `pid` fast field: no stored document
+        // is read (each would be a block decompression).
+        let pids = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.fast_fields().u64("pid").map_err(index_err))
+            .collect::<Result<Vec<_>>>()?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = site.pages.len().div_ceil(threads).max(1);
+        type Part = Result<Vec<(usize, Vec<String>)>>;
+        let results: Vec<Part> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..site.pages.len())
+                .step_by(chunk)
+                .map(|start| {
+                    let (searcher, pids) = (&searcher, &pids);
+                    scope.spawn(move || {
+                        let end = (start + chunk).min(site.pages.len());
+                        (start..end)
+                            .map(|pid| {
+                                let top = self.related_pids(searcher, pids, site, pid, limit)?;
+                                let urls =
+                                    top.into_iter().map(|j| site.pages[j].url.clone()).collect();
+                                Ok((pid, urls))
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::Index("related documents: a worker panicked".into()))
+                    })
+                })
+                .collect()
+        });
         let mut out = Related::with_capacity(site.pages.len());
-        for page in &site.pages {
-            out.insert(page.url.clone(), self.related_to(&searcher, page, limit)?);
+        for chunk in results {
+            for (pid, urls) in chunk? {
+                out.insert(site.pages[pid].url.clone(), urls);
+            }
         }
         Ok(out)
     }
 
-    /// Related documents of one page, from a searcher that sees it.
-    pub fn related_to(
+    /// Related pages of page `pid`, best first; ties go to the newer page
+    /// (smaller pid), so the result is the same whatever the segment layout.
+    fn related_pids(
         &self,
         searcher: &Searcher,
-        page: &Page,
+        pids: &[tantivy::columnar::Column<u64>],
+        site: &Site,
+        pid: usize,
         limit: usize,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<usize>> {
+        let Some(query) = self.related_query(&site.pages[pid]) else {
+            return Ok(Vec::new());
+        };
+        // A few more than needed: the page itself is among them, and ties
+        // at the cut are settled by pid below.
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(limit + 4))
+            .map_err(index_err)?;
+        let mut scored: Vec<(f32, usize)> = top
+            .into_iter()
+            .filter_map(|(score, addr)| {
+                let j = pids.get(addr.segment_ord as usize)?.first(addr.doc_id)? as usize;
+                (j != pid && j < site.pages.len()).then_some((score, j))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok(scored.into_iter().take(limit).map(|(_, j)| j).collect())
+    }
+
+    /// The query finding a page's related documents (the page itself included).
+    fn related_query(&self, page: &Page) -> Option<BooleanQuery> {
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut words = self.analyzer.query_words(&page.doc.front.title);
@@ -271,24 +335,30 @@ impl SearchIndex {
             let q = TermQuery::new(Term::from_field_text(f.tags, t), IndexRecordOption::Basic);
             clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 1.5))));
         }
-        if clauses.is_empty() {
+        (!clauses.is_empty()).then(|| BooleanQuery::new(clauses))
+    }
+
+    /// Related documents of one page, from a searcher that sees it (the live
+    /// preview, where pids may be stale: URLs come from the stored documents).
+    pub fn related_to(
+        &self,
+        searcher: &Searcher,
+        page: &Page,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        let Some(query) = self.related_query(page) else {
             return Ok(Vec::new());
-        }
-        clauses.push((
-            Occur::MustNot,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.url, &page.url),
-                IndexRecordOption::Basic,
-            )),
-        ));
+        };
         let top = searcher
-            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))
+            .search(&query, &TopDocs::with_limit(limit + 1))
             .map_err(index_err)?;
         let mut related = Vec::with_capacity(limit);
         for (_, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
-            if let Some(url) = stored_str(&doc, f.url) {
-                related.push(url.to_string());
+            if let Some(url) = stored_str(&doc, self.fields.url) {
+                if url != page.url && related.len() < limit {
+                    related.push(url.to_string());
+                }
             }
         }
         Ok(related)
