@@ -4,6 +4,8 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 use crate::render::OutputFile;
@@ -17,17 +19,35 @@ pub struct Staging {
     /// Filled from the previous output: files are rewritten in place (or left
     /// alone when unchanged) and the ones not written again pruned.
     recycled: bool,
-    written: std::cell::RefCell<HashSet<PathBuf>>,
+    /// Paths written by this build (recycling only), from any thread.
+    written: Mutex<HashSet<PathBuf>>,
+    count: AtomicUsize,
+    /// Deleting the output before last, in the background.
+    cleanup: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Staging {
     /// Creates an empty `.<name>.staging` beside `target` (same filesystem,
     /// so the final rename is atomic per directory entry).
+    ///
+    /// The output before last (`.<name>.old`) is deleted on a background
+    /// thread while the build goes on: deleting a few hundred megabytes
+    /// takes seconds on some filesystems (online discard).
     pub fn new(target: &Path) -> Result<Staging> {
         let dir = sibling(target, "staging");
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
+        let old = sibling(target, "old");
+        let trash = sibling(target, "trash");
+        if old.exists() && !trash.exists() {
+            fs::rename(&old, &trash).map_err(|e| Error::io(&old, e))?;
+        }
+        let cleanup = trash.exists().then(|| {
+            std::thread::spawn(move || {
+                let _ = fs::remove_dir_all(&trash);
+            })
+        });
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Staging {
             target: target.to_path_buf(),
@@ -35,6 +55,8 @@ impl Staging {
             committed: false,
             recycled: false,
             written: Default::default(),
+            count: AtomicUsize::new(0),
+            cleanup,
         })
     }
 
@@ -56,6 +78,8 @@ impl Staging {
             committed: false,
             recycled: true,
             written: Default::default(),
+            count: AtomicUsize::new(0),
+            cleanup: None,
         })
     }
 
@@ -63,8 +87,14 @@ impl Staging {
         &self.dir
     }
 
+    /// Files written (or found already written) so far.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// Writes files into the staging folder; callable from several threads.
     pub fn write_files(&self, files: &[OutputFile]) -> Result<()> {
-        let mut written = self.written.borrow_mut();
+        let mut paths = Vec::with_capacity(files.len());
         let mut made_dirs: HashSet<PathBuf> = HashSet::new();
         for f in files {
             let path = self.dir.join(&f.path);
@@ -77,11 +107,17 @@ impl Staging {
             if !(self.recycled && same_contents(&path, &f.contents)) {
                 fs::write(&path, &f.contents).map_err(|e| Error::io(&path, e))?;
             }
-            if self.recycled {
-                written.insert(path);
-            }
+            paths.push(path);
+        }
+        self.count.fetch_add(paths.len(), Ordering::Relaxed);
+        if self.recycled {
+            self.lock_written().extend(paths);
         }
         Ok(())
+    }
+
+    fn lock_written(&self) -> std::sync::MutexGuard<'_, HashSet<PathBuf>> {
+        self.written.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Copies static files (`relative output path -> source`), skipping any
@@ -90,7 +126,7 @@ impl Staging {
         &self,
         files: impl IntoIterator<Item = (&'a String, &'a PathBuf)>,
     ) -> Result<()> {
-        let mut written = self.written.borrow_mut();
+        let mut written = self.lock_written();
         for (rel, src) in files {
             let dest = self.dir.join(rel);
             if written.contains(&dest) || (!self.recycled && dest.exists()) {
@@ -103,6 +139,7 @@ impl Staging {
             if !(self.recycled && same_contents(&dest, &contents)) {
                 fs::write(&dest, &contents).map_err(|e| Error::io(&dest, e))?;
             }
+            self.count.fetch_add(1, Ordering::Relaxed);
             if self.recycled {
                 written.insert(dest);
             }
@@ -112,7 +149,7 @@ impl Staging {
 
     /// Removes what the recycled output had and this build did not write.
     fn prune(&self) -> Result<()> {
-        let written = self.written.borrow();
+        let written = self.lock_written();
         let mut dirs = Vec::new();
         for entry in walkdir::WalkDir::new(&self.dir).min_depth(1) {
             let entry = entry.map_err(|e| Error::io(&self.dir, e.into()))?;
@@ -130,11 +167,14 @@ impl Staging {
         Ok(())
     }
 
-    /// Replaces the target with the staged folder. A recycling staging keeps
-    /// the replaced output as `.<name>.old` for the next build to fill.
+    /// Replaces the target with the staged folder, keeping the replaced
+    /// output as `.<name>.old` for the next build.
     pub fn commit(mut self) -> Result<()> {
         if self.recycled {
             self.prune()?;
+        }
+        if let Some(cleanup) = self.cleanup.take() {
+            let _ = cleanup.join();
         }
         let old = sibling(&self.target, "old");
         if old.exists() {
@@ -151,10 +191,9 @@ impl Staging {
             }
             return Err(Error::io(&self.target, e));
         }
+        // The replaced output stays as `.<name>.old`: recycled by the next
+        // build, or deleted by it in the background.
         self.committed = true;
-        if had_target && !self.recycled {
-            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
-        }
         Ok(())
     }
 }
@@ -172,6 +211,9 @@ fn same_contents(path: &Path, contents: &[u8]) -> bool {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        if let Some(cleanup) = self.cleanup.take() {
+            let _ = cleanup.join();
+        }
         // A recycling staging is left for the next build to fill again.
         if !self.committed && !self.recycled {
             let _ = fs::remove_dir_all(&self.dir);

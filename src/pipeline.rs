@@ -188,39 +188,45 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     let site = &loaded.site;
     stage("load + parse + site");
 
+    // Templates are checked before anything is written.
+    let tera = render::build_tera(&loaded.theme)?;
+    let out_dir = output_dir(opts, &site.config);
     let mut related = Related::default();
-    let mut bundle = Vec::new();
     let mut index_staging = None;
+    let mut staging = None;
     let index_dir = (!opts.no_index).then(|| index_dir(opts, &site.config));
     if let Some(index_dir) = &index_dir {
         let dictionary = load::read_dictionary(&opts.root)?;
-        let staging = Staging::new(index_dir)?;
-        let index = SearchIndex::create(staging.path(), &dictionary)?;
+        let index_stage = Staging::new(index_dir)?;
+        let index = SearchIndex::create(index_stage.path(), &dictionary)?;
         index.write_site(site)?;
         stage("index");
         related = index.related(site, RELATED_LIMIT)?;
         stage("related");
-        bundle = crate::search::bundle::export(&index, site)?;
+        let bundle = crate::search::bundle::export(&index, site)?;
+        let out = Staging::recycling(&out_dir)?;
+        out.write_files(&bundle)?;
+        staging = Some(out);
         stage("static search bundle");
-        index_staging = Some(staging);
+        index_staging = Some(index_stage);
     }
 
     let related = Arc::new(related);
-    let mut files = render::render_site(
-        site,
-        &loaded.theme,
-        &RenderOptions {
-            live_reload: opts.live_reload,
-            related: related.clone(),
-        },
-    )?;
-    files.append(&mut bundle);
-    stage("render");
-    let out_dir = output_dir(opts, &site.config);
-    let staging = Staging::recycling(&out_dir)?;
-    staging.write_files(&files)?;
+    let staging = match staging {
+        Some(s) => s,
+        None => Staging::recycling(&out_dir)?,
+    };
+    let targets = render::all_targets(site);
+    let options = RenderOptions {
+        live_reload: opts.live_reload,
+        related: related.clone(),
+    };
+    render::render_with_sink(site, &tera, &options, &targets, &|files| {
+        staging.write_files(&files)
+    })?;
     staging.copy_files(&loaded.theme.static_files)?;
-    stage("write");
+    let files = staging.count();
+    stage("render + write");
     // Both outputs are complete: swap them in together.
     if let Some(index) = index_staging {
         index.commit()?;
@@ -229,7 +235,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     stage("swap");
     let report = BuildReport {
         pages: loaded.site.pages.len(),
-        files: files.len() + loaded.theme.static_files.len(),
+        files,
         out_dir,
         index_dir,
         warnings: loaded.warnings.clone(),

@@ -386,6 +386,31 @@ pub fn render_targets(
     options: &RenderOptions,
     targets: &[Target],
 ) -> Result<Vec<OutputFile>> {
+    render_with(site, tera, options, targets, None)
+}
+
+/// Where rendered files go as they are made (the build writes them to disk).
+pub type Sink<'s> = &'s (dyn Fn(Vec<OutputFile>) -> Result<()> + Sync);
+
+/// Renders `targets`, handing the files of each target to `sink` as soon
+/// as they are made, so the whole site never sits in memory.
+pub fn render_with_sink(
+    site: &Site,
+    tera: &Tera,
+    options: &RenderOptions,
+    targets: &[Target],
+    sink: Sink<'_>,
+) -> Result<()> {
+    render_with(site, tera, options, targets, Some(sink)).map(drop)
+}
+
+fn render_with(
+    site: &Site,
+    tera: &Tera,
+    options: &RenderOptions,
+    targets: &[Target],
+    sink: Option<Sink<'_>>,
+) -> Result<Vec<OutputFile>> {
     let mut base = Context::new();
     base.insert("config", &site.config);
     base.insert("nav", &nav(site));
@@ -410,28 +435,28 @@ pub fn render_targets(
         out: Vec::new(),
     };
     // Targets are independent: split them across the cores, in order, and
-    // concatenate, so the output is the same on any machine.
+    // concatenate, so the output is the same on any machine. With a sink,
+    // each target's files go to it as soon as they are rendered, so the
+    // whole site never sits in memory.
+    let work = |part: &[Target]| -> Result<Vec<OutputFile>> {
+        let mut r = renderer();
+        for target in part {
+            r.render(target)?;
+            if let Some(sink) = sink {
+                sink(std::mem::take(&mut r.out))?;
+            }
+        }
+        Ok(r.out)
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads == 1 || targets.len() < 256 {
-        let mut r = renderer();
-        for target in targets {
-            r.render(target)?;
-        }
-        return Ok(r.out);
+        return work(targets);
     }
     let chunk = targets.len().div_ceil(threads);
     let parts: Vec<Result<Vec<OutputFile>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets
             .chunks(chunk)
-            .map(|part| {
-                let mut r = renderer();
-                scope.spawn(move || {
-                    for target in part {
-                        r.render(target)?;
-                    }
-                    Ok(r.out)
-                })
-            })
+            .map(|part| scope.spawn(move || work(part)))
             .collect();
         handles
             .into_iter()
@@ -445,7 +470,7 @@ pub fn render_targets(
             })
             .collect()
     });
-    let mut out = Vec::with_capacity(targets.len() + 16);
+    let mut out = Vec::new();
     for part in parts {
         out.append(&mut part?);
     }

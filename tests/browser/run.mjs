@@ -226,13 +226,24 @@ try {
     const next = await page.locator('.path-nav a.lesson-next').first().getAttribute('href');
     check('step page: links to the previous and next steps', prev === steps[0] && next === steps[2],
       `prev ${prev}, next ${next}`);
-    const mark = page.locator(`.path-nav button[data-path-mark][data-step="${steps[1]}"]`).first();
-    await mark.click();
-    check('step page: marked as studied', (await mark.getAttribute('aria-pressed')) === 'true');
+    const markSelector = `.path-nav button[data-path-mark][data-step="${steps[1]}"]`;
+    // The script shows the button once it has read the saved progress.
+    const pressed = async () => {
+      try {
+        await page.waitForFunction((sel) => {
+          const b = document.querySelector(sel);
+          return b && !b.hidden && b.getAttribute('aria-pressed') === 'true';
+        }, markSelector, { timeout: 5000 });
+        return true;
+      } catch (e) {
+        return false;
+      }
+    };
+    await page.locator(markSelector).first().click();
+    check('step page: marked as studied', await pressed());
     await page.reload({ waitUntil: 'load' });
-    const again = page.locator(`.path-nav button[data-path-mark][data-step="${steps[1]}"]`).first();
-    check('step page: still studied after reload', (await again.getAttribute('aria-pressed')) === 'true',
-      await again.textContent());
+    check('step page: still studied after reload', await pressed(),
+      await page.locator(markSelector).first().textContent());
 
     await page.goto(url(pathHref), { waitUntil: 'load' });
     check('path page: progress bar at 1 after reload', (await progressOf()) === 1, String(await progressOf()));
