@@ -23,12 +23,28 @@ use crate::model::{Kind, Status};
 use crate::render::OutputFile;
 use crate::site::Site;
 
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Aim for shards of about this many bytes (before compression).
 const SHARD_TARGET_BYTES: usize = 2 * 1024;
-/// Characters of body text kept per document for snippets: enough for the
-/// usual first match, small enough that a page of ten hits stays light.
-pub const DOC_TEXT_CHARS: usize = 1500;
+/// Files of Traditional -> Simplified pairs, by code point.
+pub const T2S_SHARDS: u32 = 32;
+/// Postings longer than this (encoded) get a file of their own.
+const EXTERNAL_BYTES: usize = 4 * 1024;
+/// Characters of body text kept per document for snippets, by the size of
+/// the site: a page of ten hits must fit the per-query budget beside the
+/// postings, and postings grow with the site. A match beyond them gets the
+/// summary as its snippet.
+pub fn doc_text_chars(docs: usize) -> usize {
+    const SMALL: (usize, usize) = (1_000, 2_000);
+    const LARGE: (usize, usize) = (10_000, 800);
+    if docs <= SMALL.0 {
+        SMALL.1
+    } else if docs >= LARGE.0 {
+        LARGE.1
+    } else {
+        SMALL.1 - (docs - SMALL.0) * (SMALL.1 - LARGE.1) / (LARGE.0 - SMALL.0)
+    }
+}
 
 /// FNV-1a, 32 bits: cheap and easy to reproduce in the browser.
 pub fn fnv1a32(bytes: &[u8]) -> u32 {
@@ -56,7 +72,8 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Ascending ids as base64 of varint deltas.
+/// A sorted id list: base64 varint deltas, or `*` + base64 bitmap when
+/// that is smaller (facets such as a kind or a year hold many documents).
 fn encode_ids(ids: &[usize]) -> String {
     let mut bytes = Vec::with_capacity(ids.len());
     let mut prev = 0;
@@ -64,15 +81,47 @@ fn encode_ids(ids: &[usize]) -> String {
         push_varint(&mut bytes, (id - prev) as u64);
         prev = id;
     }
+    let bitmap_len = ids.last().map_or(0, |&last| last / 8 + 1);
+    if bitmap_len < bytes.len() {
+        let mut bitmap = vec![0u8; bitmap_len];
+        for &id in ids {
+            bitmap[id / 8] |= 1 << (id % 8);
+        }
+        return format!("*{}", b64(&bitmap));
+    }
     b64(&bytes)
 }
 
 /// One posting: (document id, term frequency). Field lengths are per
-/// document, shipped once in `norms.json` rather than with every posting.
+/// document, shipped once in `norms.bin` rather than with every posting.
 type Posting = (u32, u32);
 
-fn encode_postings(postings: &mut [Posting]) -> String {
+/// Term frequencies 1-61 as one character each (gzip compresses a run of
+/// mostly `1`, `2`, `3` to a couple of bits a posting); larger ones as
+/// `(n)`.
+const TF_DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A term's postings in one field, in the smaller of two encodings:
+/// sparse, base64 varint pairs `(doc_delta, tf)`; or, for a term in more
+/// than one document in eight, dense: `*` + base64 bitmap of the documents
+/// (bit `id % 8` of byte `id / 8`) + `*` + one tf character per set bit.
+fn encode_postings(postings: &mut [Posting], docs: usize) -> String {
     postings.sort_unstable();
+    if postings.len() * 8 > docs {
+        let mut bitmap = vec![0u8; docs.div_ceil(8)];
+        let mut tfs = String::with_capacity(postings.len());
+        for &(id, tf) in postings.iter() {
+            let id = id as usize;
+            if let Some(byte) = bitmap.get_mut(id / 8) {
+                *byte |= 1 << (id % 8);
+            }
+            match TF_DIGITS.get(tf as usize).filter(|_| tf > 0) {
+                Some(&c) => tfs.push(char::from(c)),
+                None => tfs.push_str(&format!("({tf})")),
+            }
+        }
+        return format!("*{}*{tfs}", b64(&bitmap));
+    }
     let mut bytes = Vec::with_capacity(postings.len() * 2);
     let mut prev = 0;
     for &(id, tf) in postings.iter() {
@@ -112,7 +161,7 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
     let mut unigrams: Terms = HashMap::new();
     let mut words: Terms = HashMap::new();
     let mut fields_meta = Map::new();
-    let mut field_norms = Map::new();
+    let mut field_norms: Vec<(String, Vec<u8>)> = Vec::new();
     for (group, fields) in [("grams", &gram_fields), ("words", &word_fields)] {
         for &(key, field, boost) in fields.iter() {
             let mut total_tokens = 0u64;
@@ -163,7 +212,7 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
                 }
             }
             let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
-            field_norms.insert(name.clone(), Value::String(b64(&norm_ids)));
+            field_norms.push((name.clone(), norm_ids));
             fields_meta.insert(
                 name,
                 json!({ "avg": total_tokens as f32 / num_docs.max(1) as f32, "boost": boost }),
@@ -174,7 +223,7 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
     let mut out = Vec::new();
     let mut shard_counts = Map::new();
     for (ns, terms) in [("g", grams), ("u", unigrams), ("w", words)] {
-        let (count, files) = shard(ns, terms);
+        let (count, files) = shard(ns, terms, site.pages.len());
         shard_counts.insert(ns.to_string(), json!(count));
         out.extend(files);
     }
@@ -199,19 +248,29 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
         "shards": shard_counts,
         "fields": fields_meta,
         "norms": norms,
+        "norm_fields": field_norms.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
         "dates": b64(&date_bytes),
         "kinds": Kind::ALL.iter().map(|k| (k.name(), k.label())).collect::<BTreeMap<_, _>>(),
         "statuses": Status::ALL.iter().map(|s| (s.name(), s.label())).collect::<BTreeMap<_, _>>(),
     });
     out.push(json_file("search/meta.json", &meta));
-    out.push(json_file("search/norms.json", &Value::Object(field_norms)));
+    // Binary: the same bytes as base64 text compress a quarter smaller.
+    out.push(OutputFile {
+        path: "search/norms.bin".to_string(),
+        contents: field_norms
+            .iter()
+            .flat_map(|(_, b)| b.iter().copied())
+            .collect(),
+    });
     let (filters, issuers) = filters(site);
     out.push(json_file("search/filters.json", &filters));
     // Issuers are only filtered by, never counted: loaded when that filter is used.
     out.push(json_file("search/issuers.json", &issuers));
     out.push(json_file("search/docnum.json", &doc_numbers(site)));
-    out.push(json_file("search/t2s.json", &json!({ "map": t2s_pairs() })));
+    out.extend(t2s_files());
+    let text_chars = doc_text_chars(site.pages.len());
     for (id, p) in site.pages.iter().enumerate() {
+        let text = truncate_chars(&p.doc.rendered.text, text_chars);
         let front = &p.doc.front;
         let doc = json!({
             "url": p.url,
@@ -226,7 +285,7 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
             "summary": front.summary.clone().or_else(|| {
                 p.doc.rendered.first_paragraph.as_deref().map(|t| crate::markdown::summarize(t, 160))
             }).unwrap_or_default(),
-            "text": truncate_chars(&p.doc.rendered.text, DOC_TEXT_CHARS),
+            "text": text,
         });
         out.push(json_file(&format!("search/doc/{id}.json"), &doc));
     }
@@ -234,7 +293,7 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
 }
 
 /// Spreads terms over shard files of about `SHARD_TARGET_BYTES` each.
-fn shard(ns: &str, terms: Terms) -> (u32, Vec<OutputFile>) {
+fn shard(ns: &str, terms: Terms, docs: usize) -> (u32, Vec<OutputFile>) {
     let mut encoded: Vec<(String, Map<String, Value>, usize)> = terms
         .into_iter()
         .map(|(term, fields)| {
@@ -244,7 +303,7 @@ fn shard(ns: &str, terms: Terms) -> (u32, Vec<OutputFile>) {
                 if postings.is_empty() {
                     continue;
                 }
-                let value = encode_postings(&mut postings);
+                let value = encode_postings(&mut postings, docs);
                 size += value.len() + 6;
                 obj.insert(key.to_string(), Value::String(value));
             }
@@ -264,11 +323,30 @@ fn shard(ns: &str, terms: Terms) -> (u32, Vec<OutputFile>) {
         let n = (fnv1a32(term.as_bytes()) % count) as usize;
         shards[n].insert(term, Value::Object(obj));
     }
-    let files = shards
-        .into_iter()
-        .enumerate()
-        .map(|(n, map)| json_file(&format!("search/{ns}/{n}.json"), &Value::Object(map)))
-        .collect();
+    let mut files = Vec::with_capacity(shards.len());
+    for (n, mut map) in shards.into_iter().enumerate() {
+        // A large list goes to a file of its own, named in the shard as
+        // `@path`: a query then fetches only the large lists it uses, not
+        // those of every term sharing its shard.
+        let mut k = 0;
+        for fields in map.values_mut() {
+            let Value::Object(fields) = fields else {
+                continue;
+            };
+            for value in fields.values_mut() {
+                if value.as_str().is_some_and(|v| v.len() > EXTERNAL_BYTES) {
+                    let path = format!("{ns}/{n}/{k}.json");
+                    k += 1;
+                    let list = std::mem::replace(value, Value::String(format!("@{path}")));
+                    files.push(json_file(&format!("search/{path}"), &list));
+                }
+            }
+        }
+        files.push(json_file(
+            &format!("search/{ns}/{n}.json"),
+            &Value::Object(map),
+        ));
+    }
     (count, files)
 }
 
@@ -341,21 +419,32 @@ fn doc_numbers(site: &Site) -> Value {
 }
 
 /// Traditional -> Simplified pairs for every CJK character the converter changes.
-fn t2s_pairs() -> String {
+/// The Traditional -> Simplified pairs, in `T2S_SHARDS` files: a pair is in
+/// the file of its Traditional char (to fold a Traditional query) and in the
+/// file of its Simplified char (to find a query's characters in Traditional
+/// text when highlighting), so a query loads only the files of its own
+/// characters.
+fn t2s_files() -> Vec<OutputFile> {
     let ranges = [0x3400u32..=0x4DBF, 0x4E00..=0x9FFF, 0xF900..=0xFAFF];
-    let mut out = String::new();
+    let mut shards = vec![String::new(); T2S_SHARDS as usize];
     for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
-        let s = c.to_string();
-        let converted = fast2s::convert(&s);
+        let converted = fast2s::convert(&c.to_string());
         let mut chars = converted.chars();
         if let (Some(t), None) = (chars.next(), chars.next()) {
             if t != c {
-                out.push(c);
-                out.push(t);
+                let (a, b) = (u32::from(c) % T2S_SHARDS, u32::from(t) % T2S_SHARDS);
+                for n in if a == b { vec![a] } else { vec![a, b] } {
+                    shards[n as usize].push(c);
+                    shards[n as usize].push(t);
+                }
             }
         }
     }
-    out
+    shards
+        .into_iter()
+        .enumerate()
+        .map(|(n, map)| json_file(&format!("search/t2s/{n}.json"), &json!({ "map": map })))
+        .collect()
 }
 
 fn json_file(path: &str, value: &Value) -> OutputFile {
@@ -370,11 +459,59 @@ mod tests {
     use super::*;
 
     #[test]
+    fn large_postings_get_a_file_of_their_own() {
+        let mut terms: Terms = HashMap::new();
+        // 3,000 documents of 100,000 hold the term: a sparse list of ~8 KB.
+        let big: Vec<Posting> = (0..3000).map(|i| (i * 33, 1)).collect();
+        terms
+            .entry("社区".into())
+            .or_default()
+            .insert("b", big.clone());
+        terms
+            .entry("社区".into())
+            .or_default()
+            .insert("t", vec![(7, 1)]);
+        terms
+            .entry("党建".into())
+            .or_default()
+            .insert("b", vec![(1, 2)]);
+        let (count, files) = shard("g", terms, 100_000);
+        assert_eq!(count, 1);
+        let text = |path: &str| -> Value {
+            let f = files
+                .iter()
+                .find(|f| f.path == path)
+                .unwrap_or_else(|| panic!("{path}"));
+            serde_json::from_slice(&f.contents).unwrap()
+        };
+        let shard = text("search/g/0.json");
+        assert_eq!(shard["社区"]["b"], json!("@g/0/0.json"));
+        assert_eq!(shard["社区"]["t"], json!(b64(&[7, 1])));
+        assert_eq!(shard["党建"]["b"], json!(b64(&[1, 2])));
+        assert_eq!(
+            text("search/g/0/0.json"),
+            json!(encode_postings(&mut big.clone(), 100_000))
+        );
+    }
+
+    #[test]
     fn hashing_and_encoding_are_stable() {
         assert_eq!(fnv1a32(b""), 0x811c_9dc5);
         assert_eq!(fnv1a32("a".as_bytes()), 0xe40c_292c);
         assert_eq!(encode_ids(&[0, 1, 130]), b64(&[0, 1, 0x81, 0x01]));
+        assert_eq!(
+            [28, 1_000, 5_500, 10_000, 50_000].map(doc_text_chars),
+            [2_000, 2_000, 1_400, 800, 800]
+        );
+        let every_other: Vec<usize> = (0..64).step_by(2).collect();
+        assert_eq!(encode_ids(&every_other), format!("*{}", b64(&[0x55; 8])));
         let mut p = vec![(5, 2), (1, 1)];
-        assert_eq!(encode_postings(&mut p), b64(&[1, 1, 4, 2]));
+        assert_eq!(encode_postings(&mut p, 100), b64(&[1, 1, 4, 2]));
+        // In more than one document in eight: a bitmap and tf characters.
+        let mut dense = vec![(9, 70), (0, 1), (3, 12)];
+        assert_eq!(
+            encode_postings(&mut dense, 16),
+            format!("*{}*1C(70)", b64(&[0b0000_1001, 0b0000_0010]))
+        );
     }
 }

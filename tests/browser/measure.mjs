@@ -64,7 +64,7 @@ export function originOf(arg) {
 
 /** A file of the static search bundle (`/search/…​.json`). */
 export function isBundleFile(path) {
-  return /^\/search\/.+\.json$/.test(path);
+  return /^\/search\/.+\.(json|bin)$/.test(path);
 }
 
 export const kb = (bytes) => (bytes / 1024).toFixed(1);

@@ -108,24 +108,59 @@
     return out;
   }
   var decodedIds = new Map(), decodedPostings = new Map(); // base64 -> 解码结果（只读）
+  var TF_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   function idList(b64) {
     var d = decodedIds.get(b64);
     if (d) return d;
+    if (b64 && b64.charAt(0) === "*") { // 位图：第 id/8 字节的第 id%8 位
+      var bits = atob(b64.slice(1));
+      d = [];
+      for (var at = 0; at < bits.length; at++) {
+        var byte = bits.charCodeAt(at);
+        for (var bit = 0; bit < 8; bit++) if (byte & (1 << bit)) d.push(at * 8 + bit);
+      }
+      decodedIds.set(b64, d);
+      return d;
+    }
     d = varints(b64);
     for (var i = 1; i < d.length; i++) d[i] += d[i - 1];
     decodedIds.set(b64, d);
     return d;
   }
-  /* 倒排表是 (文档差值, 词频) 对；字段长度 id 每篇一个字节，在 norms.json 里（每字段一串）。 */
+  /* 倒排表是 (文档差值, 词频) 对（或稠密的位图 + 词频）；字段长度 id 每篇一个字节，在 norms.bin 里。 */
   function postings(b64, key, fieldNorms) {
     var cacheKey = key + ":" + b64;
     var p = decodedPostings.get(cacheKey);
     if (p) return p;
-    var d = varints(b64), n = Math.floor(d.length / 2), ids = [], tfs = [], norms = [], id = 0;
-    var bytes = fieldNorms[key] || "";
-    for (var i = 0; i < n; i++) {
-      id += d[2 * i];
-      ids.push(id); tfs.push(d[2 * i + 1]); norms.push(id < bytes.length ? bytes.charCodeAt(id) : 0);
+    var ids = [], tfs = [], norms = [], id = 0;
+    var bytes = fieldNorms[key] || NO_NORMS;
+    if (b64.charAt(0) === "*") {
+      /* 稠密：*位图(base64)*每篇一个词频字符（0-9A-Za-z 表示 0-61，更大的写成 (n)） */
+      var cut = b64.indexOf("*", 1), bits = atob(b64.slice(1, cut)), tf = b64.slice(cut + 1), t = 0;
+      for (var byteAt = 0; byteAt < bits.length; byteAt++) {
+        var byte = bits.charCodeAt(byteAt);
+        for (var bit = 0; byte && bit < 8; bit++) {
+          if (!(byte & (1 << bit))) continue;
+          byte &= ~(1 << bit);
+          id = byteAt * 8 + bit;
+          var value;
+          if (tf.charAt(t) === "(") {
+            var close = tf.indexOf(")", t);
+            value = parseInt(tf.slice(t + 1, close), 10);
+            t = close + 1;
+          } else {
+            value = TF_DIGITS.indexOf(tf.charAt(t));
+            t++;
+          }
+          ids.push(id); tfs.push(value); norms.push(id < bytes.length ? bytes[id] : 0);
+        }
+      }
+    } else {
+      var d = varints(b64), n = Math.floor(d.length / 2);
+      for (var i = 0; i < n; i++) {
+        id += d[2 * i];
+        ids.push(id); tfs.push(d[2 * i + 1]); norms.push(id < bytes.length ? bytes[id] : 0);
+      }
     }
     p = { ids: ids, tfs: tfs, norms: norms };
     decodedPostings.set(cacheKey, p);
@@ -141,40 +176,54 @@
         }
         var days = varints(m.dates);
         for (var i = 1; i < days.length; i++) days[i] = days[i - 1] - days[i];
-        return { docs: m.docs, shards: m.shards, fields: m.fields || {}, norms: m.norms, days: days, tf: {} };
+        return { docs: m.docs, shards: m.shards, fields: m.fields || {}, norms: m.norms, days: days, tf: {},
+          normFields: Array.isArray(m.norm_fields) ? m.norm_fields : [] };
       });
       metaCache.catch(function () { metaCache = null; });
     }
     return metaCache;
   }
 
-  /* 每个字段：atob 后第 i 个字符的编码即文档 i 的 fieldnorm id。 */
+  /* norms.bin：meta.norm_fields 中每个字段 docs 个字节，第 i 个是文档 i 在该字段的 fieldnorm id。
+   * 二进制而非 base64：同样的字节，压缩后小约四分之一。 */
   var normsCache = null;
   function fieldNorms() {
     if (!normsCache) {
-      normsCache = load("norms.json").then(function (j) {
-        var out = {};
-        Object.keys(j || {}).forEach(function (k) { if (typeof j[k] === "string") out[k] = atob(j[k]); });
-        return out;
-      });
+      normsCache = fetch(ROOT + "norms.bin", { credentials: "same-origin" }).then(function (res) {
+        if (!res.ok) throw failure("检索数据加载失败（" + res.status + "），请稍后再试。", "server");
+        return res.arrayBuffer();
+      }, function () {
+        throw failure("无法加载检索数据，请检查网络连接后重试。", "network");
+      }).then(function (buffer) { return new Uint8Array(buffer); });
       normsCache.catch(function () { normsCache = null; });
     }
     return normsCache;
   }
-
-  var t2sCache = null;
-  function t2s() {
-    if (!t2sCache) {
-      t2sCache = load("t2s.json").then(function (j) {
-        var map = new Map(), a = chars(j && typeof j.map === "string" ? j.map : "");
-        for (var i = 0; i + 1 < a.length; i += 2) map.set(a[i], a[i + 1]);
-        return map;
-      });
-      t2sCache.catch(function () { t2sCache = null; });
-    }
-    return t2sCache;
+  function splitNorms(m, bytes) {
+    var out = {};
+    (m.normFields || []).forEach(function (k, i) { out[k] = bytes.subarray(i * m.docs, (i + 1) * m.docs); });
+    return out;
   }
-  var t2sMap = null; // 已加载时供规范化使用
+  var NO_NORMS = new Uint8Array(0);
+
+  /* 繁简对照按码位分成 T2S_SHARDS 个文件；每对同时在繁体字和简体字的文件里，
+   * 所以只取查询中各字所在的文件：既能把繁体查询转成简体，也能在繁体正文里标出简体查询。 */
+  var T2S_SHARDS = 32;
+  var t2sMap = new Map(); // 已加载的对照，供规范化使用
+  function t2s(query) {
+    var wanted = [];
+    chars(query.normalize("NFKC")).forEach(function (c) {
+      if (!isGramChar(c)) return;
+      var path = "t2s/" + (c.codePointAt(0) % T2S_SHARDS) + ".json";
+      if (wanted.indexOf(path) < 0) wanted.push(path);
+    });
+    return Promise.all(wanted.map(function (path) {
+      return load(path).then(function (j) {
+        var a = chars(j && typeof j.map === "string" ? j.map : "");
+        for (var i = 0; i + 1 < a.length; i += 2) t2sMap.set(a[i], a[i + 1]);
+      });
+    }));
+  }
 
   /* FNV-1a 32 位，按 UTF-8 字节。 */
   function fnv1a32(s) {
@@ -204,7 +253,7 @@
     var text = "", starts = [], spans = [];
     function push(c, from, to) {
       starts.push(text.length);
-      text += t2sMap && t2sMap.has(c) ? t2sMap.get(c) : c;
+      text += t2sMap.has(c) ? t2sMap.get(c) : c;
       spans.push([from, to]);
     }
     for (var i = 0; i < original.length;) {
@@ -598,10 +647,9 @@
     var req = validate(params && typeof params === "object" ? params : {});
     var parsed = parseQuery(req.q);
     var han = chars(req.q.normalize("NFKC")).some(isGramChar);
-    var first = await Promise.all([meta(), load("filters.json"), han ? t2s() : null, fieldNorms()]);
+    var first = await Promise.all([meta(), load("filters.json"), han ? t2s(req.q) : null, fieldNorms()]);
     var m = first[0], filters = first[1] || {};
-    if (first[2]) t2sMap = first[2];
-    m.fieldNorms = first[3] || {};
+    m.fieldNorms = m.fieldNorms || splitNorms(m, first[3]);
     // Issuers are filtered by, never counted: their lists load only when used.
     if (req.issuer !== null) filters = Object.assign({ issuer: (await load("issuers.json")) || {} }, filters);
 
@@ -624,6 +672,22 @@
     var docnumPath = include.some(function (t) { return t.docnum; }) ? need("docnum.json") : null;
     var loaded = await Promise.all(paths.map(load));
     function file(path) { return loaded[paths.indexOf(path)] || {}; }
+    // 大的倒排表单独成文件，分片里只写 "@路径"：只取本次查询用到的那几个
+    var external = [];
+    function want(shard, key) {
+      if (!has(shard, key)) return;
+      var fields = shard[key];
+      Object.keys(fields).forEach(function (f) {
+        var v = fields[f];
+        if (typeof v === "string" && v.charAt(0) === "@") external.push({ fields: fields, field: f, path: v.slice(1) });
+      });
+    }
+    include.concat(exclude).forEach(function (t) {
+      t.grams.forEach(function (g, i) { want(file(t.paths[i]), g.text); });
+      (t.words || []).forEach(function (w, i) { want(file(t.wordPaths[i]), w); });
+    });
+    var lists = await Promise.all(external.map(function (x) { return load(x.path); }));
+    external.forEach(function (x, i) { x.fields[x.field] = typeof lists[i] === "string" ? lists[i] : ""; });
     function entries(t) {
       return t.grams.map(function (g, i) { var s = file(t.paths[i]); return has(s, g.text) ? s[g.text] : null; });
     }
