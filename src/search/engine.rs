@@ -8,6 +8,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+
+/// Hits fetched beyond the page so that ties at its end are settled by page id.
+const TIE_SLACK: usize = 16;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
@@ -172,30 +175,54 @@ impl SearchEngine {
         }
         // Without words to rank by, newest first is the useful order.
         let by_date = req.sort == Sort::Date || !has_text;
-        let (addresses, total, facet_counts): (Vec<(Option<f32>, DocAddress)>, usize, FacetCounts) =
-            if by_date {
-                let top = TopDocs::with_limit(req.size)
-                    .and_offset(offset)
-                    .order_by_fast_field::<DateTime>("date", Order::Desc);
-                let (docs, total, counts) = searcher
-                    .search(&query, &(top, Count, facets))
-                    .map_err(index_err)?;
-                (
-                    docs.into_iter().map(|(_, a)| (None, a)).collect(),
-                    total,
-                    counts,
-                )
-            } else {
-                let top = TopDocs::with_limit(req.size).and_offset(offset);
-                let (docs, total, counts) = searcher
-                    .search(&query, &(top, Count, facets))
-                    .map_err(index_err)?;
-                (
-                    docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
-                    total,
-                    counts,
-                )
-            };
+        // Equal scores (or dates) come back in segment order, which depends
+        // on the indexing threads; a few more than the page are fetched and
+        // ties ordered by page id (newest first), as the static client does.
+        let wanted = offset + req.size + TIE_SLACK;
+        let (mut ranked, total, facet_counts): (
+            Vec<(Option<f32>, DocAddress)>,
+            usize,
+            FacetCounts,
+        ) = if by_date {
+            let top =
+                TopDocs::with_limit(wanted).order_by_fast_field::<DateTime>("date", Order::Desc);
+            let (docs, total, counts) = searcher
+                .search(&query, &(top, Count, facets))
+                .map_err(index_err)?;
+            (
+                docs.into_iter().map(|(_, a)| (None, a)).collect(),
+                total,
+                counts,
+            )
+        } else {
+            let top = TopDocs::with_limit(wanted);
+            let (docs, total, counts) = searcher
+                .search(&query, &(top, Count, facets))
+                .map_err(index_err)?;
+            (
+                docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
+                total,
+                counts,
+            )
+        };
+        let pid_columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().u64("pid").map_err(index_err))
+            .collect::<Result<Vec<_>>>()?;
+        let pid = |a: &DocAddress| {
+            pid_columns
+                .get(a.segment_ord as usize)
+                .and_then(|c| c.first(a.doc_id))
+                .unwrap_or(u64::MAX)
+        };
+        // Pages are numbered newest first, so by date is by page id.
+        ranked.sort_by(|a, b| {
+            let by_score = b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0));
+            by_score.then_with(|| pid(&a.1).cmp(&pid(&b.1)))
+        });
+        let addresses: Vec<(Option<f32>, DocAddress)> =
+            ranked.into_iter().skip(offset).take(req.size).collect();
 
         let marks = highlight_terms(&parsed.include);
         let mut hits = Vec::with_capacity(addresses.len());
