@@ -9,7 +9,7 @@
 // files fetched for it (gzip level 6 of each body, what a compressing static
 // server would send) and the ms from the last of those responses to the
 // results being shown. The first query pays for meta.json, filters.json and
-// (with Han characters) t2s.json. With --cold every query is also run as the
+// (with Han characters) the t2s/ files of its characters. With --cold every query is also run as the
 // first query of a fresh page, in a column of its own. Ends with the median
 // first-query and later-query KB. Exit code 1 if the page had problems
 // (console errors, failed requests …) or a query showed an error.
