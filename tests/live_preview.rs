@@ -249,3 +249,54 @@ fn preview_works_from_inside_the_site_with_a_symlinked_content_folder() {
     assert_eq!(name, "reload", "{data}");
     assert!(get(&srv.addr, "/cases/cite/").body.contains("并总结经验"));
 }
+
+#[test]
+fn editing_a_step_rerenders_its_study_path() {
+    let site = SiteTest::fixture("search");
+    site.write(
+        "content/_paths.yaml",
+        "- slug: p\n  title: 测试路径\n  steps:\n    - experiences/simplified\n    - policies/hongse-wuye\n    - cases/fullwidth\n",
+    );
+    let srv = Server::start(site);
+    let mut events = Events::connect(&srv.addr);
+    edit(
+        &srv.site,
+        "content/experiences/simplified.md",
+        "全年坚持",
+        "全年推进麒麟计划并坚持",
+    );
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    let update: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(update["full"], false, "incremental, not a full rebuild");
+    let rendered: Vec<&str> = update["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    // The path page prints every step's text; the next step links back to it.
+    for expected in [
+        "paths/p/index.html",
+        "paths/index.html",
+        "policies/hongse-wuye/index.html",
+    ] {
+        assert!(
+            rendered.contains(&expected),
+            "{expected} not re-rendered: {rendered:?}"
+        );
+    }
+    assert!(
+        !rendered.contains(&"cases/fullwidth/index.html"),
+        "a step two away does not show it: {rendered:?}"
+    );
+    assert!(get(&srv.addr, "/paths/p/").body.contains("麒麟计划"));
+
+    // Editing the paths file itself rebuilds everything.
+    edit(&srv.site, "content/_paths.yaml", "测试路径", "改名的路径");
+    let (name, data) = events.next();
+    assert_eq!(name, "reload", "{data}");
+    let update: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(update["full"], true, "{data}");
+    assert!(get(&srv.addr, "/paths/p/").body.contains("改名的路径"));
+}
