@@ -100,11 +100,15 @@ impl Staging {
             let path = self.dir.join(&f.path);
             if let Some(parent) = path.parent() {
                 if !made_dirs.contains(parent) {
-                    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                    self.make_dir(parent)?;
                     made_dirs.insert(parent.to_path_buf());
                 }
             }
             if !(self.recycled && same_contents(&path, &f.contents)) {
+                if self.recycled && path.is_dir() {
+                    // The recycled output had a folder where this build writes a file.
+                    fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+                }
                 fs::write(&path, &f.contents).map_err(|e| Error::io(&path, e))?;
             }
             paths.push(path);
@@ -114,6 +118,22 @@ impl Staging {
             self.lock_written().extend(paths);
         }
         Ok(())
+    }
+
+    /// `create_dir_all`, except that in a recycled output a file standing
+    /// where this build needs a folder is removed first.
+    fn make_dir(&self, dir: &Path) -> Result<()> {
+        if fs::create_dir_all(dir).is_ok() {
+            return Ok(());
+        }
+        if self.recycled {
+            for ancestor in dir.ancestors().take_while(|a| a.starts_with(&self.dir)) {
+                if ancestor.is_file() {
+                    fs::remove_file(ancestor).map_err(|e| Error::io(ancestor, e))?;
+                }
+            }
+        }
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
     }
 
     fn lock_written(&self) -> std::sync::MutexGuard<'_, HashSet<PathBuf>> {
@@ -133,10 +153,13 @@ impl Staging {
                 continue;
             }
             if let Some(parent) = dest.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                self.make_dir(parent)?;
             }
             let contents = fs::read(src).map_err(|e| Error::io(src, e))?;
             if !(self.recycled && same_contents(&dest, &contents)) {
+                if self.recycled && dest.is_dir() {
+                    fs::remove_dir_all(&dest).map_err(|e| Error::io(&dest, e))?;
+                }
                 fs::write(&dest, &contents).map_err(|e| Error::io(&dest, e))?;
             }
             self.count.fetch_add(1, Ordering::Relaxed);

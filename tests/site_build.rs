@@ -547,6 +547,17 @@ fn rebuilds_reuse_the_previous_output_and_drop_stale_files() {
         !s.out().join("cases/trad").exists(),
         "empty folders are pruned"
     );
+    // A recycled output whose layout clashes with this build's (a file where
+    // a folder goes, a folder where a file goes) is put right.
+    let old = s.root.join(".public.old");
+    std::fs::remove_dir_all(old.join("policies")).unwrap();
+    std::fs::write(old.join("policies"), "stale").unwrap();
+    std::fs::remove_file(old.join("atom.xml")).unwrap();
+    std::fs::create_dir_all(old.join("atom.xml/inner")).unwrap();
+    s.built();
+    assert!(s.out().join("policies/new/index.html").is_file());
+    assert!(s.read("atom.xml").contains("<feed"));
+    s.built();
     // An unchanged page is not rewritten.
     assert_eq!(
         std::fs::metadata(&page).unwrap().modified().unwrap(),
