@@ -22,8 +22,9 @@ pub struct Staging {
     /// Paths written by this build (recycling only), from any thread.
     written: Mutex<HashSet<PathBuf>>,
     count: AtomicUsize,
-    /// Deleting the output before last, in the background.
-    cleanup: Option<std::thread::JoinHandle<()>>,
+    /// Files the recycled folder held, from the list its build left
+    /// (`.<name>.files`); `None` when unknown, and the folder is walked.
+    previous: Option<Vec<PathBuf>>,
 }
 
 impl Staging {
@@ -43,11 +44,12 @@ impl Staging {
         if old.exists() && !trash.exists() {
             fs::rename(&old, &trash).map_err(|e| Error::io(&old, e))?;
         }
-        let cleanup = trash.exists().then(|| {
+        if trash.exists() {
+            // Not joined: a build that ends first leaves the rest to the next.
             std::thread::spawn(move || {
                 let _ = fs::remove_dir_all(&trash);
-            })
-        });
+            });
+        }
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Staging {
             target: target.to_path_buf(),
@@ -56,7 +58,7 @@ impl Staging {
             recycled: false,
             written: Default::default(),
             count: AtomicUsize::new(0),
-            cleanup,
+            previous: None,
         })
     }
 
@@ -68,9 +70,17 @@ impl Staging {
     pub fn recycling(target: &Path) -> Result<Staging> {
         let dir = sibling(target, "staging");
         let old = sibling(target, "old");
+        let old_list = sibling(target, "old.files");
+        let mut previous = None;
         if !dir.exists() && old.is_dir() {
+            previous = fs::read_to_string(&old_list)
+                .ok()
+                .map(|list| list.lines().map(|rel| dir.join(rel)).collect::<Vec<_>>());
             fs::rename(&old, &dir).map_err(|e| Error::io(&old, e))?;
         }
+        // The list describes the folder as it was: once it is being changed,
+        // only this build's own list is right.
+        let _ = fs::remove_file(&old_list);
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Staging {
             target: target.to_path_buf(),
@@ -79,7 +89,7 @@ impl Staging {
             recycled: true,
             written: Default::default(),
             count: AtomicUsize::new(0),
-            cleanup: None,
+            previous,
         })
     }
 
@@ -173,6 +183,22 @@ impl Staging {
     /// Removes what the recycled output had and this build did not write.
     fn prune(&self) -> Result<()> {
         let written = self.lock_written();
+        if let Some(previous) = &self.previous {
+            // Known contents: no need to read ten thousand folders.
+            for path in previous.iter().filter(|p| !written.contains(*p)) {
+                match fs::remove_file(path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(Error::io(path, e)),
+                }
+                for dir in path.ancestors().skip(1).take_while(|d| *d != self.dir) {
+                    if fs::remove_dir(dir).is_err() {
+                        break;
+                    }
+                }
+            }
+            return Ok(());
+        }
         let mut dirs = Vec::new();
         for entry in walkdir::WalkDir::new(&self.dir).min_depth(1) {
             let entry = entry.map_err(|e| Error::io(&self.dir, e.into()))?;
@@ -196,9 +222,6 @@ impl Staging {
         if self.recycled {
             self.prune()?;
         }
-        if let Some(cleanup) = self.cleanup.take() {
-            let _ = cleanup.join();
-        }
         let old = sibling(&self.target, "old");
         if old.exists() {
             fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
@@ -217,6 +240,21 @@ impl Staging {
         // The replaced output stays as `.<name>.old`: recycled by the next
         // build, or deleted by it in the background.
         self.committed = true;
+        if self.recycled {
+            // What the new output holds, for the build that recycles it.
+            let list = sibling(&self.target, "files");
+            if had_target {
+                let _ = fs::rename(&list, sibling(&self.target, "old.files"));
+            }
+            let written = self.lock_written();
+            let mut rels: Vec<String> = written
+                .iter()
+                .filter_map(|p| p.strip_prefix(&self.dir).ok())
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            rels.sort_unstable();
+            let _ = fs::write(&list, rels.join("\n"));
+        }
         Ok(())
     }
 }
@@ -234,9 +272,6 @@ fn same_contents(path: &Path, contents: &[u8]) -> bool {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if let Some(cleanup) = self.cleanup.take() {
-            let _ = cleanup.join();
-        }
         // A recycling staging is left for the next build to fill again.
         if !self.committed && !self.recycled {
             let _ = fs::remove_dir_all(&self.dir);
