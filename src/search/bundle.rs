@@ -157,76 +157,73 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
         ("b", f.body, 1.0),
     ];
 
-    // Each field is read on its own thread (the body fields are most of the
-    // work), then the terms are merged and the three namespaces sharded in
-    // parallel too; the output does not depend on the thread count.
-    let fields: Vec<(&'static str, &'static str, Field, f32)> = gram_fields
-        .iter()
-        .map(|&(key, field, boost)| ("grams", key, field, boost))
-        .chain(
-            word_fields
-                .iter()
-                .map(|&(key, field, boost)| ("words", key, field, boost)),
-        )
-        .collect();
-    let read: Vec<Result<FieldExport>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = fields
-            .iter()
-            .map(|&(_, _, field, _)| {
-                let searcher = &searcher;
-                scope.spawn(move || read_field(searcher, site.pages.len(), field))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(crate::Error::Index(
-                        "static bundle: a reader panicked".into(),
-                    ))
-                })
-            })
-            .collect()
-    });
     let mut grams: Terms = HashMap::new();
     let mut unigrams: Terms = HashMap::new();
     let mut words: Terms = HashMap::new();
     let mut fields_meta = Map::new();
     let mut field_norms: Vec<(String, Vec<u8>)> = Vec::new();
-    for (&(group, key, _, boost), part) in fields.iter().zip(read) {
-        let part = part?;
-        for (term, list) in part.terms {
-            let target = if group == "words" {
-                &mut words
-            } else if term.chars().count() == 1 && term.chars().all(is_gram_char) {
-                &mut unigrams
-            } else {
-                &mut grams
-            };
-            target.entry(term).or_default().insert(key, list);
+    for (group, fields) in [("grams", &gram_fields), ("words", &word_fields)] {
+        for &(key, field, boost) in fields.iter() {
+            let mut total_tokens = 0u64;
+            let mut norm_ids = vec![0u8; site.pages.len()];
+            for segment in searcher.segment_readers() {
+                let pids = segment.fast_fields().u64("pid").map_err(index_err)?;
+                let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
+                for doc in 0..segment.max_doc() {
+                    if let Some(slot) = pids
+                        .first(doc)
+                        .and_then(|pid| norm_ids.get_mut(pid as usize))
+                    {
+                        *slot = norms.fieldnorm_id(doc);
+                    }
+                }
+                let inverted = segment.inverted_index(field).map_err(index_err)?;
+                total_tokens += inverted.total_num_tokens();
+                let mut stream = inverted
+                    .terms()
+                    .stream()
+                    .map_err(|e| crate::Error::Index(e.to_string()))?;
+                while stream.advance() {
+                    let Ok(term) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    let mut postings = inverted
+                        .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
+                        .map_err(|e| crate::Error::Index(e.to_string()))?;
+                    let target = if group == "words" {
+                        &mut words
+                    } else if term.chars().count() == 1 && term.chars().all(is_gram_char) {
+                        &mut unigrams
+                    } else {
+                        &mut grams
+                    };
+                    let list = target
+                        .entry(term.to_string())
+                        .or_default()
+                        .entry(key)
+                        .or_default();
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        if let Some(pid) = pids.first(doc) {
+                            list.push((pid as u32, postings.term_freq()));
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+            let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
+            field_norms.push((name.clone(), norm_ids));
+            fields_meta.insert(
+                name,
+                json!({ "avg": total_tokens as f32 / num_docs.max(1) as f32, "boost": boost }),
+            );
         }
-        let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
-        field_norms.push((name.clone(), part.norm_ids));
-        fields_meta.insert(
-            name,
-            json!({ "avg": part.total_tokens as f32 / num_docs.max(1) as f32, "boost": boost }),
-        );
     }
 
-    let docs = site.pages.len();
-    let sharded: Vec<(&str, (u32, Vec<OutputFile>))> = std::thread::scope(|scope| {
-        let handles: Vec<_> = [("g", grams), ("u", unigrams), ("w", words)]
-            .into_iter()
-            .map(|(ns, terms)| (ns, scope.spawn(move || shard(ns, terms, docs))))
-            .collect();
-        handles
-            .into_iter()
-            .map(|(ns, h)| (ns, h.join().unwrap_or_default()))
-            .collect()
-    });
     let mut out = Vec::new();
     let mut shard_counts = Map::new();
-    for (ns, (count, files)) in sharded {
+    for (ns, terms) in [("g", grams), ("u", unigrams), ("w", words)] {
+        let (count, files) = shard(ns, terms, site.pages.len());
         shard_counts.insert(ns.to_string(), json!(count));
         out.extend(files);
     }
@@ -293,59 +290,6 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
         out.push(json_file(&format!("search/doc/{id}.json"), &doc));
     }
     Ok(out)
-}
-
-/// One field read out of the index: its terms' postings (by page id), each
-/// page's fieldnorm id and the field's token count.
-struct FieldExport {
-    terms: Vec<(String, Vec<Posting>)>,
-    norm_ids: Vec<u8>,
-    total_tokens: u64,
-}
-
-fn read_field(searcher: &tantivy::Searcher, docs: usize, field: Field) -> Result<FieldExport> {
-    let mut total_tokens = 0u64;
-    let mut norm_ids = vec![0u8; docs];
-    let mut terms: HashMap<String, Vec<Posting>> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let pids = segment.fast_fields().u64("pid").map_err(index_err)?;
-        let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
-        for doc in 0..segment.max_doc() {
-            if let Some(slot) = pids
-                .first(doc)
-                .and_then(|pid| norm_ids.get_mut(pid as usize))
-            {
-                *slot = norms.fieldnorm_id(doc);
-            }
-        }
-        let inverted = segment.inverted_index(field).map_err(index_err)?;
-        total_tokens += inverted.total_num_tokens();
-        let mut stream = inverted
-            .terms()
-            .stream()
-            .map_err(|e| crate::Error::Index(e.to_string()))?;
-        while stream.advance() {
-            let Ok(term) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            let mut postings = inverted
-                .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
-                .map_err(|e| crate::Error::Index(e.to_string()))?;
-            let list = terms.entry(term.to_string()).or_default();
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if let Some(pid) = pids.first(doc) {
-                    list.push((pid as u32, postings.term_freq()));
-                }
-                doc = postings.advance();
-            }
-        }
-    }
-    Ok(FieldExport {
-        terms: terms.into_iter().collect(),
-        norm_ids,
-        total_tokens,
-    })
 }
 
 /// Spreads terms over shard files of about `SHARD_TARGET_BYTES` each.
