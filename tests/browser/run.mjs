@@ -206,9 +206,11 @@ try {
   await step('study path progress', async () => {
     const { page, watch } = await openWatchedPage(context);
     await page.goto(url('/paths/'), { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
     const pathHref = await page.locator('.path-card h2 a').first().getAttribute('href');
     check('paths page: lists a study path', !!pathHref, `first path link: ${pathHref}`);
     await page.goto(url(pathHref), { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
     const steps = await page.$$eval('li.path-step', (lis) => lis.map((li) => li.getAttribute('data-step')));
     const kinds = new Set(steps.map((s) => s.split('/')[1]));
     check('path page: steps mix document kinds', steps.length >= 3 && kinds.size >= 2, steps.join(', '));
@@ -220,6 +222,7 @@ try {
 
     // Study the second step: its page shows where it is in the path.
     await page.goto(url(steps[1]), { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
     const head = (await page.locator('.path-nav .path-nav-head').first().textContent()) || '';
     check('step page: shows its place in the path', /第 2 步 \/ 共 \d+ 步/.test(head), head.trim());
     const prev = await page.locator('.path-nav a.lesson-prev').first().getAttribute('href');
@@ -242,10 +245,12 @@ try {
     await page.locator(markSelector).first().click();
     check('step page: marked as studied', await pressed());
     await page.reload({ waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
     check('step page: still studied after reload', await pressed(),
       await page.locator(markSelector).first().textContent());
 
     await page.goto(url(pathHref), { waitUntil: 'load' });
+    await page.waitForLoadState('networkidle');
     check('path page: progress bar at 1 after reload', (await progressOf()) === 1, String(await progressOf()));
     const done = await page.$$eval('li.path-step.is-done', (lis) => lis.map((li) => li.getAttribute('data-step')));
     check('path page: the studied step is ticked', done.length === 1 && done[0] === steps[1], done.join(', '));
