@@ -16,6 +16,7 @@ pub mod model;
 pub mod neighbourhood;
 pub mod new;
 pub mod output;
+pub mod parallel;
 pub mod parse;
 pub mod paths;
 pub mod pipeline;

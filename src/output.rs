@@ -50,16 +50,7 @@ impl Staging {
                 let _ = fs::remove_dir_all(&trash);
             });
         }
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        Ok(Staging {
-            target: target.to_path_buf(),
-            dir,
-            committed: false,
-            recycled: false,
-            written: Default::default(),
-            count: AtomicUsize::new(0),
-            previous: None,
-        })
+        Staging::open(target, dir, false, None)
     }
 
     /// Like [`Staging::new`], but starts from the output before last
@@ -81,12 +72,21 @@ impl Staging {
         // The list describes the folder as it was: once it is being changed,
         // only this build's own list is right.
         let _ = fs::remove_file(&old_list);
+        Staging::open(target, dir, true, previous)
+    }
+
+    fn open(
+        target: &Path,
+        dir: PathBuf,
+        recycled: bool,
+        previous: Option<Vec<PathBuf>>,
+    ) -> Result<Staging> {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Staging {
             target: target.to_path_buf(),
             dir,
             committed: false,
-            recycled: true,
+            recycled,
             written: Default::default(),
             count: AtomicUsize::new(0),
             previous,

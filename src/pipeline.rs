@@ -130,30 +130,15 @@ fn parse_all(
     today: NaiveDate,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, parse::Parsed> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = sources.len().div_ceil(threads).max(64);
-    type Part = (Vec<(String, parse::Parsed)>, Vec<Diagnostic>);
-    let parts: Vec<Part> = std::thread::scope(|scope| {
-        let handles: Vec<_> = sources
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut diags = Vec::new();
-                    let parsed = part
-                        .iter()
-                        .filter_map(|src| {
-                            parse::parse_file(src, today, &mut diags)
-                                .map(|p| (src.rel_path.clone(), p))
-                        })
-                        .collect();
-                    (parsed, diags)
-                })
+    let parts = crate::parallel::map_chunks(sources, 64, |part| {
+        let mut diags = Vec::new();
+        let parsed: Vec<(String, parse::Parsed)> = part
+            .iter()
+            .filter_map(|src| {
+                parse::parse_file(src, today, &mut diags).map(|p| (src.rel_path.clone(), p))
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("a parse thread panicked"))
-            .collect()
+        (parsed, diags)
     });
     let mut all = BTreeMap::new();
     for (parsed, mut d) in parts {

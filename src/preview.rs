@@ -7,7 +7,7 @@
 //!
 //! On any error nothing is written: the last good site keeps being served.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -321,12 +321,7 @@ pub struct Plan {
 pub fn plan_targets(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pages: bool) -> Plan {
     let mut targets: BTreeSet<Target> = BTreeSet::new();
     let mut plan = Plan::default();
-    let new_by_url: BTreeMap<&str, usize> = new
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.as_str(), i))
-        .collect();
+    let new_by_url = new.index_by_url();
     let page_target = |url: &str, targets: &mut BTreeSet<Target>| {
         if let Some(&i) = new_by_url.get(url) {
             targets.insert(Target::Page(i));

@@ -419,12 +419,7 @@ fn render_with(
     base.insert("build_year", &chrono::Local::now().year());
     let summaries: Vec<OnceLock<Summary>> =
         (0..site.pages.len()).map(|_| OnceLock::new()).collect();
-    let by_url: HashMap<&str, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.as_str(), i))
-        .collect();
+    let by_url = site.index_by_url();
     let renderer = || Renderer {
         site,
         related: &options.related,
@@ -448,28 +443,7 @@ fn render_with(
         }
         Ok(r.out)
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads == 1 || targets.len() < 256 {
-        return work(targets);
-    }
-    let chunk = targets.len().div_ceil(threads);
-    let parts: Vec<Result<Vec<OutputFile>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = targets
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || work(part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Error::Template {
-                        template: "(render)".to_string(),
-                        message: "a render thread panicked".to_string(),
-                    })
-                })
-            })
-            .collect()
-    });
+    let parts = crate::parallel::map_chunks(targets, 256, work);
     let mut out = Vec::new();
     for part in parts {
         out.append(&mut part?);
@@ -559,12 +533,29 @@ fn graph(site: &Site) -> OutputFile {
 }
 
 /// Step `n`'s HTML made unique within the path page: every step has its own
-/// `一、总体要求` heading, so ids and in-page links get a `s<n>-` prefix.
+/// `一、总体要求` heading, so ids and in-page links get a `s<n>-` prefix (a
+/// bare `#`, a neutralised unsafe link, stays as it is).
 fn print_ids(html: &str, n: usize) -> String {
-    html.replace(" id=\"", &format!(" id=\"s{n}-"))
-        .replace(" href=\"#", &format!(" href=\"#s{n}-"))
-        // A bare `#` (a neutralised unsafe link) stays bare.
-        .replace(&format!(" href=\"#s{n}-\""), " href=\"#\"")
+    let prefix = format!("s{n}-");
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find(' ') {
+        let (head, tail) = rest.split_at(i + 1);
+        out.push_str(head);
+        rest = tail;
+        for attr in ["id=\"", "href=\"#"] {
+            if let Some(value) = rest.strip_prefix(attr) {
+                if !value.starts_with('"') {
+                    out.push_str(attr);
+                    out.push_str(&prefix);
+                    rest = value;
+                }
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Indices of every version linked to page `i` by supersedes/superseded_by
@@ -1179,5 +1170,19 @@ impl Renderer<'_> {
             }],
         );
         self.emit(template, &ctx, path.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn print_ids_prefix_ids_and_in_page_links() {
+        assert_eq!(
+            super::print_ids(
+                "<h2 id=\"一\">x</h2><a href=\"#一\">y</a><a href=\"#\">z</a><a href=\"/p/#q\">w</a>",
+                2
+            ),
+            "<h2 id=\"s2-一\">x</h2><a href=\"#s2-一\">y</a><a href=\"#\">z</a><a href=\"/p/#q\">w</a>"
+        );
     }
 }

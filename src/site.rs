@@ -120,9 +120,20 @@ pub struct Site {
     pub by_key: HashMap<String, usize>,
     /// Canonical 文号 -> the policy carrying it.
     pub by_doc_number: HashMap<String, usize>,
+    /// Title -> the pages carrying it (wiki links and study paths name pages by title).
+    pub by_title: HashMap<String, Vec<usize>>,
 }
 
 impl Site {
+    /// Page URL -> index into `pages`.
+    pub fn index_by_url(&self) -> HashMap<&str, usize> {
+        self.pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.url.as_str(), i))
+            .collect()
+    }
+
     pub fn page_by_key(&self, key: &str) -> Option<&Page> {
         self.by_key
             .get(&normalize_key(key))
@@ -180,16 +191,10 @@ impl Site {
             return Ok((i, section));
         }
         let title = name.trim_start_matches('《').trim_end_matches('》');
-        let matches: Vec<usize> = self
-            .pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.doc.front.title == title)
-            .map(|(i, _)| i)
-            .collect();
-        match matches.as_slice() {
-            [i] => Ok((*i, section)),
-            _ => Err(matches),
+        match self.by_title.get(title).map(Vec::as_slice) {
+            Some([i]) => Ok((*i, section)),
+            Some(several) => Err(several.to_vec()),
+            None => Err(Vec::new()),
         }
     }
 
@@ -381,7 +386,15 @@ pub fn assemble(
             Some((crate::search::docnum::canonical(n)?, i))
         })
         .collect();
+    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        by_title
+            .entry(p.doc.front.title.clone())
+            .or_default()
+            .push(i);
+    }
     let mut site = Site {
+        by_title,
         by_doc_number,
         by_key,
         config,
@@ -401,12 +414,7 @@ pub fn assemble(
 /// Who links to whom: Markdown links to other documents (by file or URL) and
 /// 文号 citations, each with the sentence it stands in.
 fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
-    let by_url: HashMap<&str, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.url.as_str(), i))
-        .collect();
+    let by_url = site.index_by_url();
     let mut edges: Vec<(usize, usize, String)> = Vec::new();
     let wiki_label = |target: &str| -> Option<String> {
         let (j, _) = site.resolve_wiki(target).ok()?;

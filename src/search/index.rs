@@ -246,35 +246,15 @@ impl SearchIndex {
             .iter()
             .map(|s| s.fast_fields().u64("pid").map_err(index_err))
             .collect::<Result<Vec<_>>>()?;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let chunk = site.pages.len().div_ceil(threads).max(1);
-        type Part = Result<Vec<(usize, Vec<String>)>>;
-        let results: Vec<Part> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..site.pages.len())
-                .step_by(chunk)
-                .map(|start| {
-                    let (searcher, pids) = (&searcher, &pids);
-                    scope.spawn(move || {
-                        let end = (start + chunk).min(site.pages.len());
-                        (start..end)
-                            .map(|pid| {
-                                let top = self.related_pids(searcher, pids, site, pid, limit)?;
-                                let urls =
-                                    top.into_iter().map(|j| site.pages[j].url.clone()).collect();
-                                Ok((pid, urls))
-                            })
-                            .collect()
-                    })
+        let pages: Vec<usize> = (0..site.pages.len()).collect();
+        let results = crate::parallel::map_chunks(&pages, 64, |part| {
+            part.iter()
+                .map(|&pid| {
+                    let top = self.related_pids(&searcher, &pids, site, pid, limit)?;
+                    let urls = top.into_iter().map(|j| site.pages[j].url.clone()).collect();
+                    Ok((pid, urls))
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(Error::Index("related documents: a worker panicked".into()))
-                    })
-                })
-                .collect()
+                .collect::<Result<Vec<(usize, Vec<String>)>>>()
         });
         let mut out = Related::with_capacity(site.pages.len());
         for chunk in results {
