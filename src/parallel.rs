@@ -1,30 +1,57 @@
 //! Work split over the machine's cores: contiguous chunks, results in input
 //! order, so what a build produces never depends on the number of threads.
 
-/// Runs `work` on contiguous chunks of `items` (at least `min_chunk` long),
-/// one thread per core, and returns each chunk's result in order. A panic
-/// in `work` is re-raised here.
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Chunks per thread: threads take chunks in turn from a shared counter, so
+/// a thread that shares its core with other work (the static search bundle
+/// is written beside rendering) or draws costlier items takes fewer of them
+/// instead of finishing last.
+const CHUNKS_PER_THREAD: usize = 8;
+
+/// Runs `work` on contiguous chunks of `items` (at least `min_chunk` long)
+/// on one thread per core and returns each chunk's result in input order.
+/// A panic in `work` is re-raised here.
 pub fn map_chunks<T: Sync, R: Send>(
     items: &[T],
     min_chunk: usize,
     work: impl Fn(&[T]) -> R + Sync,
 ) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = items.len().div_ceil(threads).max(min_chunk).max(1);
-    if items.len() <= chunk {
+    let chunk = items
+        .len()
+        .div_ceil(threads * CHUNKS_PER_THREAD)
+        .max(min_chunk)
+        .max(1);
+    if threads == 1 || items.len() <= chunk {
         return vec![work(items)];
     }
-    let work = &work;
+    let parts: Vec<&[T]> = items.chunks(chunk).collect();
+    let results: Vec<Mutex<Option<R>>> = parts.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let worker = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(part) = parts.get(i) else { break };
+        let result = work(part);
+        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+    };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || work(part)))
+        let handles: Vec<_> = (0..threads.min(parts.len()))
+            .map(|_| scope.spawn(worker))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+        for h in handles {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| {
+            r.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every chunk was taken by a worker that returned")
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -38,5 +65,16 @@ mod tests {
         assert_eq!(sums.concat(), items);
         assert_eq!(map_chunks(&items, 5000, |part| part.len()), vec![1000]);
         assert_eq!(map_chunks::<u32, usize>(&[], 1, |part| part.len()), vec![0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "chunk 7")]
+    fn a_panic_in_a_chunk_reaches_the_caller() {
+        let items: Vec<u32> = (0..1000).collect();
+        map_chunks(&items, 1, |part| {
+            if part.contains(&7) {
+                panic!("chunk 7");
+            }
+        });
     }
 }

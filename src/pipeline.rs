@@ -154,6 +154,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     build_keeping(opts).map(|(report, _)| report)
 }
 
+/// Wall time of the stages of a build, in order.
+struct Laps {
+    timings: Vec<(&'static str, Duration)>,
+    last: Instant,
+}
+
+impl Laps {
+    fn start() -> Laps {
+        Laps {
+            timings: Vec::new(),
+            last: Instant::now(),
+        }
+    }
+
+    /// Ends the stage `name`: the time since the previous lap (or the start).
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.timings.push((name, now - self.last));
+        self.last = now;
+    }
+
+    /// Records work that ran beside the current stage (not part of the sum).
+    fn note(&mut self, name: &'static str, took: Duration) {
+        self.timings.push((name, took));
+    }
+}
+
 /// What a build leaves for the live preview to continue from.
 pub struct Built {
     pub loaded: Loaded,
@@ -163,61 +190,69 @@ pub struct Built {
 /// [`build`], also returning the site it built.
 pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     let started = Instant::now();
-    let mut timings = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str| {
-        timings.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
+    let mut laps = Laps::start();
     let loaded = load_site(opts)?;
     let site = &loaded.site;
-    stage("load + parse + site");
+    laps.lap("load + parse + site");
 
     // Templates are checked before anything is written.
     let tera = render::build_tera(&loaded.theme)?;
     let out_dir = output_dir(opts, &site.config);
     let mut related = Related::default();
-    let mut index_staging = None;
-    let mut staging = None;
+    let mut index = None;
     let index_dir = (!opts.no_index).then(|| index_dir(opts, &site.config));
     if let Some(index_dir) = &index_dir {
         let dictionary = load::read_dictionary(&opts.root)?;
         let index_stage = Staging::new(index_dir)?;
-        let index = SearchIndex::create(index_stage.path(), &dictionary)?;
-        index.write_site(site)?;
-        stage("index");
-        related = index.related(site, RELATED_LIMIT)?;
-        stage("related");
-        let bundle = crate::search::bundle::export(&index, site)?;
-        let out = Staging::recycling(&out_dir)?;
-        out.write_files(&bundle)?;
-        staging = Some(out);
-        stage("static search bundle");
-        index_staging = Some(index_stage);
+        let search_index = SearchIndex::create(index_stage.path(), &dictionary)?;
+        search_index.write_site(site)?;
+        laps.lap("index");
+        related = search_index.related(site, RELATED_LIMIT)?;
+        laps.lap("related");
+        index = Some((search_index, index_stage));
     }
 
     let related = Arc::new(related);
-    let staging = match staging {
-        Some(s) => s,
-        None => Staging::recycling(&out_dir)?,
-    };
+    let staging = Staging::recycling(&out_dir)?;
     let targets = render::all_targets(site);
     let options = RenderOptions {
         live_reload: opts.live_reload,
         related: related.clone(),
     };
-    render::render_with_sink(site, &tera, &options, &targets, &|files| {
-        staging.write_files(&files)
+    // The static search bundle reads only the finished index and rendering
+    // only the related lists: the bundle is exported on a thread of its own
+    // while the pages render on the others.
+    let bundle_took = std::thread::scope(|scope| -> Result<Option<Duration>> {
+        let bundle = index.as_ref().map(|(search_index, _)| {
+            let staging = &staging;
+            scope.spawn(move || -> Result<Duration> {
+                let began = Instant::now();
+                let files = crate::search::bundle::export(search_index, site)?;
+                staging.write_files(&files)?;
+                Ok(began.elapsed())
+            })
+        });
+        let rendered = render::render_with_sink(site, &tera, &options, &targets, &|files| {
+            staging.write_files(&files)
+        });
+        let bundled = bundle
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .transpose()?;
+        rendered?;
+        Ok(bundled)
     })?;
     staging.copy_files(&loaded.theme.static_files)?;
     let files = staging.count();
-    stage("render + write");
+    if let Some(took) = bundle_took {
+        laps.note("(static search bundle, beside)", took);
+    }
+    laps.lap("render + write");
     // Both outputs are complete: swap them in together.
-    if let Some(index) = index_staging {
-        index.commit()?;
+    if let Some((_, index_stage)) = index {
+        index_stage.commit()?;
     }
     staging.commit()?;
-    stage("swap");
+    laps.lap("swap");
     let report = BuildReport {
         pages: loaded.site.pages.len(),
         files,
@@ -225,7 +260,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
         index_dir,
         warnings: loaded.warnings.clone(),
         elapsed: started.elapsed(),
-        timings,
+        timings: laps.timings,
     };
     Ok((report, Built { loaded, related }))
 }
