@@ -227,8 +227,9 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
             let staging = &staging;
             scope.spawn(move || -> Result<Duration> {
                 let began = Instant::now();
-                let files = crate::search::bundle::export(search_index, site)?;
-                staging.write_files(&files)?;
+                crate::search::bundle::export(search_index, site, &mut |files| {
+                    staging.write_files(&files)
+                })?;
                 Ok(began.elapsed())
             })
         });

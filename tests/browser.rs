@@ -12,6 +12,8 @@ use std::process::Command;
 
 use common::http::Server;
 use common::{repo_root, SiteTest};
+use zhiku::search::engine::SearchEngine;
+use zhiku::search::query::{SearchParams, SearchRequest};
 
 fn missing_prerequisite() -> Option<String> {
     if !Path::new("/usr/bin/chromium").exists() {
@@ -44,10 +46,11 @@ fn can_run() -> bool {
 }
 
 /// Runs a tests/browser script against a base URL; it must report no failure.
-fn run_script(script: &str, addr: &str) {
+fn run_script(script: &str, addr: &str, extra: &[String]) {
     let out = Command::new("node")
         .arg(repo_root().join("tests/browser").join(script))
         .arg(format!("http://{addr}"))
+        .args(extra)
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -63,7 +66,7 @@ fn portal_and_search_page_in_headless_chromium() {
     }
     // The production server, as the public sees the portal (no live reload).
     let srv = Server::start_prod(SiteTest::bundled());
-    run_script("run.mjs", &srv.addr);
+    run_script("run.mjs", &srv.addr, &[]);
 }
 
 /// A plain static file server (Python's http.server) on a built site: no
@@ -120,6 +123,30 @@ fn static_search_on_a_plain_file_server() {
     }
     let site = SiteTest::bundled();
     site.built();
+    // The server's totals for queries the bundle answers exactly (no
+    // positions needed): single characters, which the index holds only
+    // through the bigrams they start, and two-character terms. The page
+    // must show the same counts from the bundle alone.
+    let engine = SearchEngine::open(&site.root.join("search-index/tantivy")).unwrap();
+    let totals: serde_json::Map<String, serde_json::Value> =
+        ["党", "湖", "号", "治", "居委", "物业"]
+            .into_iter()
+            .map(|q| {
+                let params = SearchParams {
+                    q: Some(q.to_string()),
+                    ..Default::default()
+                };
+                let response = engine
+                    .search(&SearchRequest::from_params(&params).unwrap())
+                    .unwrap();
+                assert!(response.total > 0, "{q}");
+                (q.to_string(), response.total.into())
+            })
+            .collect();
     let srv = static_server(&site.out());
-    run_script("static.mjs", &srv.addr);
+    run_script(
+        "static.mjs",
+        &srv.addr,
+        &[serde_json::Value::Object(totals).to_string()],
+    );
 }

@@ -85,6 +85,52 @@ fn any_two_character_substring_is_found() {
     assert!(!f.urls("湖").is_empty());
 }
 
+/// A character alone is indexed only where its run of Han characters ends;
+/// elsewhere it is found through the bigram it starts. Whatever its place,
+/// a one-character query finds exactly the documents that contain it, and
+/// a phrase ending in a lone character finds it before another character.
+#[test]
+fn a_single_character_is_found_wherever_it_stands() {
+    let f = fixture();
+    let content = f._site.root.join("content");
+    let docs: Vec<(String, String)> = walkdir::WalkDir::new(&content)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| e.file_name() != "_index.md")
+        .map(|e| {
+            let rel = e.path().strip_prefix(&content).unwrap().with_extension("");
+            let url = format!("/{}/", rel.to_string_lossy().replace('\\', "/"));
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            (url, zhiku::search::analyzer::normalize(&text).text)
+        })
+        .collect();
+    // 党 and 建 mostly start bigrams (党建, 建设); 号 and 湖 also end runs.
+    for c in ["党", "建", "号", "湖", "务", "意", "设"] {
+        let mut expected: Vec<&str> = docs
+            .iter()
+            .filter(|(_, text)| text.contains(c))
+            .map(|(url, _)| url.as_str())
+            .collect();
+        expected.sort();
+        assert!(!expected.is_empty(), "{c}");
+        let response = f.q(c);
+        let mut found = f.urls(c);
+        found.sort();
+        assert_eq!(found, expected, "{c}");
+        assert_eq!(response.total, expected.len(), "{c}");
+    }
+    // 市 is followed by 的 in "ＸＸ市的做法": the phrase's last character is
+    // the first of a bigram there.
+    assert!(f
+        .urls("ＸＸ市")
+        .contains(&"/experiences/simplified/".to_string()));
+    // More occurrences score higher, as for any term: 党 is the document's
+    // character frequency summed over the bigrams it starts.
+    let hits = f.q("党").hits;
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
 #[test]
 fn phrases_are_exact_and_words_are_anded() {
     let f = fixture();

@@ -6,9 +6,12 @@
 //! full-width) characters. Two token streams come out of the normalized text:
 //! - words: jieba-rs in search mode with the 党建 domain dictionary, for
 //!   ranking whole-word matches first;
-//! - grams: overlapping CJK bigrams plus single characters, and whole Latin
-//!   words and numbers, with positions, so that any substring of the text can
-//!   be found as a phrase of bigrams (`段简` finds `一段简单`).
+//! - grams: overlapping CJK bigrams, a single character only where a run of
+//!   Han characters ends, and whole Latin words and numbers, with positions,
+//!   so that any substring of the text can be found as a phrase of bigrams
+//!   (`段简` finds `一段简单`). One token per character: a character alone is
+//!   found as the prefix of the bigram it starts (`段` is `段*`), which the
+//!   search engine and the static bundle resolve from the term dictionary.
 //!
 //! The jieba dictionary is loaded once per dictionary text and shared: tantivy
 //! clones tokenizers for every query parse.
@@ -192,10 +195,15 @@ impl Analyzer {
     }
 }
 
-/// Gram tokens for indexing: at each Han character a unigram and (when the
-/// next character is Han too) a bigram, both at the character's position;
-/// each Latin word or number one token. Punctuation separates but takes no
-/// position, so `中组发〔2004〕25号` and `中组发[2004]25号` give the same tokens.
+/// Gram tokens for indexing: at each Han character, at its position, the
+/// bigram it starts, or the character alone when it ends its run; each Latin
+/// word or number one token. Punctuation separates but takes no position, so
+/// `中组发〔2004〕25号` and `中组发[2004]25号` give the same tokens.
+///
+/// Every character of a run still has a token that starts with it, so a
+/// character's occurrences are the postings of the terms with that prefix:
+/// indexing a unigram beside every bigram doubled the tokens (and the
+/// indexing time) to store what the bigrams already say.
 pub fn grams(original: &str) -> Vec<AnalyzedToken> {
     grams_of(&normalize(original), true)
 }
@@ -223,7 +231,7 @@ fn grams_of(norm: &Normalized, for_index: bool) -> Vec<AnalyzedToken> {
             for k in i..run_end {
                 let (b, ch) = chars[k];
                 let end = b + ch.len_utf8();
-                if for_index || run_len == 1 {
+                if (for_index && k + 1 == run_end) || run_len == 1 {
                     let (from, to) = norm.original_range(b, end);
                     out.push(AnalyzedToken {
                         text: ch.to_string(),
@@ -332,11 +340,11 @@ fn gram_ranges(text: &str) -> Vec<(usize, usize, usize)> {
     while let Some((start, c)) = iter.next() {
         if is_gram_char(c) {
             let end = start + c.len_utf8();
-            out.push((start, end, position));
-            if let Some(&(_, next)) = iter.peek() {
-                if is_gram_char(next) {
-                    out.push((start, end + next.len_utf8(), position));
+            match iter.peek() {
+                Some(&(_, next)) if is_gram_char(next) => {
+                    out.push((start, end + next.len_utf8(), position))
                 }
+                _ => out.push((start, end, position)),
             }
             position += 1;
         } else if is_word_char(c) {
@@ -480,10 +488,19 @@ mod tests {
     #[test]
     fn grams_cover_every_substring() {
         let tokens = grams("一段简单");
-        assert_eq!(
-            texts(&tokens),
-            ["一", "一段", "段", "段简", "简", "简单", "单"]
-        );
+        assert_eq!(texts(&tokens), ["一段", "段简", "简单", "单"]);
+        // Every character starts a token: the first of its bigram, or alone
+        // at the end of its run.
+        let text = "一段简单，党建";
+        let tokens = grams(text);
+        for (position, c) in "一段简单党建".chars().enumerate() {
+            assert!(
+                tokens
+                    .iter()
+                    .any(|t| t.position == position && t.text.starts_with(c)),
+                "{c}"
+            );
+        }
         let q = query_grams("段简");
         assert_eq!(texts(&q), ["段简"]);
         assert_eq!(q[0].position, 0);

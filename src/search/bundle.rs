@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, TERMINATED};
+use tantivy::{DocId, DocSet, TERMINATED};
 
 use super::analyzer::is_gram_char;
 use super::docnum;
@@ -132,11 +132,88 @@ fn encode_postings(postings: &mut [Posting], docs: usize) -> String {
     b64(&bytes)
 }
 
-/// Term -> field key -> postings.
-type Terms = HashMap<String, BTreeMap<&'static str, Vec<Posting>>>;
+/// Term -> its postings in the field being read.
+type Raw = HashMap<String, Vec<Posting>>;
 
-/// Builds every file of the bundle. `index` must hold exactly `site`'s pages.
-pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
+/// Term -> field key -> encoded postings. Each field's postings are encoded
+/// as soon as all segments have been read, so only one field's raw lists
+/// are ever in memory (the bundle is exported beside rendering).
+/// (A few fields a term, so a Vec: a BTreeMap node per term cost more than
+/// the postings of most terms.)
+type Terms = HashMap<String, Vec<(&'static str, String)>>;
+
+fn encode_into(target: &mut Terms, raw: Raw, key: &'static str, docs: usize) {
+    for (term, mut postings) in raw {
+        if !postings.is_empty() {
+            let encoded = encode_postings(&mut postings, docs);
+            target.entry(term).or_default().push((key, encoded));
+        }
+    }
+}
+
+/// The occurrences of one Han character in one segment, summed over the
+/// terms it starts while the term stream passes them.
+struct CharPostings {
+    current: Option<char>,
+    tf: Vec<u32>,
+    docs: Vec<DocId>,
+}
+
+impl CharPostings {
+    fn new(max_doc: DocId) -> CharPostings {
+        CharPostings {
+            current: None,
+            tf: vec![0; max_doc as usize],
+            docs: Vec::new(),
+        }
+    }
+
+    /// Moves on to character `c`, handing the previous one's (segment
+    /// document, tf) list, in document order, to `done`.
+    fn start(&mut self, c: char, done: impl FnOnce(char, Vec<(DocId, u32)>)) {
+        if self.current == Some(c) {
+            return;
+        }
+        if let Some(previous) = self.current.replace(c) {
+            self.docs.sort_unstable();
+            let list = self
+                .docs
+                .drain(..)
+                .map(|doc| (doc, std::mem::take(&mut self.tf[doc as usize])))
+                .collect();
+            done(previous, list);
+        }
+    }
+
+    fn add(&mut self, doc: DocId, tf: u32) {
+        let slot = &mut self.tf[doc as usize];
+        if *slot == 0 {
+            self.docs.push(doc);
+        }
+        *slot += tf;
+    }
+}
+
+fn push_unigram(
+    unigrams: &mut Raw,
+    c: char,
+    list: Vec<(DocId, u32)>,
+    pids: &tantivy::columnar::Column<u64>,
+) {
+    let postings = unigrams.entry(c.to_string()).or_default();
+    postings.extend(
+        list.into_iter()
+            .filter_map(|(doc, tf)| Some((pids.first(doc)? as u32, tf))),
+    );
+}
+
+/// Where the bundle's files go as they are made: the bundle is never whole
+/// in memory.
+pub type Sink<'a> = &'a mut dyn FnMut(Vec<OutputFile>) -> Result<()>;
+
+/// Builds every file of the bundle and hands them to `sink`. `index` must
+/// hold exactly `site`'s pages.
+pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
     let reader = index.index.reader().map_err(index_err)?;
     let searcher = reader.searcher();
     let f = index.fields;
@@ -166,6 +243,8 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
         for &(key, field, boost) in fields.iter() {
             let mut total_tokens = 0u64;
             let mut norm_ids = vec![0u8; site.pages.len()];
+            let mut raw_terms = Raw::new();
+            let mut raw_unigrams = Raw::new();
             for segment in searcher.segment_readers() {
                 let pids = segment.fast_fields().u64("pid").map_err(index_err)?;
                 let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
@@ -183,6 +262,10 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
                     .terms()
                     .stream()
                     .map_err(|e| crate::Error::Index(e.to_string()))?;
+                // A Han character's `u` postings: the sum over the terms it
+                // starts (its bigrams and itself where a run ends), which are
+                // adjacent in the term dictionary. Accumulated per segment.
+                let mut chars = CharPostings::new(segment.max_doc());
                 while stream.advance() {
                     let Ok(term) = std::str::from_utf8(stream.key()) else {
                         continue;
@@ -190,26 +273,39 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
                     let mut postings = inverted
                         .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
                         .map_err(|e| crate::Error::Index(e.to_string()))?;
-                    let target = if group == "words" {
-                        &mut words
-                    } else if term.chars().count() == 1 && term.chars().all(is_gram_char) {
-                        &mut unigrams
-                    } else {
-                        &mut grams
-                    };
-                    let list = target
-                        .entry(term.to_string())
-                        .or_default()
-                        .entry(key)
-                        .or_default();
+                    let first = term.chars().next().filter(|&c| is_gram_char(c));
+                    if group == "grams" {
+                        if let Some(c) = first {
+                            chars.start(c, |c, list| {
+                                push_unigram(&mut raw_unigrams, c, list, &pids)
+                            });
+                        }
+                    }
+                    let is_bigram = first.is_some() && term.chars().nth(1).is_some();
+                    let mut list = (group == "words" || is_bigram || first.is_none())
+                        .then(|| raw_terms.entry(term.to_string()).or_default());
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
-                        if let Some(pid) = pids.first(doc) {
-                            list.push((pid as u32, postings.term_freq()));
+                        let tf = postings.term_freq();
+                        if group == "grams" && first.is_some() {
+                            chars.add(doc, tf);
+                        }
+                        if let (Some(list), Some(pid)) = (list.as_mut(), pids.first(doc)) {
+                            list.push((pid as u32, tf));
                         }
                         doc = postings.advance();
                     }
                 }
+                chars.start('\0', |c, list| {
+                    push_unigram(&mut raw_unigrams, c, list, &pids)
+                });
+            }
+            let docs = site.pages.len();
+            if group == "words" {
+                encode_into(&mut words, raw_terms, key, docs);
+            } else {
+                encode_into(&mut grams, raw_terms, key, docs);
+                encode_into(&mut unigrams, raw_unigrams, key, docs);
             }
             let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
             field_norms.push((name.clone(), norm_ids));
@@ -220,13 +316,12 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
         }
     }
 
-    let mut out = Vec::new();
     let mut shard_counts = Map::new();
     for (ns, terms) in [("g", grams), ("u", unigrams), ("w", words)] {
-        let (count, files) = shard(ns, terms, site.pages.len());
+        let count = shard(ns, terms, sink)?;
         shard_counts.insert(ns.to_string(), json!(count));
-        out.extend(files);
     }
+    let mut out = Vec::new();
 
     let norms: Vec<u32> = (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect();
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
@@ -268,6 +363,8 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
     out.push(json_file("search/issuers.json", &issuers));
     out.push(json_file("search/docnum.json", &doc_numbers(site)));
     out.extend(t2s_files());
+    sink(out)?;
+    let mut out = Vec::new();
     let text_chars = doc_text_chars(site.pages.len());
     for (id, p) in site.pages.iter().enumerate() {
         let text = truncate_chars(&p.doc.rendered.text, text_chars);
@@ -288,22 +385,22 @@ pub fn export(index: &SearchIndex, site: &Site) -> Result<Vec<OutputFile>> {
             "text": text,
         });
         out.push(json_file(&format!("search/doc/{id}.json"), &doc));
+        if out.len() == 256 {
+            sink(std::mem::take(&mut out))?;
+        }
     }
-    Ok(out)
+    sink(out)
 }
 
 /// Spreads terms over shard files of about `SHARD_TARGET_BYTES` each.
-fn shard(ns: &str, terms: Terms, docs: usize) -> (u32, Vec<OutputFile>) {
+/// Returns the number of shards.
+fn shard(ns: &str, terms: Terms, sink: Sink<'_>) -> Result<u32> {
     let mut encoded: Vec<(String, Map<String, Value>, usize)> = terms
         .into_iter()
         .map(|(term, fields)| {
             let mut obj = Map::new();
             let mut size = term.len() + 8;
-            for (key, mut postings) in fields {
-                if postings.is_empty() {
-                    continue;
-                }
-                let value = encode_postings(&mut postings, docs);
+            for (key, value) in fields {
                 size += value.len() + 6;
                 obj.insert(key.to_string(), Value::String(value));
             }
@@ -323,8 +420,8 @@ fn shard(ns: &str, terms: Terms, docs: usize) -> (u32, Vec<OutputFile>) {
         let n = (fnv1a32(term.as_bytes()) % count) as usize;
         shards[n].insert(term, Value::Object(obj));
     }
-    let mut files = Vec::with_capacity(shards.len());
     for (n, mut map) in shards.into_iter().enumerate() {
+        let mut files = Vec::new();
         // A large list goes to a file of its own, named in the shard as
         // `@path`: a query then fetches only the large lists it uses, not
         // those of every term sharing its shard.
@@ -346,8 +443,9 @@ fn shard(ns: &str, terms: Terms, docs: usize) -> (u32, Vec<OutputFile>) {
             &format!("search/{ns}/{n}.json"),
             &Value::Object(map),
         ));
+        sink(files)?;
     }
-    (count, files)
+    Ok(count)
 }
 
 fn truncate_chars(text: &str, max: usize) -> &str {
@@ -463,19 +561,19 @@ mod tests {
         let mut terms: Terms = HashMap::new();
         // 3,000 documents of 100,000 hold the term: a sparse list of ~8 KB.
         let big: Vec<Posting> = (0..3000).map(|i| (i * 33, 1)).collect();
-        terms
-            .entry("社区".into())
-            .or_default()
-            .insert("b", big.clone());
-        terms
-            .entry("社区".into())
-            .or_default()
-            .insert("t", vec![(7, 1)]);
-        terms
-            .entry("党建".into())
-            .or_default()
-            .insert("b", vec![(1, 2)]);
-        let (count, files) = shard("g", terms, 100_000);
+        let mut raw = Raw::new();
+        raw.insert("社区".into(), big.clone());
+        raw.insert("党建".into(), vec![(1, 2)]);
+        encode_into(&mut terms, raw, "b", 100_000);
+        let mut raw = Raw::new();
+        raw.insert("社区".into(), vec![(7, 1)]);
+        encode_into(&mut terms, raw, "t", 100_000);
+        let mut files = Vec::new();
+        let count = shard("g", terms, &mut |mut part| {
+            files.append(&mut part);
+            Ok(())
+        })
+        .unwrap();
         assert_eq!(count, 1);
         let text = |path: &str| -> Value {
             let f = files

@@ -12,12 +12,14 @@ use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 /// Hits fetched beyond the page so that ties at its end are settled by page id.
 const TIE_SLACK: usize = 16;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
-use super::analyzer::query_grams;
+use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
+use super::char_query::CharQuery;
 use super::docnum;
 use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
 use super::query::{parse_query, SearchRequest, Sort};
@@ -29,6 +31,10 @@ use crate::model::{Kind, Status};
 pub const SNIPPET_CHARS: usize = 120;
 /// Most tag and region values listed in facets.
 const MAX_FACET_VALUES: usize = 30;
+/// Terms a phrase's final lone character may expand to: every bigram it
+/// starts (a few thousand for the commonest characters) must be allowed, or
+/// tantivy would silently drop matches.
+const MAX_CHAR_EXPANSIONS: u32 = 1 << 20;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
@@ -251,19 +257,33 @@ impl SearchEngine {
             return None;
         }
         let f = self.index.fields;
+        // A character alone is indexed only where its run ends; elsewhere
+        // it is the first character of a bigram (see `analyzer::grams`).
+        let lone_char = |g: &AnalyzedToken| -> Option<char> {
+            let mut chars = g.text.chars();
+            let c = chars.next().filter(|&c| is_gram_char(c))?;
+            chars.next().is_none().then_some(c)
+        };
         let find = |field: Field| -> Box<dyn Query> {
-            if grams.len() == 1 {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &grams[0].text),
+            let terms: Vec<(usize, Term)> = grams
+                .iter()
+                .map(|g| (g.position, Term::from_field_text(field, &g.text)))
+                .collect();
+            match (grams.len(), grams.last().and_then(lone_char)) {
+                (1, Some(c)) => Box::new(CharQuery::new(field, c)),
+                (1, None) => Box::new(TermQuery::new(
+                    terms[0].1.clone(),
                     IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new_with_offset(
-                    grams
-                        .iter()
-                        .map(|g| (g.position, Term::from_field_text(field, &g.text)))
-                        .collect(),
-                ))
+                )),
+                // A lone character ending the phrase may start a bigram in
+                // the text (`25号` in `25号文`). One inside the phrase is
+                // followed by a number or word, so the text has it alone.
+                (_, Some(_)) => {
+                    let mut q = PhrasePrefixQuery::new_with_offset(terms);
+                    q.set_max_expansions(MAX_CHAR_EXPANSIONS);
+                    Box::new(q)
+                }
+                (_, None) => Box::new(PhraseQuery::new_with_offset(terms)),
             }
         };
         Some(Box::new(BooleanQuery::new(vec![

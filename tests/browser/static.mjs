@@ -4,7 +4,7 @@
 //
 //   cd tests/browser && npm ci
 //   (cd public && python3 -m http.server PORT)
-//   node tests/browser/static.mjs http://127.0.0.1:PORT
+//   node tests/browser/static.mjs http://127.0.0.1:PORT ['{"党": 12, ...}']
 //
 // Same rules as run.mjs: console errors, uncaught exceptions, failed requests,
 // same-origin responses >= 400 (including a request to /api/search) and
@@ -122,11 +122,26 @@ try {
   }
   check('bundle: every file fetched at most once', twice.size === 0, [...twice].join(', '));
 
+  // 7. The same totals as the server for the queries the test passes in
+  //    (single characters, found through the bigrams they start; two-character terms).
+  //    On a page of its own: no filter left over from the steps above.
+  const expected = JSON.parse(process.argv[3] || '{}');
+  const fresh = await openMeasuredPage(context, origin);
+  await fresh.page.goto(origin + '/search/', { waitUntil: 'load' });
+  for (const [q, total] of Object.entries(expected)) {
+    const m = await measure(fresh.page, fresh.responses, () => typeQuery(fresh.page, q));
+    const shown = totalFromStatus(m.result.status);
+    check(`${q}: ${total} results, as /api/search finds`, shown === total, `shown ${shown}; status: ${m.result.status}`);
+  }
+  await fresh.page.waitForLoadState('networkidle');
+  check('totals page: no console errors, page errors or failed requests', fresh.watch.problems.length === 0, fresh.watch.problems.join('; '));
+  await fresh.page.close();
+
   check('no request to /api/', apiRequests.length === 0, apiRequests.join(', '));
   await page.waitForLoadState('networkidle');
   check('search page: no console errors, page errors or failed requests', watch.problems.length === 0, watch.problems.join('; '));
 
-  // 7. A shared link searches on load.
+  // 8. A shared link searches on load.
   const direct = await openMeasuredPage(context, origin);
   const shared = await measure(direct.page, direct.responses,
     () => direct.page.goto(origin + '/search/?q=%E7%BA%A2%E8%89%B2%E7%89%A9%E4%B8%9A&kind=policy', { waitUntil: 'load' }));
