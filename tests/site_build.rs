@@ -563,6 +563,25 @@ fn rebuilds_reuse_the_previous_output_and_drop_stale_files() {
         std::fs::metadata(&page).unwrap().modified().unwrap(),
         before
     );
+    // A recycled file changed behind the build's back, even to the same
+    // length, is written again: the file list's stamp (hash, length, time)
+    // no longer matches it.
+    let old = s.root.join(".public.old");
+    let listed = std::fs::read_to_string(s.root.join(".public.old.files")).unwrap();
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("policies/new/index.html\t")),
+        "{listed}"
+    );
+    let tampered = old.join("policies/new/index.html");
+    let original = std::fs::read_to_string(&tampered).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let changed = original.replacen("<html", "<HTML", 1);
+    assert_ne!(changed, original);
+    std::fs::write(&tampered, changed).unwrap();
+    s.built();
+    assert_eq!(s.read("policies/new/index.html"), original);
     let broken = common::crawl::broken_links(&s.out());
     assert!(broken.is_empty(), "{broken:?}");
 }

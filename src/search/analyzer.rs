@@ -65,6 +65,11 @@ pub fn normalize(original: &str) -> Normalized {
             spans.push((start, end));
             continue;
         }
+        if is_plain_han(c) {
+            folded.push(c);
+            spans.push((start, end));
+            continue;
+        }
         for n in std::iter::once(c).nfkc() {
             for l in n.to_lowercase() {
                 folded.push(l);
@@ -91,6 +96,13 @@ pub fn normalize(original: &str) -> Normalized {
         spans,
         char_bytes,
     }
+}
+
+/// CJK Unified Ideographs (and Extension A): NFKC leaves them as they are
+/// and they have no case, so folding skips both lookups for most of a
+/// Chinese text. (Compatibility ideographs, U+F900 on, do change under NFKC.)
+fn is_plain_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
 }
 
 /// Han ideographs and kana: scripts written without spaces, indexed by grams.
@@ -315,6 +327,11 @@ fn fold(original: &str) -> String {
             chars += 1;
             continue;
         }
+        if is_plain_han(c) {
+            folded.push(c);
+            chars += 1;
+            continue;
+        }
         for n in std::iter::once(c).nfkc() {
             for l in n.to_lowercase() {
                 folded.push(l);
@@ -442,6 +459,20 @@ mod tests {
         assert_eq!(normalize("ＸＸ市１２３").text, "xx市123");
         assert_eq!(normalize("黨員志願服務").text, "党员志愿服务");
         assert_eq!(normalize("Party").text, "party");
+    }
+
+    #[test]
+    fn plain_han_is_what_nfkc_and_lowercase_leave_alone() {
+        for c in ('\u{3400}'..='\u{4DBF}').chain('\u{4E00}'..='\u{9FFF}') {
+            let folded: String = std::iter::once(c)
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .collect();
+            assert_eq!(folded, c.to_string(), "U+{:04X}", c as u32);
+        }
+        // A compatibility ideograph is not plain: NFKC maps it.
+        assert!(!is_plain_han('\u{F900}'));
+        assert_ne!(normalize("\u{F900}").text, "\u{F900}");
     }
 
     #[test]

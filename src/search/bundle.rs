@@ -13,7 +13,8 @@ use serde_json::{json, Map, Value};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, TERMINATED};
+use tantivy::termdict::TermMerger;
+use tantivy::{DocSet, TERMINATED};
 
 use super::analyzer::is_gram_char;
 use super::docnum;
@@ -132,50 +133,37 @@ fn encode_postings(postings: &mut [Posting], docs: usize) -> String {
     b64(&bytes)
 }
 
-/// Term -> its postings in the field being read.
-type Raw = HashMap<String, Vec<Posting>>;
-
-/// Term -> field key -> encoded postings. Each field's postings are encoded
-/// as soon as all segments have been read, so only one field's raw lists
-/// are ever in memory (the bundle is exported beside rendering).
+/// Term -> field key -> encoded postings. A term's postings are encoded as
+/// soon as the merged term stream reaches it, so raw lists never pile up
+/// in memory (the bundle is exported beside rendering).
 /// (A few fields a term, so a Vec: a BTreeMap node per term cost more than
 /// the postings of most terms.)
 type Terms = HashMap<String, Vec<(&'static str, String)>>;
 
-fn encode_into(target: &mut Terms, raw: Raw, key: &'static str, docs: usize) {
-    for (term, mut postings) in raw {
-        if !postings.is_empty() {
-            let encoded = encode_postings(&mut postings, docs);
-            target.entry(term).or_default().push((key, encoded));
-        }
-    }
-}
-
-/// The occurrences of one Han character in one segment, summed over the
-/// terms it starts while the term stream passes them.
+/// The occurrences of one Han character, by document id, summed over the
+/// terms it starts while the merged term stream passes them.
 struct CharPostings {
     current: Option<char>,
     tf: Vec<u32>,
-    docs: Vec<DocId>,
+    docs: Vec<u32>,
 }
 
 impl CharPostings {
-    fn new(max_doc: DocId) -> CharPostings {
+    fn new(docs: usize) -> CharPostings {
         CharPostings {
             current: None,
-            tf: vec![0; max_doc as usize],
+            tf: vec![0; docs],
             docs: Vec::new(),
         }
     }
 
-    /// Moves on to character `c`, handing the previous one's (segment
-    /// document, tf) list, in document order, to `done`.
-    fn start(&mut self, c: char, done: impl FnOnce(char, Vec<(DocId, u32)>)) {
+    /// Moves on to character `c`, handing the previous one's postings to
+    /// `done`.
+    fn start(&mut self, c: char, done: impl FnOnce(char, Vec<Posting>)) {
         if self.current == Some(c) {
             return;
         }
         if let Some(previous) = self.current.replace(c) {
-            self.docs.sort_unstable();
             let list = self
                 .docs
                 .drain(..)
@@ -185,26 +173,15 @@ impl CharPostings {
         }
     }
 
-    fn add(&mut self, doc: DocId, tf: u32) {
-        let slot = &mut self.tf[doc as usize];
+    fn add(&mut self, doc: u32, tf: u32) {
+        let Some(slot) = self.tf.get_mut(doc as usize) else {
+            return;
+        };
         if *slot == 0 {
             self.docs.push(doc);
         }
         *slot += tf;
     }
-}
-
-fn push_unigram(
-    unigrams: &mut Raw,
-    c: char,
-    list: Vec<(DocId, u32)>,
-    pids: &tantivy::columnar::Column<u64>,
-) {
-    let postings = unigrams.entry(c.to_string()).or_default();
-    postings.extend(
-        list.into_iter()
-            .filter_map(|(doc, tf)| Some((pids.first(doc)? as u32, tf))),
-    );
 }
 
 /// Where the bundle's files go as they are made: the bundle is never whole
@@ -243,70 +220,95 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
         for &(key, field, boost) in fields.iter() {
             let mut total_tokens = 0u64;
             let mut norm_ids = vec![0u8; site.pages.len()];
-            let mut raw_terms = Raw::new();
-            let mut raw_unigrams = Raw::new();
+            let docs = site.pages.len();
+            let mut inverted = Vec::new();
+            let mut pids = Vec::new();
             for segment in searcher.segment_readers() {
-                let pids = segment.fast_fields().u64("pid").map_err(index_err)?;
+                let segment_pids = segment.fast_fields().u64("pid").map_err(index_err)?;
                 let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
                 for doc in 0..segment.max_doc() {
-                    if let Some(slot) = pids
+                    if let Some(slot) = segment_pids
                         .first(doc)
                         .and_then(|pid| norm_ids.get_mut(pid as usize))
                     {
                         *slot = norms.fieldnorm_id(doc);
                     }
                 }
-                let inverted = segment.inverted_index(field).map_err(index_err)?;
-                total_tokens += inverted.total_num_tokens();
-                let mut stream = inverted
-                    .terms()
-                    .stream()
-                    .map_err(|e| crate::Error::Index(e.to_string()))?;
-                // A Han character's `u` postings: the sum over the terms it
-                // starts (its bigrams and itself where a run ends), which are
-                // adjacent in the term dictionary. Accumulated per segment.
-                let mut chars = CharPostings::new(segment.max_doc());
-                while stream.advance() {
-                    let Ok(term) = std::str::from_utf8(stream.key()) else {
-                        continue;
-                    };
-                    let mut postings = inverted
-                        .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
+                let field_index = segment.inverted_index(field).map_err(index_err)?;
+                total_tokens += field_index.total_num_tokens();
+                inverted.push(field_index);
+                pids.push(segment_pids);
+            }
+            let target = if group == "words" {
+                &mut words
+            } else {
+                &mut grams
+            };
+            // The segments' term dictionaries merged into one sorted stream:
+            // each term's postings are complete when it is reached and are
+            // encoded at once, so no field's raw postings pile up in memory.
+            let streams = inverted
+                .iter()
+                .map(|i| i.terms().stream())
+                .collect::<std::io::Result<Vec<_>>>()
+                .map_err(|e| crate::Error::Index(e.to_string()))?;
+            let mut merged = TermMerger::new(streams);
+            // A Han character's `u` postings: the sum over the terms it
+            // starts (its bigrams and itself where a run ends), which are
+            // adjacent in the sorted stream.
+            let mut chars = CharPostings::new(docs);
+            let mut list: Vec<Posting> = Vec::new();
+            while merged.advance() {
+                let Ok(term) = std::str::from_utf8(merged.key()) else {
+                    continue;
+                };
+                let first = term.chars().next().filter(|&c| is_gram_char(c));
+                let counts_for_char = group == "grams" && first.is_some();
+                if let (true, Some(c)) = (counts_for_char, first) {
+                    chars.start(c, |c, mut postings| {
+                        let encoded = encode_postings(&mut postings, docs);
+                        unigrams
+                            .entry(c.to_string())
+                            .or_default()
+                            .push((key, encoded));
+                    });
+                }
+                let is_bigram = first.is_some() && term.chars().nth(1).is_some();
+                let keep = group == "words" || is_bigram || first.is_none();
+                list.clear();
+                for (ord, info) in merged.current_segment_ords_and_term_infos() {
+                    let mut postings = inverted[ord]
+                        .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
                         .map_err(|e| crate::Error::Index(e.to_string()))?;
-                    let first = term.chars().next().filter(|&c| is_gram_char(c));
-                    if group == "grams" {
-                        if let Some(c) = first {
-                            chars.start(c, |c, list| {
-                                push_unigram(&mut raw_unigrams, c, list, &pids)
-                            });
-                        }
-                    }
-                    let is_bigram = first.is_some() && term.chars().nth(1).is_some();
-                    let mut list = (group == "words" || is_bigram || first.is_none())
-                        .then(|| raw_terms.entry(term.to_string()).or_default());
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
-                        let tf = postings.term_freq();
-                        if group == "grams" && first.is_some() {
-                            chars.add(doc, tf);
-                        }
-                        if let (Some(list), Some(pid)) = (list.as_mut(), pids.first(doc)) {
-                            list.push((pid as u32, tf));
+                        if let Some(pid) = pids[ord].first(doc) {
+                            let tf = postings.term_freq();
+                            if counts_for_char {
+                                chars.add(pid as u32, tf);
+                            }
+                            if keep {
+                                list.push((pid as u32, tf));
+                            }
                         }
                         doc = postings.advance();
                     }
                 }
-                chars.start('\0', |c, list| {
-                    push_unigram(&mut raw_unigrams, c, list, &pids)
-                });
+                if keep && !list.is_empty() {
+                    let encoded = encode_postings(&mut list, docs);
+                    target
+                        .entry(term.to_string())
+                        .or_default()
+                        .push((key, encoded));
+                }
             }
-            let docs = site.pages.len();
-            if group == "words" {
-                encode_into(&mut words, raw_terms, key, docs);
-            } else {
-                encode_into(&mut grams, raw_terms, key, docs);
-                encode_into(&mut unigrams, raw_unigrams, key, docs);
-            }
+            chars.start('\0', |c, mut postings| {
+                let encoded = encode_postings(&mut postings, docs);
+                unigrams
+                    .entry(c.to_string())
+                    .or_default()
+                    .push((key, encoded));
+            });
             let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
             field_norms.push((name.clone(), norm_ids));
             fields_meta.insert(
@@ -561,13 +563,13 @@ mod tests {
         let mut terms: Terms = HashMap::new();
         // 3,000 documents of 100,000 hold the term: a sparse list of ~8 KB.
         let big: Vec<Posting> = (0..3000).map(|i| (i * 33, 1)).collect();
-        let mut raw = Raw::new();
-        raw.insert("社区".into(), big.clone());
-        raw.insert("党建".into(), vec![(1, 2)]);
-        encode_into(&mut terms, raw, "b", 100_000);
-        let mut raw = Raw::new();
-        raw.insert("社区".into(), vec![(7, 1)]);
-        encode_into(&mut terms, raw, "t", 100_000);
+        let mut put = |term: &str, key: &'static str, mut postings: Vec<Posting>| {
+            let encoded = encode_postings(&mut postings, 100_000);
+            terms.entry(term.into()).or_default().push((key, encoded));
+        };
+        put("社区", "b", big.clone());
+        put("党建", "b", vec![(1, 2)]);
+        put("社区", "t", vec![(7, 1)]);
         let mut files = Vec::new();
         let count = shard("g", terms, &mut |mut part| {
             files.append(&mut part);
