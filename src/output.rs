@@ -84,7 +84,7 @@ fn nanos(time: SystemTime) -> u128 {
 
 /// Same bytes, same hash, in every build of this version (a fixed seed).
 fn content_hash(contents: &[u8]) -> u64 {
-    foldhash::quality::FixedState::with_seed(0x7a68_696b_75).hash_one(contents)
+    foldhash::quality::FixedState::with_seed(0x007a_6869_6b75).hash_one(contents)
 }
 
 impl Staging {
