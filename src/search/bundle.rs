@@ -205,18 +205,17 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
         ("b", f.body_grams, 1.0),
         ("m", f.meta_grams, 1.5),
     ];
-    let word_fields: [(&'static str, Field, f32); 3] = [
-        ("t", f.title, 3.0),
-        ("h", f.headings, 2.0),
-        ("b", f.body, 1.0),
-    ];
+    let word_fields: [(&'static str, Field, f32); 2] =
+        [("t", f.title, 3.0), ("h", f.headings, 2.0)];
 
     let mut grams: Terms = HashMap::new();
     let mut unigrams: Terms = HashMap::new();
     let mut words: Terms = HashMap::new();
     let mut fields_meta = Map::new();
     let mut field_norms: Vec<(String, Vec<u8>)> = Vec::new();
-    for (group, fields) in [("grams", &gram_fields), ("words", &word_fields)] {
+    let groups: [(&str, &[(&'static str, Field, f32)]); 2] =
+        [("grams", &gram_fields), ("words", &word_fields)];
+    for (group, fields) in groups {
         for &(key, field, boost) in fields.iter() {
             let mut total_tokens = 0u64;
             let mut norm_ids = vec![0u8; site.pages.len()];

@@ -312,7 +312,7 @@ impl SearchEngine {
         let words = self.index.analyzer.query_words(text);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, found)];
         if !words.is_empty() {
-            for (field, weight) in [(f.title, 3.0), (f.headings, 2.0), (f.body, 1.0)] {
+            for (field, weight) in [(f.title, 3.0), (f.headings, 2.0)] {
                 let all_words: Vec<(Occur, Box<dyn Query>)> = words
                     .iter()
                     .map(|w| -> (Occur, Box<dyn Query>) {

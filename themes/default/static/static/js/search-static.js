@@ -25,7 +25,7 @@
   /* 筛选参数 -> filters.json 的键；这些筛选在服务器上是打分的 TermQuery。 */
   var FILTERS = [["kind", "kind"], ["tag", "tags"], ["region", "region"], ["issuer", "issuer"], ["status", "status"]];
   var GRAM_FIELDS = [["t", "g_t", 4], ["b", "g_b", 1], ["m", "g_m", 1.5]];
-  var WORD_FIELDS = [["t", "w_t", 3], ["h", "w_h", 2], ["b", "w_b", 1]];
+  var WORD_FIELDS = [["t", "w_t", 3], ["h", "w_h", 2]];
   var OPEN = "〔[(【﹝〖{", CLOSE = "〕])】﹞〗}";
 
   function has(o, k) { return o !== null && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, k); }
@@ -497,7 +497,7 @@
     return out;
   }
 
-  /* 整词（w 分片）在标题、小标题、正文中的得分，只加给已找到的文档（term_query）。
+  /* 整词（w 分片）在标题、小标题中的得分（正文的词不入索引），只加给已找到的文档（term_query）。
    * 服务器用 jieba 切分查询词，每个字段要求全部词都出现；这里以词中的每一段（汉字串、
    * 字母数字串，标点处断开）为一个词。 */
   function wordScores(m, entries, found) {
