@@ -200,22 +200,20 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
         .map(|s| u64::from(s.max_doc()))
         .sum();
 
-    let gram_fields: [(&'static str, Field, f32); 3] = [
+    // (bundle key, field, boost)
+    let gram_fields: &[(&'static str, Field, f32)] = &[
         ("t", f.title_grams, 4.0),
         ("b", f.body_grams, 1.0),
         ("m", f.meta_grams, 1.5),
     ];
-    let word_fields: [(&'static str, Field, f32); 2] =
-        [("t", f.title, 3.0), ("h", f.headings, 2.0)];
+    let word_fields: &[(&'static str, Field, f32)] = &[("t", f.title, 3.0), ("h", f.headings, 2.0)];
 
     let mut grams: Terms = HashMap::new();
     let mut unigrams: Terms = HashMap::new();
     let mut words: Terms = HashMap::new();
     let mut fields_meta = Map::new();
     let mut field_norms: Vec<(String, Vec<u8>)> = Vec::new();
-    let groups: [(&str, &[(&'static str, Field, f32)]); 2] =
-        [("grams", &gram_fields), ("words", &word_fields)];
-    for (group, fields) in groups {
+    for (group, fields) in [("grams", gram_fields), ("words", word_fields)] {
         for &(key, field, boost) in fields.iter() {
             let mut total_tokens = 0u64;
             let mut norm_ids = vec![0u8; site.pages.len()];
