@@ -273,7 +273,9 @@ impl Session {
             }
         }
 
-        self.loaded.site = new_site;
+        let old_site = std::mem::replace(&mut self.loaded.site, new_site);
+        // Freeing ten thousand pages takes milliseconds the reload need not wait for.
+        std::thread::spawn(move || drop(old_site));
         self.loaded.warnings = diags.clone();
         stage("write");
         Ok(Update {

@@ -2,7 +2,7 @@
 //! disk and never calls the search index: the pipeline hands both the same
 //! site and writes what they produce.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::Datelike;
@@ -308,7 +308,7 @@ struct Renderer<'a> {
     site: &'a Site,
     related: &'a crate::search::index::Related,
     /// Page URL -> index into `Site::pages`.
-    by_url: &'a HashMap<&'a str, usize>,
+    by_url: &'a foldhash::HashMap<&'a str, usize>,
     tera: &'a Tera,
     base: Context,
     /// Built on first use (an incremental render touches few pages), shared

@@ -3,7 +3,11 @@
 //! cross-document problems (duplicate URLs, dangling references, clashing
 //! lesson order).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// foldhash rather than SipHash: the live preview re-assembles the whole site
+// on every edit, and hashing page keys, titles and URLs was a tenth of it.
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -120,8 +124,10 @@ pub struct Site {
     pub by_key: HashMap<String, usize>,
     /// Canonical 文号 -> the policy carrying it.
     pub by_doc_number: HashMap<String, usize>,
-    /// Title -> the pages carrying it (wiki links and study paths name pages by title).
-    pub by_title: HashMap<String, Vec<usize>>,
+    /// Title -> the pages carrying it (wiki links and study paths name pages
+    /// by title). Built on first use: most sites name pages by path, and the
+    /// live preview assembles the site again on every edit.
+    by_title: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl Site {
@@ -191,7 +197,17 @@ impl Site {
             return Ok((i, section));
         }
         let title = name.trim_start_matches('《').trim_end_matches('》');
-        match self.by_title.get(title).map(Vec::as_slice) {
+        let by_title = self.by_title.get_or_init(|| {
+            let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, p) in self.pages.iter().enumerate() {
+                by_title
+                    .entry(p.doc.front.title.clone())
+                    .or_default()
+                    .push(i);
+            }
+            by_title
+        });
+        match by_title.get(title).map(Vec::as_slice) {
             Some([i]) => Ok((*i, section)),
             Some(several) => Err(several.to_vec()),
             None => Err(Vec::new()),
@@ -386,15 +402,8 @@ pub fn assemble(
             Some((crate::search::docnum::canonical(n)?, i))
         })
         .collect();
-    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        by_title
-            .entry(p.doc.front.title.clone())
-            .or_default()
-            .push(i);
-    }
     let mut site = Site {
-        by_title,
+        by_title: Default::default(),
         by_doc_number,
         by_key,
         config,
@@ -748,6 +757,11 @@ pub fn normalize_key(target: &str) -> String {
 }
 
 fn check_unique_urls(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let mut urls: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    if pages.iter().all(|p| urls.insert(&p.url)) {
+        return;
+    }
+    // A clash: go through the files in a fixed order to report it.
     let mut by_path: Vec<&Page> = pages.iter().collect();
     by_path.sort_by(|a, b| a.doc.rel_path.cmp(&b.doc.rel_path));
     let mut seen: HashMap<&str, &Page> = HashMap::new();
