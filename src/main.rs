@@ -296,7 +296,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_diagnostics(&mut std::io::stderr(), &report.warnings);
             if timings {
                 for (stage, took) in &report.timings {
-                    say(&format!("  {stage:<22} {:>8.3} s", took.as_secs_f64()));
+                    say(&format!("  {stage:<30} {:>8.3} s", took.as_secs_f64()));
                 }
             }
             say(&format!(
