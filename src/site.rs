@@ -4,11 +4,11 @@
 //! lesson order).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 // foldhash rather than SipHash: the live preview re-assembles the whole site
 // on every edit, and hashing page keys, titles and URLs was a tenth of it.
 use foldhash::{HashMap, HashMapExt};
-use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Severity};

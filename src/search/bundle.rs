@@ -157,20 +157,28 @@ impl CharPostings {
         }
     }
 
-    /// Moves on to character `c`, handing the previous one's postings to
-    /// `done`.
-    fn start(&mut self, c: char, done: impl FnOnce(char, Vec<Posting>)) {
+    /// Moves on to character `c`; returns the previous character and its
+    /// postings when `c` is a new one.
+    fn start(&mut self, c: char) -> Option<(char, Vec<Posting>)> {
         if self.current == Some(c) {
-            return;
+            return None;
         }
-        if let Some(previous) = self.current.replace(c) {
-            let list = self
-                .docs
-                .drain(..)
-                .map(|doc| (doc, std::mem::take(&mut self.tf[doc as usize])))
-                .collect();
-            done(previous, list);
-        }
+        let previous = self.current.replace(c)?;
+        Some((previous, self.drain()))
+    }
+
+    /// The last character and its postings, once the stream has ended.
+    fn finish(mut self) -> Option<(char, Vec<Posting>)> {
+        let last = self.current.take()?;
+        Some((last, self.drain()))
+    }
+
+    fn drain(&mut self) -> Vec<Posting> {
+        let tf = &mut self.tf;
+        self.docs
+            .drain(..)
+            .map(|doc| (doc, std::mem::take(&mut tf[doc as usize])))
+            .collect()
     }
 
     fn add(&mut self, doc: u32, tf: u32) {
@@ -254,6 +262,13 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
             // starts (its bigrams and itself where a run ends), which are
             // adjacent in the sorted stream.
             let mut chars = CharPostings::new(docs);
+            let mut put_char = |(c, mut postings): (char, Vec<Posting>)| {
+                let encoded = encode_postings(&mut postings, docs);
+                unigrams
+                    .entry(c.to_string())
+                    .or_default()
+                    .push((key, encoded));
+            };
             let mut list: Vec<Posting> = Vec::new();
             while merged.advance() {
                 let Ok(term) = std::str::from_utf8(merged.key()) else {
@@ -262,13 +277,9 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
                 let first = term.chars().next().filter(|&c| is_gram_char(c));
                 let counts_for_char = group == "grams" && first.is_some();
                 if let (true, Some(c)) = (counts_for_char, first) {
-                    chars.start(c, |c, mut postings| {
-                        let encoded = encode_postings(&mut postings, docs);
-                        unigrams
-                            .entry(c.to_string())
-                            .or_default()
-                            .push((key, encoded));
-                    });
+                    if let Some(finished) = chars.start(c) {
+                        put_char(finished);
+                    }
                 }
                 let is_bigram = first.is_some() && term.chars().nth(1).is_some();
                 let keep = group == "words" || is_bigram || first.is_none();
@@ -299,13 +310,9 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
                         .push((key, encoded));
                 }
             }
-            chars.start('\0', |c, mut postings| {
-                let encoded = encode_postings(&mut postings, docs);
-                unigrams
-                    .entry(c.to_string())
-                    .or_default()
-                    .push((key, encoded));
-            });
+            if let Some(finished) = chars.finish() {
+                put_char(finished);
+            }
             let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
             field_norms.push((name.clone(), norm_ids));
             fields_meta.insert(

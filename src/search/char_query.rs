@@ -9,6 +9,7 @@
 //! the same way at export) give in the browser.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
@@ -89,7 +90,7 @@ impl Query for CharQuery {
             for reader in searcher.segment_readers() {
                 let list = segment_postings(reader, self.field, &self.prefix)?;
                 doc_freq += list.len() as u64;
-                postings.insert(reader.segment_id(), list);
+                postings.insert(reader.segment_id(), Arc::from(list));
             }
             if enable_scoring.is_scoring_enabled() {
                 let docs = searcher.total_num_docs()?;
@@ -110,15 +111,15 @@ impl Query for CharQuery {
 struct CharWeight {
     field: Field,
     prefix: String,
-    postings: HashMap<SegmentId, Vec<(DocId, u32)>>,
+    postings: HashMap<SegmentId, Arc<[(DocId, u32)]>>,
     bm25: Option<Bm25Weight>,
 }
 
 impl CharWeight {
     fn char_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<CharScorer> {
         let postings = match self.postings.get(&reader.segment_id()) {
-            Some(list) => list.clone(),
-            None => segment_postings(reader, self.field, &self.prefix)?,
+            Some(list) => Arc::clone(list),
+            None => Arc::from(segment_postings(reader, self.field, &self.prefix)?),
         };
         Ok(CharScorer {
             postings,
@@ -151,7 +152,8 @@ impl Weight for CharWeight {
 }
 
 struct CharScorer {
-    postings: Vec<(DocId, u32)>,
+    /// Shared with the weight: read once for the document frequency.
+    postings: Arc<[(DocId, u32)]>,
     cursor: usize,
     fieldnorms: tantivy::fieldnorm::FieldNormReader,
     bm25: Option<Bm25Weight>,
