@@ -7,8 +7,10 @@
 
 pub mod config;
 pub mod error;
+pub mod extract;
 pub mod feeds;
 pub mod frontmatter;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod markdown;

@@ -91,6 +91,30 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Import Word, PDF, web pages and text as documents (content/<section>/<slug>.md)
+    Import {
+        /// Files or folders: .docx .pdf .html .htm .txt .md, and .doc .wps .rtf .odt through LibreOffice
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Site root holding zhiku.yaml and content/
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// policy, experience, case or training (default: guessed, and said why)
+        #[arg(long)]
+        kind: Option<String>,
+        /// The title, instead of the one found in the file (one file only)
+        #[arg(long)]
+        title: Option<String>,
+        /// The file name without .md (one file only; default: the title's pinyin and year)
+        #[arg(long)]
+        slug: Option<String>,
+        /// Print the documents instead of writing them
+        #[arg(long)]
+        dry_run: bool,
+        /// Print a JSON array: per file its path, kind, fields, removed fragments and warnings
+        #[arg(long)]
+        json: bool,
+    },
     /// Search the built index from the terminal
     Search {
         /// The query: words are ANDed, "…" is a phrase, -word excludes
@@ -256,6 +280,108 @@ fn unescape_html(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_import(
+    files: Vec<PathBuf>,
+    root: PathBuf,
+    kind: Option<String>,
+    title: Option<String>,
+    slug: Option<String>,
+    dry_run: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use zhiku::import::{self, ImportOptions};
+    let kind = kind
+        .map(|k| {
+            zhiku::model::Kind::parse(&k).ok_or_else(|| {
+                anyhow::anyhow!("unknown kind '{k}': use policy, experience, case or training")
+            })
+        })
+        .transpose()?;
+    if !root.join("content").is_dir() && !root.join("zhiku.yaml").is_file() {
+        anyhow::bail!(
+            "{} is not a zhiku site (no zhiku.yaml or content/): pass --root",
+            root.display()
+        );
+    }
+    let inputs = import::inputs(&files);
+    if inputs.len() != 1 && (title.is_some() || slug.is_some()) {
+        anyhow::bail!("--title and --slug name one document: import one file with them");
+    }
+    if inputs.is_empty() {
+        anyhow::bail!(
+            "no importable files found (.docx .pdf .html .htm .txt .md .doc .wps .rtf .odt)"
+        );
+    }
+    let opts = ImportOptions {
+        root,
+        kind,
+        title,
+        slug,
+        dry_run,
+        today: chrono::Local::now().date_naive(),
+    };
+    let mut failed = 0;
+    let mut reports = Vec::new();
+    let mut stderr = std::io::stderr().lock();
+    for input in &inputs {
+        match import::import_file(input, &opts) {
+            Ok(report) => {
+                if !json {
+                    if let Some(md) = &report.markdown {
+                        say(md.trim_end());
+                    }
+                    let verb = if report.written {
+                        "imported"
+                    } else {
+                        "would import"
+                    };
+                    let _ = writeln!(
+                        stderr,
+                        "zhiku: {verb} {} -> {} ({}: {}; {} fragment(s) removed)",
+                        input.display(),
+                        report.path,
+                        report.kind.name(),
+                        report.kind_reason,
+                        report.removed.len()
+                    );
+                    for w in &report.warnings {
+                        let _ = writeln!(stderr, "{}: warning: {w}", input.display());
+                    }
+                }
+                reports.push(serde_json::to_value(&report)?);
+            }
+            Err(e) => {
+                failed += 1;
+                let _ = writeln!(stderr, "{}: error: {e}", input.display());
+                reports.push(serde_json::json!({
+                    "source": input.display().to_string(),
+                    "error": e.to_string(),
+                }));
+            }
+        }
+    }
+    if json {
+        say(&serde_json::to_string_pretty(&reports)?);
+    } else if inputs.len() > 1 {
+        let _ = writeln!(
+            stderr,
+            "zhiku import: {} {}, {failed} failed",
+            inputs.len() - failed,
+            if dry_run {
+                "checked (dry run)"
+            } else {
+                "imported"
+            }
+        );
+    }
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Where `zhiku serve` writes its preview build, inside the site root.
@@ -449,6 +575,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             say(&format!("zhiku: created {}", path.display()));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import {
+            files,
+            root,
+            kind,
+            title,
+            slug,
+            dry_run,
+            json,
+        } => run_import(files, root, kind, title, slug, dry_run, json),
         Command::Search {
             query,
             root,

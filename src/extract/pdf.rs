@@ -1,0 +1,387 @@
+//! PDF with a text layer. A PDF knows glyphs and where they stand, not lines
+//! or paragraphs; we take every glyph's position and size from pdf-extract,
+//! rebuild lines, drop running heads, feet and page numbers (what repeats at
+//! the page edge), and join lines into paragraphs the way a 公文 is laid
+//! out: a paragraph starts indented, or after a short line, or where the
+//! alignment or size changes; a line broken by the page width continues.
+//! Lines join without a space between Chinese characters.
+
+use std::collections::HashMap;
+
+use super::{Align, Block, ExtractError, Extracted, Paragraph, Removed, Result, Span};
+use crate::markdown::is_cjk;
+
+pub fn read(bytes: &[u8]) -> Result<Extracted> {
+    let doc = lopdf::Document::load_mem(bytes).map_err(|e| match e {
+        lopdf::Error::Decryption(_) => ExtractError::Encrypted,
+        e => ExtractError::Corrupt {
+            format: "PDF",
+            detail: e.to_string(),
+        },
+    })?;
+    if doc.is_encrypted() {
+        return Err(ExtractError::Encrypted);
+    }
+    let mut collector = Collector::default();
+    // pdf-extract panics on some malformed fonts: one bad file must not
+    // take the whole import down.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pdf_extract::output_doc(&doc, &mut collector)
+    }));
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            return Err(ExtractError::Corrupt {
+                format: "PDF",
+                detail: e.to_string(),
+            })
+        }
+        Err(_) => {
+            return Err(ExtractError::Corrupt {
+                format: "PDF",
+                detail: "its text could not be decoded".into(),
+            })
+        }
+    }
+    let pages = collector.pages.max(1);
+    let visible = collector
+        .glyphs
+        .iter()
+        .filter(|g| g.text.chars().any(|c| !c.is_whitespace()))
+        .count();
+    if visible < 8 * pages as usize {
+        return Err(ExtractError::NoTextLayer);
+    }
+    Ok(layout(collector))
+}
+
+#[derive(Debug, Clone)]
+struct Glyph {
+    page: u32,
+    x: f64,
+    /// Baseline, from the top of the page.
+    y: f64,
+    size: f64,
+    width: f64,
+    text: String,
+}
+
+#[derive(Default)]
+struct Collector {
+    glyphs: Vec<Glyph>,
+    pages: u32,
+    page: u32,
+    page_height: f64,
+    page_width: f64,
+}
+
+impl pdf_extract::OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &pdf_extract::MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> std::result::Result<(), pdf_extract::OutputError> {
+        self.page = page_num;
+        self.pages = self.pages.max(page_num);
+        self.page_height = media_box.ury - media_box.lly;
+        self.page_width = media_box.urx - media_box.llx;
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> std::result::Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> std::result::Result<(), pdf_extract::OutputError> {
+        // The text rendering matrix scales the font size. Its determinant
+        // ignores shear, so a synthetic italic keeps its upright size.
+        let det = trm.m11 * trm.m22 - trm.m12 * trm.m21;
+        let size = font_size * det.abs().sqrt();
+        self.glyphs.push(Glyph {
+            page: self.page,
+            x: trm.m31,
+            y: self.page_height - trm.m32,
+            size,
+            width: width * size,
+            text: char.to_string(),
+        });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> std::result::Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> std::result::Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> std::result::Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    page: u32,
+    x0: f64,
+    x1: f64,
+    y: f64,
+    size: f64,
+    text: String,
+}
+
+fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
+    let mut lines: Vec<Line> = Vec::new();
+    for g in glyphs {
+        if g.text.is_empty() || g.size <= 0.0 {
+            continue;
+        }
+        let continues = lines.last().is_some_and(|l| {
+            l.page == g.page
+                && (g.y - l.y).abs() < 0.45 * l.size.max(g.size)
+                && g.x > l.x1 - 0.5 * g.size
+        });
+        if !continues {
+            lines.push(Line {
+                page: g.page,
+                x0: g.x,
+                x1: g.x + g.width,
+                y: g.y,
+                size: g.size,
+                text: String::new(),
+            });
+        }
+        let line = lines.last_mut().expect("pushed above");
+        let gap = g.x - line.x1;
+        if !line.text.is_empty() && !g.text.starts_with(' ') && !line.text.ends_with(' ') {
+            let prev = line.text.chars().next_back().unwrap_or(' ');
+            let next = g.text.chars().next().unwrap_or(' ');
+            let threshold = if is_cjk(prev) || is_cjk(next) {
+                0.9
+            } else {
+                0.2
+            };
+            if gap > threshold * g.size {
+                line.text.push(' ');
+            }
+        }
+        line.text.push_str(&g.text);
+        line.x1 = line.x1.max(g.x + g.width);
+        line.size = line.size.max(g.size);
+    }
+    for l in &mut lines {
+        l.text = l.text.trim().to_string();
+    }
+    lines.retain(|l| !l.text.is_empty());
+    lines
+}
+
+/// A page number as printed at a page's foot: `— 3 —`, `- 3 -`, `3`,
+/// `第3页 共8页`, `第 3 页`, `3/8`.
+pub fn is_page_number(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_matches(|c: char| matches!(c, '—' | '–' | '-' | '－' | '一' | '·'));
+    if !t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some(rest) = t.strip_prefix('第') {
+        if let Some((n, tail)) = rest.split_once('页') {
+            let tail = tail.trim_start_matches([',', '，', '/', '、']);
+            return digits(n)
+                && (tail.is_empty()
+                    || tail
+                        .strip_prefix('共')
+                        .and_then(|x| x.strip_suffix('页'))
+                        .is_some_and(digits));
+        }
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        return digits(a) && digits(b) && a.len() <= 4 && b.len() <= 4;
+    }
+    false
+}
+
+/// Digits folded away, so `第3页` and `第4页` compare equal.
+fn running_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+fn layout(collector: Collector) -> Extracted {
+    let mut out = Extracted::default();
+    let page_height = collector.page_height.max(1.0);
+    let page_width = collector.page_width.max(1.0);
+    let mut lines = lines_of(&collector.glyphs);
+
+    // Running heads and feet: near a page edge and repeated across pages.
+    let edge = |l: &Line| l.y < page_height * 0.09 || l.y > page_height * 0.91;
+    let mut repeats: HashMap<String, usize> = HashMap::new();
+    for l in lines.iter().filter(|l| edge(l)) {
+        *repeats.entry(running_key(&l.text)).or_default() += 1;
+    }
+    let pages = collector.pages;
+    lines.retain(|l| {
+        let reason = if is_page_number(&l.text) {
+            Some("page number")
+        } else if pages > 1 && edge(l) && repeats.get(&running_key(&l.text)) >= Some(&2) {
+            Some("running head or foot")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            out.removed.push(Removed {
+                text: l.text.clone(),
+                reason: reason.into(),
+            });
+        }
+        reason.is_none()
+    });
+    if lines.is_empty() {
+        return out;
+    }
+
+    // The text block: where most lines start and end.
+    let body_size = mode(lines.iter().map(|l| (l.size * 2.0).round() as i64)) as f64 / 2.0;
+    let left = percentile(lines.iter().map(|l| l.x0), 0.1);
+    let right = percentile(lines.iter().map(|l| l.x1), 0.9).min(page_width);
+    let width = (right - left).max(body_size);
+
+    let align_of = |l: &Line| {
+        let lg = l.x0 - left;
+        let rg = right - l.x1;
+        let s = l.size.max(body_size);
+        if lg < 2.5 * s && rg < 1.2 * s {
+            Align::Justify
+        } else if lg > 2.0 * s && (lg - rg).abs() < 1.5 * s {
+            Align::Center
+        } else if lg > 0.3 * width && rg < lg / 2.0 {
+            Align::Right
+        } else {
+            Align::Left
+        }
+    };
+
+    let mut current: Option<(Paragraph, Line)> = None;
+    for line in lines {
+        let align = align_of(&line);
+        let indented =
+            line.x0 - left > 1.2 * line.size && matches!(align, Align::Justify | Align::Left);
+        let joins = current.as_ref().is_some_and(|(para, prev)| {
+            let prev_full = right - prev.x1 < 1.5 * prev.size;
+            let same_size = (prev.size - line.size).abs() < 1.0;
+            let same_page_gap = line.page == prev.page
+                && line.y > prev.y
+                && line.y - prev.y < 2.2 * line.size.max(prev.size);
+            let next_page = line.page == prev.page + 1;
+            let centred_run = para.align == Align::Center
+                && align == Align::Center
+                && same_size
+                && same_page_gap
+                && prev.size > body_size + 1.0;
+            centred_run
+                || (prev_full
+                    && !indented
+                    && same_size
+                    && (same_page_gap || next_page)
+                    && !matches!(align, Align::Center | Align::Right))
+        });
+        match &mut current {
+            Some((para, prev)) if joins => {
+                let text = &mut para.spans[0].text;
+                let a = text.chars().next_back().unwrap_or(' ');
+                let b = line.text.chars().next().unwrap_or(' ');
+                if para.align == Align::Center && !(is_cjk(a) && is_cjk(b)) {
+                    text.push(' ');
+                } else if !(is_cjk(a) || is_cjk(b)) {
+                    if a == '-' && b.is_alphabetic() {
+                        text.pop();
+                    } else {
+                        text.push(' ');
+                    }
+                }
+                text.push_str(&line.text);
+                *prev = line;
+            }
+            _ => {
+                if let Some((para, _)) = current.take() {
+                    out.blocks.push(Block::Paragraph(para));
+                }
+                let para = Paragraph {
+                    spans: vec![Span {
+                        text: line.text.clone(),
+                        ..Span::default()
+                    }],
+                    align: if align == Align::Justify {
+                        Align::Left
+                    } else {
+                        align
+                    },
+                    size: Some(line.size as f32),
+                    indented,
+                    ..Paragraph::default()
+                };
+                current = Some((para, line));
+            }
+        }
+    }
+    if let Some((para, _)) = current {
+        out.blocks.push(Block::Paragraph(para));
+    }
+    out
+}
+
+fn mode(values: impl Iterator<Item = i64>) -> i64 {
+    let mut counts: HashMap<i64, usize> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(v, n)| (*n, -*v))
+        .map(|(v, _)| v)
+        .unwrap_or(24)
+}
+
+fn percentile(values: impl Iterator<Item = f64>, p: f64) -> f64 {
+    let mut v: Vec<f64> = values.collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers_in_their_usual_forms() {
+        for t in [
+            "— 3 —",
+            "- 12 -",
+            "3",
+            "第3页 共8页",
+            "第 3 页",
+            "第3页，共8页",
+            "3/8",
+        ] {
+            assert!(is_page_number(t), "{t}");
+        }
+        for t in ["一、总体要求", "2025年3月18日", "第三章", "共产党员"] {
+            assert!(!is_page_number(t), "{t}");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Text copied from anywhere: UTF-8 (with or without BOM), UTF-16 with BOM,
+//! or the GB18030/GBK that Chinese Windows still writes, detected.
+//!
+//! Copied text has one paragraph a line, except where it was hard-wrapped:
+//! then paragraphs are separated by blank lines and the lines inside one are
+//! joined (without a space between Chinese characters).
+
+use super::{collapse_space, Block, Extracted, Paragraph};
+use crate::markdown::is_cjk;
+
+/// Decodes text bytes: a BOM decides; else valid UTF-8 is UTF-8; else the
+/// detector picks (GB18030 in practice), falling back to GB18030.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return (text.into_owned(), enc.name());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_string(), "UTF-8");
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let guess = detector.guess(Some(b"cn"), true);
+    // Chinese files that are not UTF-8 are GBK/GB18030 far more often than
+    // anything the detector may confuse them with on short inputs.
+    let enc = if guess == encoding_rs::GBK || guess == encoding_rs::UTF_8 {
+        encoding_rs::GB18030
+    } else {
+        guess
+    };
+    let (text, _, _) = enc.decode(bytes);
+    (text.into_owned(), enc.name())
+}
+
+/// Reads copied text. `markdown`: lines starting with `#` are headings.
+pub fn read(bytes: &[u8], markdown: bool) -> Extracted {
+    let (text, encoding) = decode(bytes);
+    let mut out = Extracted::default();
+    if encoding != "UTF-8" {
+        out.warnings
+            .push(format!("the text was decoded from {encoding}"));
+    }
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if markdown {
+        strip_front_matter(&text)
+    } else {
+        &text
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let wrapped = is_hard_wrapped(&lines);
+    let mut para: Option<String> = None;
+    let flush = |para: &mut Option<String>, out: &mut Extracted| {
+        if let Some(p) = para.take() {
+            let p = collapse_space(&p);
+            if !p.is_empty() {
+                out.blocks.push(Block::Paragraph(Paragraph::plain(p)));
+            }
+        }
+    };
+    for line in lines {
+        let trimmed = line.trim();
+        if markdown {
+            let hashes = trimmed.chars().take_while(|c| *c == '#').count();
+            if (1..=6).contains(&hashes) && trimmed[hashes..].starts_with(' ') {
+                flush(&mut para, &mut out);
+                let mut p = Paragraph::plain(collapse_space(&trimmed[hashes..]));
+                p.heading = Some(hashes as u8);
+                out.blocks.push(Block::Paragraph(p));
+                continue;
+            }
+        }
+        if trimmed.is_empty() {
+            flush(&mut para, &mut out);
+            continue;
+        }
+        match (&mut para, wrapped) {
+            (Some(p), true) => {
+                let a = p.chars().next_back().unwrap_or(' ');
+                let b = trimmed.chars().next().unwrap_or(' ');
+                if !(is_cjk(a) && is_cjk(b)) {
+                    p.push(' ');
+                }
+                p.push_str(trimmed);
+            }
+            _ => {
+                flush(&mut para, &mut out);
+                para = Some(trimmed.to_string());
+            }
+        }
+    }
+    flush(&mut para, &mut out);
+    out
+}
+
+/// Hard-wrapped text: blank lines separate paragraphs and most lines of a
+/// paragraph are cut near one width.
+fn is_hard_wrapped(lines: &[&str]) -> bool {
+    let widths: Vec<usize> = lines
+        .iter()
+        .map(|l| l.trim().chars().count())
+        .filter(|n| *n > 0)
+        .collect();
+    let blanks = lines.iter().filter(|l| l.trim().is_empty()).count();
+    if widths.len() < 6 || blanks == 0 || blanks * 3 > widths.len() {
+        return false;
+    }
+    let mut sorted = widths.clone();
+    sorted.sort_unstable();
+    let typical = sorted[sorted.len() * 3 / 4];
+    let near = widths
+        .iter()
+        .filter(|w| w.abs_diff(typical) <= 2 && **w >= 20)
+        .count();
+    near * 2 >= widths.len()
+}
+
+fn strip_front_matter(text: &str) -> &str {
+    if let Ok(split) = crate::frontmatter::split(text) {
+        if split.yaml.is_some() {
+            return split.body;
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_is_detected() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("社区党组织书记培训班在东桥街道举行");
+        let (text, enc) = decode(&bytes);
+        assert_eq!(text, "社区党组织书记培训班在东桥街道举行");
+        assert_eq!(enc, "gb18030");
+    }
+
+    #[test]
+    fn hard_wrapped_paragraphs_join_without_spaces() {
+        let text = "第一段的文字很长很长很长很长很长很长很长很长很长很长\n接着写下去很长很长很长很长很长很长很长很长很长很长\n结束。\n\n第二段的文字很长很长很长很长很长很长很长很长很长很长\n接着写下去很长很长很长很长很长很长很长很长很长很长\n结束。\n";
+        let ex = read(text.as_bytes(), false);
+        assert_eq!(ex.blocks.len(), 2);
+        let Block::Paragraph(p) = &ex.blocks[0] else {
+            panic!()
+        };
+        assert!(p.text().contains("很长接着写下去"), "{}", p.text());
+    }
+}

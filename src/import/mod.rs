@@ -1,0 +1,645 @@
+//! `zhiku import`: the files offices hold (Word, PDF, saved web pages,
+//! copied text) in, checked zhiku documents out.
+//!
+//! One file goes through: [`crate::extract`] (the format's reader) ->
+//! [`tidy`] (pinyin annotations, punctuation, width) -> [`chrome`] (web page
+//! furniture) -> [`structure`] (a 公文's head and foot into front matter) ->
+//! numbered points split -> [`write`] (front matter and escaped Markdown),
+//! and the result is parsed by the same code as `zhiku build` before it is
+//! written, so an import never leaves a file that `check` rejects. Every
+//! line or fragment left out is reported with the reason.
+
+pub mod chrome;
+pub mod dates;
+pub mod structure;
+pub mod tidy;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::error::{Diagnostic, Severity};
+use crate::extract::{self, Block, ExtractError, Extracted, Format, Paragraph, Removed};
+use crate::load::{Placement, SourceFile, CONTENT_DIR};
+use crate::model::Kind;
+use crate::parse::is_safe_slug;
+
+/// Where pictures go: `static/images/<slug>/`, served at `/images/<slug>/`.
+pub const IMAGE_DIR: &str = "images";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    #[error("no text left to import (the file is empty, or all of it was page furniture)")]
+    Empty,
+    #[error("{0} already exists: pass --slug to import under another name (nothing was changed)")]
+    Exists(String),
+    #[error("'{0}' is not a safe file name: use letters, digits, - and _")]
+    BadSlug(String),
+    #[error(
+        "{number} is already the 文号 of {existing}: this document is probably imported already"
+    )]
+    DuplicateNumber { number: String, existing: String },
+    #[error("the imported document does not pass zhiku's own checks (a bug in zhiku import): {0}")]
+    Invalid(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path, source: std::io::Error) -> ImportError {
+    ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub root: PathBuf,
+    pub kind: Option<Kind>,
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub dry_run: bool,
+    pub today: NaiveDate,
+}
+
+/// What became of one file: the report `--json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub source: String,
+    /// The written file, relative to the site root (or where it would go).
+    pub path: String,
+    pub kind: Kind,
+    /// Why this kind: `--kind`, a 文号, a title word, or the default.
+    pub kind_reason: String,
+    pub title: String,
+    /// Every front-matter field the import filled.
+    pub fields: BTreeMap<String, serde_json::Value>,
+    /// Each line or fragment left out, with why.
+    pub removed: Vec<Removed>,
+    /// What the import could not decide.
+    pub warnings: Vec<String>,
+    /// Pictures written beside the site (`static/images/…`).
+    pub pictures: Vec<String>,
+    pub written: bool,
+    /// The document, for `--dry-run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markdown: Option<String>,
+}
+
+/// The files a list of arguments names: files as given, folders expanded to
+/// the supported files in them (sorted, hidden files skipped).
+pub fn inputs(args: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for arg in args {
+        if arg.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(arg)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && Format::of(e.path()).is_some())
+                .map(|e| e.into_path())
+                .collect();
+            out.append(&mut found);
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    out
+}
+
+/// Imports one file into the site at `opts.root`.
+pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
+    let extracted = extract::read(path)?;
+    let mut draft = Draft::new(extracted);
+    draft.tidy();
+    draft.strip_chrome();
+    let mut found = structure::Found::default();
+    structure::head(&mut draft.blocks, &mut found);
+    structure::foot(&mut draft.blocks, &mut found);
+    draft.removed.append(&mut found.removed);
+    draft.split_numbered_runs();
+    if !draft
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Paragraph(_) | Block::Table(_)))
+    {
+        return Err(ImportError::Empty);
+    }
+
+    let title = opts
+        .title
+        .clone()
+        .or(found.title.clone())
+        .or_else(|| draft.title_hint.clone())
+        .unwrap_or_else(|| {
+            draft
+                .warnings
+                .push("no title found: the file name was used".into());
+            path.file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_else(|| "未命名文档".into())
+        });
+    if found.title.is_none() && opts.title.is_none() {
+        draft.warnings.push(format!(
+            "no title in the text: used \"{title}\" (from the page's title); check it"
+        ));
+    }
+
+    let (kind, kind_reason) = guess_kind(opts.kind, &title, found.doc_number.as_deref());
+    let date = found.date.or(draft.published).unwrap_or_else(|| {
+        draft.warnings.push(format!(
+            "no date found: used today's date {}; correct the date field",
+            opts.today
+        ));
+        opts.today
+    });
+    let issuers = if found.signature_issuers.is_empty() {
+        found.header_issuers.clone()
+    } else {
+        found.signature_issuers.clone()
+    };
+    let mut front = write::FrontMatter {
+        title: title.clone(),
+        date: date.to_string(),
+        source: draft.source.clone(),
+        comment: format!(
+            "由 zhiku import 于 {} 从 {} 导入：请核对标题、日期{}后删除本行",
+            opts.today,
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            if kind == Kind::Policy {
+                "、文号和发文机关"
+            } else {
+                ""
+            }
+        ),
+        ..Default::default()
+    };
+    if kind == Kind::Policy {
+        front.doc_number = found.doc_number.clone();
+        front.issuers = issuers;
+        if front.doc_number.is_none() {
+            draft.warnings.push("no 文号 found".into());
+        }
+        if front.issuers.is_empty() {
+            draft
+                .warnings
+                .push("no issuing body (发文机关) found".into());
+        }
+    } else {
+        // Only policies have 文号 and issuers: elsewhere the 文号 stays in the
+        // text and the signature names the 单位 (or, for training, the author).
+        if let Some(n) = &found.doc_number {
+            draft
+                .blocks
+                .insert(0, Block::Paragraph(Paragraph::plain(n.clone())));
+            draft.warnings.push(format!(
+                "文号 {n} kept in the text: only policies have a doc_number; import with --kind policy if it is one"
+            ));
+        }
+        if !issuers.is_empty() {
+            let who = Some(issuers.join("、"));
+            match kind {
+                Kind::Training => front.author = who,
+                _ => front.organization = who,
+            }
+        }
+    }
+
+    let slug = match &opts.slug {
+        Some(s) if !is_safe_slug(s) || s.len() > 120 => {
+            return Err(ImportError::BadSlug(s.clone()))
+        }
+        Some(s) => s.clone(),
+        None => write::slug_for(&title, Some(date.year())),
+    };
+    let rel = format!("{CONTENT_DIR}/{}/{slug}.md", kind.section());
+    let target = opts.root.join(&rel);
+    if target.exists() {
+        return Err(ImportError::Exists(rel));
+    }
+    if let Some(n) = &front.doc_number {
+        if let Some(existing) = existing_doc_number(&opts.root, n) {
+            return Err(ImportError::DuplicateNumber {
+                number: n.clone(),
+                existing,
+            });
+        }
+    }
+
+    let (image_urls, pictures) = draft.picture_paths(&slug);
+    let markdown = format!(
+        "{}\n{}",
+        front.to_yaml(),
+        write::body(&draft.blocks, &draft.footnotes, &image_urls)
+    );
+    let warnings = validate(&rel, kind, &slug, &markdown, opts.today)?;
+    draft.warnings.extend(warnings);
+
+    let mut report = ImportReport {
+        source: path.display().to_string(),
+        path: rel,
+        kind,
+        kind_reason,
+        title,
+        fields: front.fields(),
+        removed: draft.removed,
+        warnings: draft.warnings,
+        pictures: pictures.iter().map(|(p, _)| p.clone()).collect(),
+        written: false,
+        markdown: None,
+    };
+    if opts.dry_run {
+        report.markdown = Some(markdown);
+        return Ok(report);
+    }
+    for (rel_pic, media) in &pictures {
+        let p = opts.root.join(rel_pic);
+        if let Some(dir) = p.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        }
+        std::fs::write(&p, &draft.media[*media].bytes).map_err(|e| io(&p, e))?;
+    }
+    write_new(&target, &markdown)?;
+    report.written = true;
+    Ok(report)
+}
+
+/// Creates the file, refusing to replace one that appeared meanwhile.
+fn write_new(target: &Path, text: &str) -> Result<(), ImportError> {
+    use std::io::Write;
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(target)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(ImportError::Exists(target.display().to_string()))
+        }
+        Err(e) => return Err(io(target, e)),
+    };
+    file.write_all(text.as_bytes()).map_err(|e| io(target, e))
+}
+
+/// Parses the document as `zhiku build` will: errors are a bug here,
+/// warnings go to the report.
+fn validate(
+    rel: &str,
+    kind: Kind,
+    slug: &str,
+    markdown: &str,
+    today: NaiveDate,
+) -> Result<Vec<String>, ImportError> {
+    let src = SourceFile {
+        rel_path: rel.to_string(),
+        placement: Placement::Document {
+            section: kind.section().to_string(),
+            stem: slug.to_string(),
+        },
+        text: markdown.to_string(),
+        modified: None,
+        committed: None,
+    };
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let parsed = crate::parse::parse_file(&src, today, &mut diags);
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    if parsed.is_none() || !errors.is_empty() {
+        return Err(ImportError::Invalid(errors.join("; ")));
+    }
+    Ok(diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| d.message.clone())
+        .collect())
+}
+
+/// The policy under `content/` that already carries `number`, if any.
+fn existing_doc_number(root: &Path, number: &str) -> Option<String> {
+    let dir = root.join(CONTENT_DIR);
+    for entry in walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.path().extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let Ok(split) = crate::frontmatter::split(&text) else {
+            continue;
+        };
+        let Some(yaml) = split.yaml else { continue };
+        let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(yaml)
+        else {
+            continue;
+        };
+        let written = map.get("doc_number").and_then(|v| v.as_str());
+        if written
+            .and_then(crate::search::docnum::canonical)
+            .as_deref()
+            == Some(number)
+        {
+            let rel = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            return Some(rel);
+        }
+    }
+    None
+}
+
+/// Title words of policy documents.
+const POLICY_WORDS: &[&str] = &[
+    "意见", "办法", "通知", "决定", "规定", "方案", "细则", "条例", "规则", "通告", "公告",
+];
+
+/// `--kind`, else a 文号 or a policy's title word means policy, a 案例 or
+/// training word says so, otherwise experience.
+pub fn guess_kind(given: Option<Kind>, title: &str, doc_number: Option<&str>) -> (Kind, String) {
+    if let Some(k) = given {
+        return (k, "--kind".into());
+    }
+    if let Some(n) = doc_number {
+        return (Kind::Policy, format!("it carries the 文号 {n}"));
+    }
+    let t = title.trim_end_matches(['）', ')']);
+    if let Some(w) = POLICY_WORDS
+        .iter()
+        .find(|w| t.ends_with(*w) || t.contains(&format!("的{w}")))
+    {
+        return (Kind::Policy, format!("the title names a {w}"));
+    }
+    if title.contains("案例") {
+        return (Kind::Case, "the title names a 案例".into());
+    }
+    for w in ["培训", "课件", "讲义", "教材", "第一讲", "专题辅导"] {
+        if title.contains(w) {
+            return (Kind::Training, format!("the title names {w}"));
+        }
+    }
+    (
+        Kind::Experience,
+        "no 文号 or policy title word: the default".into(),
+    )
+}
+
+/// A document on its way from the reader to Markdown.
+struct Draft {
+    blocks: Vec<Block>,
+    media: Vec<extract::Media>,
+    footnotes: Vec<extract::Footnote>,
+    title_hint: Option<String>,
+    removed: Vec<Removed>,
+    warnings: Vec<String>,
+    published: Option<NaiveDate>,
+    source: Option<String>,
+}
+
+impl Draft {
+    fn new(ex: Extracted) -> Draft {
+        Draft {
+            blocks: ex.blocks,
+            media: ex.media,
+            footnotes: ex.footnotes,
+            title_hint: ex.title_hint.map(|t| site_free_title(&t)),
+            removed: ex.removed,
+            warnings: ex.warnings,
+            published: None,
+            source: None,
+        }
+    }
+
+    fn paragraphs_mut(&mut self) -> impl Iterator<Item = &mut Paragraph> {
+        self.blocks.iter_mut().filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// Pinyin annotations (when the document has them throughout),
+    /// punctuation and width.
+    fn tidy(&mut self) {
+        let annotations: usize = self
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph(p) => Some(tidy::count_annotations(&p.text())),
+                _ => None,
+            })
+            .sum();
+        let strip = annotations >= 3;
+        let mut removed = Vec::new();
+        for p in self.paragraphs_mut() {
+            for span in &mut p.spans {
+                if strip {
+                    let (text, gone) = tidy::strip_annotations(&span.text);
+                    span.text = text;
+                    removed.extend(gone);
+                }
+                span.text = tidy::normalize_punctuation(&span.text);
+            }
+        }
+        for rows in self.blocks.iter_mut().filter_map(|b| match b {
+            Block::Table(rows) => Some(rows),
+            _ => None,
+        }) {
+            for cell in rows.iter_mut().flatten() {
+                *cell = tidy::normalize_punctuation(cell);
+            }
+        }
+        if !removed.is_empty() {
+            self.removed.push(Removed {
+                text: removed.join(" "),
+                reason: format!("pinyin annotations ({} removed)", removed.len()),
+            });
+        }
+    }
+
+    /// Furniture lines; an info line gives the date and source first; the
+    /// items of a related-articles list go with its heading; a site name
+    /// above the title goes.
+    fn strip_chrome(&mut self) {
+        let mut keep = Vec::with_capacity(self.blocks.len());
+        let mut in_list = false;
+        let mut before_text = true;
+        for block in std::mem::take(&mut self.blocks) {
+            let Block::Paragraph(p) = &block else {
+                in_list = false;
+                keep.push(block);
+                continue;
+            };
+            let text = p.text();
+            let t = text.trim();
+            let reason = chrome::classify(t)
+                .or_else(|| {
+                    (in_list && chrome::is_list_item(t))
+                        .then_some("related-article and hot-tag lists")
+                })
+                .or_else(|| (before_text && chrome::is_site_name(t)).then_some("site name"));
+            match reason {
+                Some(reason) => {
+                    if reason == "article info line" {
+                        let (date, source) = chrome::info_fields(t);
+                        self.published = self.published.or(date);
+                        self.source = self.source.take().or(source);
+                    }
+                    in_list = reason == "related-article and hot-tag lists";
+                    self.removed.push(Removed {
+                        text: t.to_string(),
+                        reason: reason.to_string(),
+                    });
+                }
+                None => {
+                    in_list = false;
+                    before_text = false;
+                    keep.push(block);
+                }
+            }
+        }
+        self.blocks = keep;
+    }
+
+    fn split_numbered_runs(&mut self) {
+        let mut out = Vec::with_capacity(self.blocks.len());
+        for block in std::mem::take(&mut self.blocks) {
+            match block {
+                Block::Paragraph(p) if p.spans.len() == 1 && p.heading.is_none() => {
+                    let parts = tidy::split_numbered_run(&p.spans[0].text);
+                    if parts.len() == 1 {
+                        out.push(Block::Paragraph(p));
+                        continue;
+                    }
+                    for part in parts {
+                        let mut q = p.clone();
+                        q.spans[0].text = part;
+                        out.push(Block::Paragraph(q));
+                    }
+                }
+                b => out.push(b),
+            }
+        }
+        self.blocks = out;
+    }
+
+    /// Site-relative paths for the pictures the body shows, and the URL each
+    /// picture gets (`None`: not shown, e.g. SVG, which could carry script).
+    fn picture_paths(&mut self, slug: &str) -> (Vec<Option<String>>, Vec<(String, usize)>) {
+        let mut urls = Vec::new();
+        let mut files = Vec::new();
+        let mut names = std::collections::HashSet::new();
+        for (i, m) in self.media.iter().enumerate() {
+            let ext = m
+                .name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_ascii_lowercase())
+                .unwrap_or_default();
+            if !matches!(
+                ext.as_str(),
+                "png" | "jpg" | "jpeg" | "gif" | "webp" | "bmp"
+            ) {
+                self.warnings.push(format!(
+                    "picture {} ({}) left out: only PNG, JPEG, GIF, WebP and BMP are published; convert it and add it by hand",
+                    m.name,
+                    if ext.is_empty() { "no type" } else { &ext }
+                ));
+                urls.push(None);
+                continue;
+            }
+            let stem: String = m
+                .name
+                .rsplit_once('.')
+                .map(|(s, _)| s)
+                .unwrap_or("image")
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let mut name = format!("{stem}.{ext}");
+            let mut n = 2;
+            while !names.insert(name.clone()) {
+                name = format!("{stem}-{n}.{ext}");
+                n += 1;
+            }
+            urls.push(Some(format!("/{IMAGE_DIR}/{slug}/{name}")));
+            files.push((format!("static/{IMAGE_DIR}/{slug}/{name}"), i));
+        }
+        (urls, files)
+    }
+}
+
+/// A page title without the site's name (`青川党建网 - 标题` -> `标题`).
+fn site_free_title(title: &str) -> String {
+    let parts: Vec<&str> = title
+        .split([' ', '_', '|', '｜', '—', '-'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts
+        .iter()
+        .filter(|p| !chrome::is_site_name(p))
+        .max_by_key(|p| p.chars().count())
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| title.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_guessed_and_explained() {
+        assert_eq!(
+            guess_kind(None, "某某", Some("江组发〔2025〕7号")).0,
+            Kind::Policy
+        );
+        assert_eq!(
+            guess_kind(None, "关于做好培训工作的通知", None).0,
+            Kind::Policy
+        );
+        assert_eq!(
+            guess_kind(None, "东桥街道党员责任区工作总结", None).0,
+            Kind::Experience
+        );
+        assert_eq!(
+            guess_kind(Some(Kind::Case), "关于…的意见", None).0,
+            Kind::Case
+        );
+    }
+
+    #[test]
+    fn site_names_leave_page_titles() {
+        assert_eq!(
+            site_free_title("青川党建网 - 锦绣社区党员责任区"),
+            "锦绣社区党员责任区"
+        );
+    }
+}
