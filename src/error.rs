@@ -115,6 +115,12 @@ pub enum Error {
     /// A command was asked to do something it must refuse.
     #[error("{0}")]
     Refused(String),
+    /// Another build holds the output.
+    #[error(
+        "another zhiku build ({holder}) is writing this site's output: wait for it to finish and build again (lock: {})",
+        lock.display()
+    )]
+    Locked { lock: PathBuf, holder: String },
 }
 
 impl Error {

@@ -57,10 +57,22 @@ pub fn load_content(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
             let path = e.path().map(Path::to_path_buf).unwrap_or_default();
             Error::io(path, e.into())
         })?;
+        let path = entry.path();
+        if entry.path_is_symlink() {
+            // Not followed: a link could pull in files from outside the site.
+            let mut w = Diagnostic::error(
+                relative_display(root, path),
+                None,
+                "symbolic link skipped: zhiku does not follow links inside content/",
+            )
+            .with_hint("copy the file or folder here instead");
+            w.severity = crate::error::Severity::Warning;
+            diags.push(w);
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
-        let path = entry.path();
         if path.extension().and_then(|e| e.to_str()) != Some("md") {
             continue;
         }
@@ -69,7 +81,20 @@ pub fn load_content(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
             path,
             committed.get(&relative_display(root, path)).copied(),
         )? {
-            Ok(src) => files.push(src),
+            Ok(mut src) => {
+                if src.text.contains('\0') {
+                    // A NUL byte is never meant; pasted in, it would reach the HTML.
+                    src.text = src.text.replace('\0', "");
+                    let mut w = Diagnostic::error(
+                        &src.rel_path,
+                        None,
+                        "NUL bytes removed (the file holds binary zeros)",
+                    );
+                    w.severity = crate::error::Severity::Warning;
+                    diags.push(w);
+                }
+                files.push(src)
+            }
             Err(d) => diags.push(d),
         }
     }

@@ -361,10 +361,63 @@ fn same_contents(path: &Path, contents: &[u8]) -> bool {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        // A recycling staging is left for the next build to fill again.
-        if !self.committed && !self.recycled {
+        // A failed build takes its half-written output with it, recycled or
+        // not: left behind, a staging folder that filled the disk would make
+        // every later build fail too.
+        if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+/// Held for a whole build (and a live preview's session): a second build of
+/// the same output fails at once, naming the holder, instead of deleting the
+/// first one's staging folders and swapping in half an index. The lock is
+/// the operating system's (`flock`): it goes when the process does, even
+/// killed.
+#[derive(Debug)]
+pub struct OutputLock {
+    _files: Vec<fs::File>,
+}
+
+impl OutputLock {
+    /// Locks `.<name>.lock` beside each target (once per distinct file).
+    pub fn acquire(targets: &[&Path]) -> Result<OutputLock> {
+        use std::io::{Read, Seek, Write};
+        let mut paths: Vec<PathBuf> = targets.iter().map(|t| sibling(t, "lock")).collect();
+        paths.sort();
+        paths.dedup();
+        let mut files = Vec::new();
+        for path in paths {
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            let mut file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.read_to_string(&mut holder);
+                    return Err(Error::Locked {
+                        lock: path,
+                        holder: holder.trim().to_string(),
+                    });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+            // Who holds it, for the message the next build prints.
+            let _ = file.set_len(0);
+            let _ = file.rewind();
+            let _ = write!(file, "pid {}", std::process::id());
+            files.push(file);
+        }
+        Ok(OutputLock { _files: files })
     }
 }
 

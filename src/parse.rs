@@ -138,6 +138,19 @@ pub fn parse_file(
                 return None;
             };
             let front = parse_front_matter(file, yaml, parts.yaml_line, folder_kind, today, diags)?;
+            if front.slug.is_none() && !is_safe_slug(stem) {
+                // The file name is the URL: `a b.md` or an encoded `..`
+                // would make a page no server serves.
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        None,
+                        format!("file name '{stem}' is not a safe URL segment (letters, digits, - and _ only)"),
+                    )
+                    .with_hint("rename the file, or set `slug:` in its front matter"),
+                );
+                return None;
+            }
             let rendered = markdown::render(parts.body, section);
             Some(Parsed::Document(Arc::new(Document {
                 rel_path: src.rel_path.clone(),

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::error::{sort_diagnostics, Diagnostic, Error, Result, Severity};
 use crate::lint;
 use crate::load;
-use crate::output::Staging;
+use crate::output::{OutputLock, Staging};
 use crate::parse;
 use crate::render::{self, RenderOptions};
 use crate::search::index::{Related, SearchIndex};
@@ -201,6 +201,12 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     let mut related = Related::default();
     let mut index = None;
     let index_dir = (!opts.no_index).then(|| index_dir(opts, &site.config));
+    // Held until both outputs are swapped in.
+    let lock = OutputLock::acquire(
+        &std::iter::once(out_dir.as_path())
+            .chain(index_dir.as_deref())
+            .collect::<Vec<_>>(),
+    )?;
     if let Some(index_dir) = &index_dir {
         let dictionary = load::read_dictionary(&opts.root)?;
         let index_stage = Staging::new(index_dir)?;
@@ -263,18 +269,33 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
         elapsed: started.elapsed(),
         timings: laps.timings,
     };
+    drop(lock);
     Ok((report, Built { loaded, related }))
 }
 
 /// Everything a build would reject, without writing anything. Returns all
 /// diagnostics (warnings included); `Err` only for problems outside content.
 pub fn check(opts: &BuildOptions, citations: bool) -> Result<Vec<Diagnostic>> {
+    // The build reads the search dictionary: what fails it fails check.
+    let dictionary = load::read_dictionary(&opts.root).err().map(|e| {
+        Diagnostic::error(
+            format!("{}/{}", load::CONTENT_DIR, load::DICTIONARY_FILE),
+            None,
+            format!("cannot be read: {}", error_cause(&e)),
+        )
+        .with_hint("save it as UTF-8 text, one `word [frequency]` a line")
+    });
     let loaded = match load_site(opts) {
         Ok(loaded) => loaded,
-        Err(Error::Content(diags)) => return Ok(diags),
+        Err(Error::Content(mut diags)) => {
+            diags.extend(dictionary);
+            sort_diagnostics(&mut diags);
+            return Ok(diags);
+        }
         Err(e) => return Err(e),
     };
     let mut diags = loaded.warnings;
+    diags.extend(dictionary);
     let files = render::render_site(&loaded.site, &loaded.theme, &RenderOptions::default())?;
     let vocabulary = match load::read_optional(&opts.root.join(lint::VOCABULARY_FILE))? {
         None => None,
@@ -293,6 +314,13 @@ pub fn check(opts: &BuildOptions, citations: bool) -> Result<Vec<Diagnostic>> {
     }
     sort_diagnostics(&mut diags);
     Ok(diags)
+}
+
+fn error_cause(e: &Error) -> String {
+    match e {
+        Error::Io { source, .. } => source.to_string(),
+        e => e.to_string(),
+    }
 }
 
 /// The tantivy folder inside the configured search index folder.

@@ -68,7 +68,14 @@ pub fn router(
             .with_state(tx);
         app = app.merge(live);
     }
-    app
+    // Every response the router makes carries them: redirects, 405s and
+    // the extractors' own rejections included.
+    app.layer(axum::middleware::map_response(with_security_headers))
+}
+
+async fn with_security_headers(mut response: Response) -> Response {
+    security_headers(response.headers_mut());
+    response
 }
 
 /// Reloads the page after a rebuild, shows build errors over it.
@@ -175,7 +182,7 @@ async fn static_file(
     headers: HeaderMap,
 ) -> Response {
     let Ok(_permit) = state.permits.try_acquire() else {
-        return plain(StatusCode::SERVICE_UNAVAILABLE, "busy, try again");
+        return busy();
     };
     if method != Method::GET && method != Method::HEAD {
         let mut r = plain(
@@ -205,7 +212,9 @@ async fn static_file(
     let file = match meta {
         Ok(m) if m.is_dir() => {
             if !uri.path().ends_with('/') {
-                let mut location = format!("{}/", uri.path());
+                // One leading slash: `//static` must not become a
+                // protocol-relative redirect to the host `static`.
+                let mut location = format!("/{}/", uri.path().trim_start_matches('/'));
                 if let Some(q) = uri.query() {
                     location.push('?');
                     location.push_str(q);
@@ -307,6 +316,14 @@ fn security_headers(h: &mut HeaderMap) {
 pub fn plain(status: StatusCode, msg: &'static str) -> Response {
     let mut r = (status, msg).into_response();
     security_headers(r.headers_mut());
+    r
+}
+
+/// 503 with the time to wait before trying again.
+pub fn busy() -> Response {
+    let mut r = plain(StatusCode::SERVICE_UNAVAILABLE, "busy, try again");
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     r
 }
 

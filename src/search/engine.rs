@@ -12,8 +12,8 @@ use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 /// Hits fetched beyond the page so that ties at its end are settled by page id.
 const TIE_SLACK: usize = 16;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
@@ -168,7 +168,11 @@ impl SearchEngine {
                 Box::new(RangeQuery::new(bound(req.from), bound(req.to))),
             ));
         }
-        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+        if !has_text && !parsed.include.is_empty() {
+            // Words were asked for but none is searchable (emoji, lone
+            // punctuation): nothing matches them, rather than everything.
+            clauses.push((Occur::Must, Box::new(EmptyQuery)));
+        } else if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         let query = BooleanQuery::new(clauses);

@@ -1,0 +1,246 @@
+//! Faults an unlucky operator meets: two builds at once, a full disk, odd
+//! files in content/, queries with nothing to search, and the server's
+//! answers at its edges.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::http::{get, request, Server};
+use common::SiteTest;
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn a_second_build_fails_at_once_naming_the_holder() {
+    let site = SiteTest::fixture("valid");
+    site.built();
+    let before = site.read("index.html");
+    let held = zhiku::output::OutputLock::acquire(&[&site.out()]).unwrap();
+    let out = site.zhiku(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("another zhiku build (pid {})", std::process::id())),
+        "{err}"
+    );
+    assert_eq!(site.read("index.html"), before, "the output is untouched");
+    drop(held);
+    let again = site.zhiku(&["build"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+}
+
+#[test]
+fn concurrent_builds_never_leave_a_half_written_result() {
+    let site = SiteTest::bundled();
+    site.built();
+    for round in 0..3 {
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_zhiku"))
+                .args(["build", "--root"])
+                .arg(&site.root)
+                .output()
+                .expect("run zhiku")
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(spawn);
+            let b = s.spawn(spawn);
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        for out in [&a, &b] {
+            if !out.status.success() {
+                assert!(
+                    stderr(out).contains("another zhiku build"),
+                    "round {round}: a failure that is not the lock: {}",
+                    stderr(out)
+                );
+            }
+        }
+        assert!(
+            a.status.success() || b.status.success(),
+            "round {round}: neither built"
+        );
+        // Whatever exited 0 left a whole site and a whole index.
+        let search = site.zhiku(&["search", "红色物业", "--json"]);
+        assert!(search.status.success(), "{}", stderr(&search));
+        let hits: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+        assert!(
+            hits["total"].as_u64().unwrap() > 0,
+            "round {round}: an empty index"
+        );
+        assert!(site.out().join("index.html").is_file());
+        assert!(site.out().join("search/meta.json").is_file());
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(can_mount_tmpfs),
+    ignore = "mounting a tmpfs needs root; CI runs as root"
+)]
+fn a_full_disk_fails_the_build_keeps_the_old_output_and_cleans_up() {
+    let site = SiteTest::empty();
+    site.write(
+        "content/cases/a.md",
+        "---\ntitle: 小案例\ndate: 2024-01-02\n---\n\n一段话。\n",
+    );
+    let disk = tempfile::tempdir().unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1200k", "tmpfs"])
+        .arg(disk.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(mounted, "mount -t tmpfs failed although running as root");
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(disk.path());
+    let out_dir = disk.path().join("public");
+    let build =
+        |site: &SiteTest| site.zhiku(&["build", "--no-index", "--out", out_dir.to_str().unwrap()]);
+    let first = build(&site);
+    assert!(
+        first.status.success(),
+        "a small site fits: {}",
+        stderr(&first)
+    );
+    let home = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
+
+    // Two hundred long documents do not fit in 1.2 MB.
+    let para = "社区党组织把服务送到居民家门口，楼栋长每周走访一次。".repeat(60);
+    for i in 0..200 {
+        site.write(
+            &format!("content/cases/big-{i}.md"),
+            &format!("---\ntitle: 大案例{i}\ndate: 2024-01-02\n---\n\n{para}\n"),
+        );
+    }
+    let full = build(&site);
+    assert_eq!(full.status.code(), Some(1));
+    assert!(stderr(&full).contains("No space left"), "{}", stderr(&full));
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("index.html")).unwrap(),
+        home
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(disk.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+
+    // The disk is not left full: the small site builds again.
+    for i in 0..200 {
+        std::fs::remove_file(site.root.join(format!("content/cases/big-{i}.md"))).unwrap();
+    }
+    site.write(
+        "content/cases/b.md",
+        "---\ntitle: 第二个小案例\ndate: 2024-01-03\n---\n\n又一段话。\n",
+    );
+    let after = build(&site);
+    assert!(after.status.success(), "{}", stderr(&after));
+    assert!(std::fs::read_to_string(out_dir.join("index.html"))
+        .unwrap()
+        .contains("第二个小案例"));
+}
+
+#[test]
+fn queries_with_nothing_searchable_match_nothing() {
+    let site = SiteTest::bundled();
+    site.built();
+    for q in ["😀", "-", "——", "、。"] {
+        let out = site.zhiku(&["search", q, "--json"]);
+        assert!(out.status.success(), "{q}: {}", stderr(&out));
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(r["total"], 0, "{q} matched documents");
+    }
+    // Filters alone still browse.
+    let out = site.zhiku(&["search", "", "--kind", "policy", "--json"]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["total"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn odd_files_in_content_are_named_not_published_silently() {
+    let site = SiteTest::fixture("valid");
+    // A file name that is no URL segment.
+    site.write(
+        "content/cases/a b.md",
+        "---\ntitle: 空格\ndate: 2024-01-02\n---\n\n正文。\n",
+    );
+    // A NUL byte pasted into a document.
+    site.write(
+        "content/cases/nul.md",
+        "---\ntitle: 零字节\ndate: 2024-01-02\n---\n\n前\0后。\n",
+    );
+    // A symbolic link to a file outside the site.
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        outside.path(),
+        "---\ntitle: 外面\ndate: 2024-01-02\n---\n\n外部文件。\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.root.join("content/cases/link.md")).unwrap();
+    // A dictionary `build` cannot read.
+    std::fs::write(
+        site.root.join("content/_dictionary.txt"),
+        b"\xff\xfe\xfa bad",
+    )
+    .unwrap();
+
+    let check = site.zhiku(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let err = stderr(&check);
+    assert!(
+        err.contains("content/cases/a b.md: file name 'a b' is not a safe URL segment"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/cases/nul.md: warning: NUL bytes removed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/cases/link.md: warning: symbolic link skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/_dictionary.txt: cannot be read"),
+        "{err}"
+    );
+
+    // Fixed name and dictionary: the build publishes the NUL file without NUL.
+    std::fs::remove_file(site.root.join("content/cases/a b.md")).unwrap();
+    std::fs::remove_file(site.root.join("content/_dictionary.txt")).unwrap();
+    site.built();
+    let page = site.read("cases/nul/index.html");
+    assert!(page.contains("前后。") && !page.contains('\0'));
+    assert!(!site.out().join("cases/link/index.html").exists());
+}
+
+#[test]
+fn the_server_answers_its_edges_safely() {
+    let srv = Server::start_prod(SiteTest::fixture("valid"));
+    let a = &srv.addr;
+    // `//static` must not redirect to the host `static`.
+    let r = get(a, "//static");
+    assert_eq!(r.status, 301);
+    assert!(r.head.contains("location: /static/\r\n"), "{}", r.head);
+    assert!(
+        r.head.contains("x-content-type-options: nosniff"),
+        "{}",
+        r.head
+    );
+    let r = request(
+        a,
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(r.status, 405);
+    assert!(r.head.contains("content-security-policy"), "{}", r.head);
+    let r = get(a, "/api/search?q=%F0%9F%98%80");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("\"total\":0"), "{}", r.body);
+}
