@@ -112,6 +112,9 @@ pub enum Error {
     Template { template: String, message: String },
     #[error("search index: {0}")]
     Index(String),
+    /// A search ran out of time, or its client went away.
+    #[error("search stopped: its time budget was spent or its client disconnected")]
+    SearchBudget,
     /// A command was asked to do something it must refuse.
     #[error("{0}")]
     Refused(String),

@@ -79,6 +79,12 @@ enum Command {
         /// Serve the already built site: no build, no watching, no live reload
         #[arg(long)]
         prod: bool,
+        /// Searches run at once (default: two per core)
+        #[arg(long)]
+        search_workers: Option<usize>,
+        /// Searches that may wait for a worker; more get 503 at once (default 64)
+        #[arg(long)]
+        search_queue: Option<usize>,
     },
     /// Create a new document from its kind's archetype
     New {
@@ -476,7 +482,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bind,
             index,
             prod,
+            search_workers,
+            search_queue,
         } => {
+            let defaults = serve::SearchLimits::default();
+            let limits = serve::SearchLimits {
+                workers: search_workers.unwrap_or(defaults.workers),
+                queue: search_queue.unwrap_or(defaults.queue),
+            };
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
@@ -517,9 +530,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         "zhiku: serving {} at {base_url}/ (Ctrl+C to stop)",
                         out_dir.display()
                     ));
+                    let engine = Arc::new(std::sync::RwLock::new(engine));
+                    if !index.no_index {
+                        tokio::spawn(serve::follow_rebuilds(index_dir, engine.clone()));
+                    }
                     let app = serve::router(
-                        serve::ServeState::new(out_dir),
-                        Arc::new(std::sync::RwLock::new(engine)),
+                        serve::ServeState::new(out_dir).with_search_limits(limits),
+                        engine,
                         None,
                     );
                     serve::run(listener, app).await?;
@@ -555,8 +572,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let engine = session.engine();
                 let root = session.root().to_path_buf();
                 let _watcher = zhiku::watch::spawn(session, root, events.clone())?;
-                let app =
-                    serve::router(serve::ServeState::new(report.out_dir), engine, Some(events));
+                let app = serve::router(
+                    serve::ServeState::new(report.out_dir).with_search_limits(limits),
+                    engine,
+                    Some(events),
+                );
                 serve::run(listener, app).await?;
                 Ok(ExitCode::SUCCESS)
             })

@@ -5,7 +5,9 @@
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -16,6 +18,7 @@ use percent_encoding::percent_decode_str;
 use tokio::sync::Semaphore;
 
 use crate::preview::SharedEngine;
+use crate::search::engine::Budget;
 use crate::search::query::{SearchParams, SearchRequest};
 use crate::watch::LiveEvent;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -31,10 +34,35 @@ pub const MAX_IN_FLIGHT: usize = 256;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
                    object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'";
 
+/// How long a search may wait for a worker before the client gets a 503.
+pub const SEARCH_QUEUE_WAIT: Duration = Duration::from_secs(2);
+/// How long one search may run.
+pub const SEARCH_TIME_BUDGET: Duration = Duration::from_secs(3);
+
+/// Bounds on `/api/search`: searches are CPU work, so a few run at once
+/// (`workers`), a bounded number wait (`queue`), the rest get 503 with
+/// `Retry-After` at once. Memory and CPU stay bounded whatever the load.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchLimits {
+    pub workers: usize,
+    pub queue: usize,
+}
+
+impl Default for SearchLimits {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        SearchLimits {
+            workers: cores * 2,
+            queue: 64,
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct ServeState {
     pub root: Arc<PathBuf>,
     permits: Arc<Semaphore>,
+    search_limits: SearchLimits,
 }
 
 impl ServeState {
@@ -43,7 +71,42 @@ impl ServeState {
         ServeState {
             root: Arc::new(root),
             permits: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            search_limits: SearchLimits::default(),
         }
+    }
+
+    pub fn with_search_limits(mut self, limits: SearchLimits) -> Self {
+        self.search_limits = limits;
+        self
+    }
+}
+
+/// What `/api/search` needs: the engine (swapped on rebuilds) and its bounds.
+#[derive(Clone)]
+struct Api {
+    engine: SharedEngine,
+    workers: Arc<Semaphore>,
+    worker_count: usize,
+    waiting: Arc<AtomicUsize>,
+    queue: usize,
+}
+
+/// Leaves the queue when the request does (answered, refused or dropped).
+struct InQueue(Arc<AtomicUsize>);
+
+impl Drop for InQueue {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, AtomicOrdering::SeqCst);
+    }
+}
+
+/// Stops the search when its request goes away (the client disconnected:
+/// axum drops the handler's future).
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, AtomicOrdering::Relaxed);
     }
 }
 
@@ -54,9 +117,16 @@ pub fn router(
     search: SharedEngine,
     live: Option<broadcast::Sender<LiveEvent>>,
 ) -> Router {
+    let limits = state.search_limits;
     let api = Router::new()
         .route("/api/search", axum::routing::get(api_search))
-        .with_state(search);
+        .with_state(Api {
+            engine: search,
+            workers: Arc::new(Semaphore::new(limits.workers.max(1))),
+            worker_count: limits.workers.max(1),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            queue: limits.queue,
+        });
     let mut app = Router::new()
         .fallback(static_file)
         .with_state(state)
@@ -111,8 +181,8 @@ async fn live_events(
 }
 
 /// `GET /api/search`: JSON results, or a JSON 400 naming the bad parameter.
-async fn api_search(State(search): State<SharedEngine>, uri: Uri) -> Response {
-    let engine = search.read().unwrap_or_else(|e| e.into_inner()).clone();
+async fn api_search(State(api): State<Api>, uri: Uri) -> Response {
+    let engine = api.engine.read().unwrap_or_else(|e| e.into_inner()).clone();
     let Some(engine) = engine else {
         return json_error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -137,20 +207,51 @@ async fn api_search(State(search): State<SharedEngine>, uri: Uri) -> Response {
         Ok(r) => r,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, e.param, &e.error),
     };
-    match tokio::task::spawn_blocking(move || engine.search(&request)).await {
+    // `waiting` counts searches running and waiting: beyond the workers and
+    // the queue, refuse at once.
+    if api.waiting.fetch_add(1, AtomicOrdering::SeqCst) >= api.queue + api.worker_count {
+        api.waiting.fetch_sub(1, AtomicOrdering::SeqCst);
+        return search_busy();
+    }
+    let in_queue = InQueue(api.waiting.clone());
+    let worker =
+        match tokio::time::timeout(SEARCH_QUEUE_WAIT, api.workers.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            _ => return search_busy(),
+        };
+    let budget = Budget::within(SEARCH_TIME_BUDGET);
+    let _cancel = CancelOnDrop(budget.cancel_flag());
+    let result = tokio::task::spawn_blocking(move || {
+        let _worker = worker;
+        engine.search_within(&request, &budget)
+    })
+    .await;
+    drop(in_queue);
+    match result {
         Ok(Ok(response)) => {
             let mut r = axum::Json(response).into_response();
             r.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            security_headers(r.headers_mut());
             r
         }
+        Ok(Err(crate::Error::SearchBudget)) => search_busy(),
         _ => json_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "search",
             "检索出错，请稍后再试",
         ),
     }
+}
+
+fn search_busy() -> Response {
+    let mut r = json_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "search",
+        "检索繁忙，请稍后再试",
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    r
 }
 
 fn json_error(status: StatusCode, param: &str, message: &str) -> Response {
@@ -161,6 +262,40 @@ fn json_error(status: StatusCode, param: &str, message: &str) -> Response {
         .into_response();
     security_headers(r.headers_mut());
     r
+}
+
+/// Keeps `engine` on the index a build last swapped in at `index_dir`:
+/// `zhiku build` into the folder a `serve --prod` serves is picked up
+/// without a restart. Searches already running finish on the engine they
+/// started with (they hold it), so every answer comes from one build.
+pub async fn follow_rebuilds(index_dir: PathBuf, engine: SharedEngine) {
+    let mut seen = index_signature(&index_dir);
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let now = index_signature(&index_dir);
+        if now == seen || now.is_none() {
+            continue;
+        }
+        let dir = index_dir.clone();
+        let opened =
+            tokio::task::spawn_blocking(move || crate::search::engine::SearchEngine::open(&dir))
+                .await;
+        // A half-swapped or unreadable index: keep serving the old one and
+        // try again on the next change.
+        if let Ok(Ok(new)) = opened {
+            *engine.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(new));
+            seen = now;
+        }
+    }
+}
+
+/// Identifies one build's index: the folder (a build swaps in a new one)
+/// and its commit file.
+fn index_signature(dir: &Path) -> Option<(u64, u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    let folder = std::fs::metadata(dir).ok()?;
+    let meta = std::fs::metadata(dir.join("meta.json")).ok()?;
+    Some((folder.ino(), meta.ino(), meta.modified().ok()?))
 }
 
 pub async fn run(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {

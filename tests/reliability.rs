@@ -244,3 +244,131 @@ fn the_server_answers_its_edges_safely() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("\"total\":0"), "{}", r.body);
 }
+
+#[test]
+fn a_burst_of_searches_is_bounded_and_the_server_keeps_answering() {
+    let srv = Server::start_prod_with(
+        SiteTest::bundled(),
+        &["--search-workers", "1", "--search-queue", "2"],
+    );
+    let a = srv.addr.clone();
+    // A 128-word query (255 characters) is refused outright, with the reason.
+    let long = vec!["%E5%85%9A"; 128].join("+");
+    let r = get(&a, &format!("/api/search?q={long}"));
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("不能超过 16 个"), "{}", r.body);
+
+    // Forty clients, each sending the heaviest allowed query in a loop.
+    let heavy = "%E7%A4%BE%E5%8C%BA+%E5%85%9A%E5%BB%BA+%E6%9C%8D%E5%8A%A1+%E5%B1%85%E6%B0%91+%E5%B7%A5%E4%BD%9C+%E7%BB%84%E7%BB%87+%E5%BB%BA%E8%AE%BE+%E7%A4%BE%E5%8C%BA";
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let mut peak_rss = 0;
+    let statuses = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..40)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut seen = Vec::new();
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let r = get(&a, &format!("/api/search?q={heavy}&size=50"));
+                        if r.status == 503 {
+                            assert!(r.head.contains("retry-after: 1"), "{}", r.head);
+                        }
+                        seen.push(r.status);
+                    }
+                    seen
+                })
+            })
+            .collect();
+        // Meanwhile pages and ordinary queries get answers, never a hang.
+        for _ in 0..20 {
+            assert_eq!(get(&a, "/").status, 200);
+            let r = get(&a, "/api/search?q=%E7%BA%A2%E8%89%B2%E7%89%A9%E4%B8%9A");
+            assert!(matches!(r.status, 200 | 503), "{}", r.status);
+            peak_rss = peak_rss.max(srv.rss_kb());
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect::<Vec<u16>>()
+    });
+    assert!(
+        statuses.iter().all(|s| matches!(s, 200 | 503)),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&503),
+        "the queue never filled: {} requests",
+        statuses.len()
+    );
+    assert!(statuses.contains(&200));
+    assert!(peak_rss < 300 * 1024, "server grew to {peak_rss} kB");
+    // After the burst, an ordinary query is answered in full.
+    let r = get(&a, "/api/search?q=%E7%BA%A2%E8%89%B2%E7%89%A9%E4%B8%9A");
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("\"total\":0"), "{}", r.body);
+}
+
+#[test]
+fn a_rebuild_under_serve_prod_is_served_without_a_restart_or_a_failed_request() {
+    let site = SiteTest::bundled();
+    let gone = "content/cases/wuhan-wutianxiang-xiaozu.md";
+    assert!(site.root.join(gone).is_file());
+    let srv = Server::start_prod(site);
+    let a = srv.addr.clone();
+    let search_total = |q: &str| -> u64 {
+        let r = get(&a, &format!("/api/search?q={q}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        v["total"].as_u64().unwrap()
+    };
+    // 鹭栖湾 (a word no bundled document has), percent-encoded.
+    let new_word = "%E9%B9%AD%E6%A0%96%E6%B9%BE";
+    assert_eq!(search_total(new_word), 0);
+    assert_eq!(get(&a, "/cases/wuhan-wutianxiang-xiaozu/").status, 200);
+
+    srv.site.write(
+        "content/cases/luqiwan-shequ.md",
+        "---\ntitle: 鹭栖湾社区的楼栋议事会\ndate: 2024-05-06\n---\n\n鹭栖湾社区把议事会开到楼栋里。\n",
+    );
+    std::fs::remove_file(srv.site.root.join(gone)).unwrap();
+
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let failures = std::thread::scope(|s| {
+        let load = s.spawn(|| {
+            let mut failures = Vec::new();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for path in ["/", "/api/search?q=%E5%85%9A%E5%BB%BA", "/search/meta.json"] {
+                    let r = get(&a, path);
+                    if r.status != 200 {
+                        failures.push(format!("{path}: {}", r.status));
+                    }
+                }
+            }
+            failures
+        });
+        let build = srv.site.zhiku(&["build"]);
+        assert!(build.status.success(), "{}", stderr(&build));
+        // The new index is opened within seconds.
+        let mut found = false;
+        for _ in 0..100 {
+            if search_total(new_word) == 1 {
+                found = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(found, "the rebuilt index was not picked up");
+        load.join().unwrap()
+    });
+    assert!(
+        failures.is_empty(),
+        "requests failed during the swap: {failures:?}"
+    );
+    assert_eq!(get(&a, "/cases/wuhan-wutianxiang-xiaozu/").status, 404);
+    // 吴天祥小组 is only in the deleted case's title.
+    assert_eq!(
+        search_total("%E5%90%B4%E5%A4%A9%E7%A5%A5%E5%B0%8F%E7%BB%84"),
+        0
+    );
+}

@@ -4,10 +4,12 @@
 
 use std::ops::Bound;
 use std::path::Path;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
 
 /// Hits fetched beyond the page so that ties at its end are settled by page id.
 const TIE_SLACK: usize = 16;
@@ -24,7 +26,7 @@ use super::docnum;
 use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
 use super::query::{parse_query, SearchRequest, Sort};
 use super::snippet::{highlight, highlight_terms, snippet};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Kind, Status};
 
 /// Characters of body text in a snippet.
@@ -83,6 +85,91 @@ pub struct SearchResponse {
 }
 
 /// An index opened for searching, with the one reader it keeps.
+/// How long one search may run, and whether anyone still waits for it.
+/// Checked between index segments: a search never holds a worker long after
+/// its client hung up or its time ran out.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    deadline: Option<Instant>,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Budget {
+    pub fn unlimited() -> Budget {
+        Budget {
+            deadline: None,
+            cancelled: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn within(limit: Duration) -> Budget {
+        Budget {
+            deadline: Some(Instant::now() + limit),
+            ..Budget::unlimited()
+        }
+    }
+
+    /// The flag that, set, stops the search (the client disconnected).
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancelled.clone()
+    }
+
+    fn spent(&self) -> bool {
+        self.cancelled.load(AtomicOrdering::Relaxed)
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    fn wrap<C: Collector>(&self, inner: C) -> Budgeted<'_, C> {
+        Budgeted {
+            inner,
+            budget: self,
+        }
+    }
+
+    fn error(&self, e: tantivy::TantivyError) -> Error {
+        if self.spent() {
+            Error::SearchBudget
+        } else {
+            index_err(e)
+        }
+    }
+}
+
+/// A collector that refuses the next segment once the budget is spent.
+struct Budgeted<'a, C> {
+    inner: C,
+    budget: &'a Budget,
+}
+
+impl<C: Collector> Collector for Budgeted<'_, C> {
+    type Fruit = C::Fruit;
+    type Child = C::Child;
+
+    fn for_segment(
+        &self,
+        segment_local_id: tantivy::SegmentOrdinal,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        if self.budget.spent() {
+            return Err(tantivy::TantivyError::InternalError(
+                "search budget spent".into(),
+            ));
+        }
+        self.inner.for_segment(segment_local_id, segment)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.inner.requires_scoring()
+    }
+
+    fn merge_fruits(
+        &self,
+        segment_fruits: Vec<<Self::Child as tantivy::collector::SegmentCollector>::Fruit>,
+    ) -> tantivy::Result<Self::Fruit> {
+        self.inner.merge_fruits(segment_fruits)
+    }
+}
+
 pub struct SearchEngine {
     index: SearchIndex,
     reader: IndexReader,
@@ -117,6 +204,12 @@ impl SearchEngine {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        self.search_within(req, &Budget::unlimited())
+    }
+
+    /// [`SearchEngine::search`], stopping (with [`Error::SearchBudget`])
+    /// between segments once the budget is spent or its client has gone.
+    pub fn search_within(&self, req: &SearchRequest, budget: &Budget) -> Result<SearchResponse> {
         let started = Instant::now();
         let f = self.index.fields;
         let parsed = parse_query(&req.q);
@@ -197,8 +290,8 @@ impl SearchEngine {
             let top =
                 TopDocs::with_limit(wanted).order_by_fast_field::<DateTime>("date", Order::Desc);
             let (docs, total, counts) = searcher
-                .search(&query, &(top, Count, facets))
-                .map_err(index_err)?;
+                .search(&query, &budget.wrap((top, Count, facets)))
+                .map_err(|e| budget.error(e))?;
             (
                 docs.into_iter().map(|(_, a)| (None, a)).collect(),
                 total,
@@ -207,8 +300,8 @@ impl SearchEngine {
         } else {
             let top = TopDocs::with_limit(wanted);
             let (docs, total, counts) = searcher
-                .search(&query, &(top, Count, facets))
-                .map_err(index_err)?;
+                .search(&query, &budget.wrap((top, Count, facets)))
+                .map_err(|e| budget.error(e))?;
             (
                 docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
                 total,

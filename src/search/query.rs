@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Kind, Status};
 
 pub const MAX_QUERY_CHARS: usize = 256;
+/// Most words (and quoted phrases, and exclusions) one query may hold: each
+/// is a clause the engine must intersect.
+pub const MAX_QUERY_TERMS: usize = 16;
 pub const MAX_PAGE_SIZE: usize = 50;
 pub const DEFAULT_PAGE_SIZE: usize = 10;
 /// Deep paging past this many hits is refused: nobody reads that far and it
@@ -144,6 +147,13 @@ impl SearchRequest {
         let q = p.q.as_deref().unwrap_or("").trim().to_string();
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(bad("q", format!("查询词不能超过 {MAX_QUERY_CHARS} 个字符")));
+        }
+        let parsed = parse_query(&q);
+        if parsed.include.len() + parsed.exclude.len() > MAX_QUERY_TERMS {
+            return Err(bad(
+                "q",
+                format!("查询词不能超过 {MAX_QUERY_TERMS} 个，请精简后再试"),
+            ));
         }
         let kind = match nonempty(&p.kind) {
             None => None,

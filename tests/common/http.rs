@@ -38,6 +38,28 @@ impl Server {
         Server::spawn(site, &["--prod"], false)
     }
 
+    /// `zhiku serve --prod` with more options.
+    pub fn start_prod_with(site: SiteTest, extra: &[&str]) -> Server {
+        site.built();
+        let mut args = vec!["--prod"];
+        args.extend_from_slice(extra);
+        Server::spawn(site, &args, false)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory of the server process, in kB (Linux).
+    pub fn rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+
     fn spawn(site: SiteTest, extra: &[&str], from_inside: bool) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_zhiku"));
         cmd.args(["serve", "--port", "0"]).args(extra);
