@@ -441,3 +441,142 @@ fn a_completely_saved_page_brings_its_pictures_and_never_svg() {
     let check = site.zhiku(&["check"]);
     assert!(check.status.success(), "{}", stderr(&check));
 }
+
+/// Layouts met when trying the importer on documents made the ways offices
+/// make them (LibreOffice-written OOXML with Title and heading styles and
+/// style-linked numbering, PDFs with running heads and fallback fonts, hard
+/// wrapped text, Markdown with front matter): each once went wrong.
+#[test]
+fn layouts_met_in_practice() {
+    let layout = |name: &str| fixture(&format!("layouts/{name}"));
+    let site = SiteTest::empty();
+    struct Case {
+        file: &'static str,
+        kind: &'static str,
+        title: &'static str,
+        date: Option<&'static str>,
+        doc_number: Option<&'static str>,
+        kept: &'static [&'static str],
+        gone: &'static [&'static str],
+    }
+    let yijian_kept: &[&str] = &[
+        "各县（市、区）委，市委各部委，市级国家机关各部门党组（党委），各人民团体党组：",
+        "一、总体要求",
+        "全市128个城市社区",
+        "（一）健全组织体系",
+    ];
+    let yijian_gone: &[&str] = &["青川市人民政府公报", "000086", "特急", "— 2 —", "若干意\n"];
+    let cases = [
+        Case {
+            file: "01-shiwei-yijian.docx",
+            kind: "policy",
+            title: "中共青川市委员会关于深化街道社区党建引领基层治理的若干意见",
+            date: Some("2025-03-18"),
+            doc_number: Some("青委发〔2025〕7号"),
+            kept: yijian_kept,
+            gone: yijian_gone,
+        },
+        Case {
+            file: "01-shiwei-yijian-running-header.pdf",
+            kind: "policy",
+            title: "中共青川市委员会关于深化街道社区党建引领基层治理的若干意见",
+            date: Some("2025-03-18"),
+            doc_number: Some("青委发〔2025〕7号"),
+            kept: yijian_kept,
+            gone: yijian_gone,
+        },
+        Case {
+            file: "05-dianti-banfa-tongzhi.docx",
+            kind: "policy",
+            title: "青川市江源区人民政府办公室关于印发《江源区老旧小区加装电梯议事协商工作办法（试行）》的通知",
+            date: Some("2025-02-27"),
+            doc_number: Some("江源政办发〔2025〕3号"),
+            kept: &["各街道办事处，区政府各部门，各有关单位：", "（此件公开发布）"],
+            gone: &["2025年2月27日"],
+        },
+        Case {
+            file: "04-shiliu-zongjie-quote-font.pdf",
+            kind: "experience",
+            title: "石榴社区党委2024年度工作总结",
+            date: Some("2024-12-26"),
+            doc_number: None,
+            kept: &[
+                "围绕“党建引领、居民自治、服务到家”的目标，扎实推进各项工作。",
+                "建立流动党员“线上党小组”；每季度组织一次社区工作者业务比武。",
+            ],
+            gone: &[],
+        },
+        Case {
+            file: "07-yingchuan-fayan-hardwrap.txt",
+            kind: "experience",
+            title: "在全市社区治理经验交流会上的发言",
+            date: None,
+            doc_number: None,
+            kept: &["辖区内有7个社区、老旧小区43个，60岁以上老人占常住人口的27.5%。"],
+            gone: &["60岁\n"],
+        },
+        Case {
+            file: "13-yiyou-toubu.md",
+            kind: "experience",
+            title: "东坝街道“党员先锋岗”让办事群众少跑腿",
+            date: Some("2024-10-15"),
+            doc_number: None,
+            kept: &["tags: [党员先锋岗, 党群服务中心]", "一、岗位设置"],
+            gone: &[],
+        },
+        Case {
+            file: "13b-markdown-plain.md",
+            kind: "case",
+            title: "滨江街道“四点半课堂”典型案例",
+            date: None,
+            doc_number: None,
+            kept: &["**2 300余户**", "- 在职党员中的教师志愿者轮流值班；", "| 2024 | 265 |"],
+            gone: &["\\*"],
+        },
+    ];
+    for case in &cases {
+        let report = import_json(&site, &layout(case.file), &["--dry-run"]);
+        let md = report["markdown"].as_str().unwrap();
+        assert_eq!(
+            report["kind"], case.kind,
+            "{}: {}",
+            case.file, report["kind_reason"]
+        );
+        assert_eq!(report["title"], case.title, "{}", case.file);
+        if let Some(d) = case.date {
+            assert!(
+                md.contains(&format!("date: {d}")),
+                "{}: date\n{md}",
+                case.file
+            );
+        }
+        if let Some(n) = case.doc_number {
+            assert_eq!(report["fields"]["doc_number"], n, "{}", case.file);
+        }
+        let text = md.replace('\\', "");
+        for k in case.kept {
+            assert!(text.contains(k), "{}: lost «{k}»\n{md}", case.file);
+        }
+        for g in case.gone {
+            assert!(!md.contains(g), "{}: kept «{g}»\n{md}", case.file);
+        }
+    }
+    // A classified 公文 is imported with a warning saying why it may not be public.
+    let report = import_json(&site, &layout("01-shiwei-yijian.docx"), &["--dry-run"]);
+    let warnings = strings(&report["warnings"]).join("\n");
+    assert!(
+        warnings.contains("秘密★1年") && warnings.contains("主动公开"),
+        "{warnings}"
+    );
+    // Imported for real, side by side, they pass check.
+    for name in [
+        "01-shiwei-yijian.docx",
+        "05-dianti-banfa-tongzhi.docx",
+        "13-yiyou-toubu.md",
+        "07-yingchuan-fayan-hardwrap.txt",
+    ] {
+        import_json(&site, &layout(name), &[]);
+    }
+    let check = site.zhiku(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}

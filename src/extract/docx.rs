@@ -193,6 +193,8 @@ struct Style {
     heading: Option<u8>,
     run: RunProps,
     align: Option<Align>,
+    /// Numbering linked to the style (how heading numbers are usually set).
+    num: Option<(String, u8)>,
 }
 
 #[derive(Debug, Default)]
@@ -246,6 +248,7 @@ impl Styles {
                     heading,
                     run: RunProps::read(child(s, "rPr")),
                     align: ppr.and_then(|p| child(p, "jc")).map(align_of),
+                    num: ppr.and_then(|p| child(p, "numPr")).and_then(num_pr),
                 },
             );
         }
@@ -265,11 +268,22 @@ impl Styles {
             out.heading = out.heading.or(s.heading);
             out.run = out.run.over(s.run);
             out.align = out.align.or(s.align);
+            out.num = out.num.or_else(|| s.num.clone());
             next = s.based_on.clone();
         }
         out.run = out.run.over(self.default_run);
         out
     }
+}
+
+/// `<w:numPr>`: the list and level a paragraph (or style) is numbered in.
+fn num_pr(np: Node<'_, '_>) -> Option<(String, u8)> {
+    let id = child(np, "numId").and_then(|x| wattr(x, "val"))?;
+    let lvl = child(np, "ilvl")
+        .and_then(|x| wattr(x, "val"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    Some((id.to_string(), lvl))
 }
 
 fn align_of(jc: Node<'_, '_>) -> Align {
@@ -378,7 +392,20 @@ fn format_number(n: u32, format: &str) -> String {
         | "chineseCountingThousand"
         | "ideographTraditional"
         | "chineseLegalSimplified"
-        | "taiwaneseCounting" => chinese_numeral(n),
+        | "taiwaneseCounting"
+        | "taiwaneseCountingThousand"
+        | "japaneseCounting"
+        | "koreanCounting" => chinese_numeral(n),
+        "ideographDigital" | "taiwaneseDigital" | "japaneseDigitalTenThousand" => n
+            .to_string()
+            .chars()
+            .map(|c| {
+                "〇一二三四五六七八九"
+                    .chars()
+                    .nth(c as usize - '0' as usize)
+                    .unwrap_or(c)
+            })
+            .collect(),
         "decimalFullWidth" | "decimalFullWidth2" => n
             .to_string()
             .chars()
@@ -513,14 +540,18 @@ impl Reader<'_> {
         let rule = ppr
             .and_then(|x| child(x, "pBdr"))
             .is_some_and(|b| child(b, "bottom").is_some() || child(b, "top").is_some());
-        if let Some(label) = ppr.and_then(|x| child(x, "numPr")).and_then(|np| {
-            let id = child(np, "numId").and_then(|x| wattr(x, "val"))?;
-            let lvl = child(np, "ilvl")
-                .and_then(|x| wattr(x, "val"))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            self.numbering.label(id, lvl)
-        }) {
+        // The paragraph's own numbering, else its style's; numId 0 is "none".
+        let num = match ppr.and_then(|x| child(x, "numPr")) {
+            Some(np) => num_pr(np).map(|(id, lvl)| match (child(np, "ilvl"), &style.num) {
+                (None, Some((_, style_lvl))) => (id, *style_lvl),
+                _ => (id, lvl),
+            }),
+            None => style.num.clone(),
+        };
+        if let Some(label) = num
+            .filter(|(id, _)| id != "0")
+            .and_then(|(id, lvl)| self.numbering.label(&id, lvl))
+        {
             para.spans.push(Span {
                 text: label,
                 ..Span::default()

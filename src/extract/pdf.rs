@@ -139,29 +139,58 @@ struct Line {
     text: String,
 }
 
+/// Lines by where glyphs stand, not the order they were drawn in: a PDF may
+/// draw the punctuation of a line (set in another font) after the rest.
 fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
-    let mut lines: Vec<Line> = Vec::new();
-    for g in glyphs {
-        if g.text.is_empty() || g.size <= 0.0 {
+    let mut by_page: Vec<Vec<&Glyph>> = Vec::new();
+    for g in glyphs.iter().filter(|g| !g.text.is_empty() && g.size > 0.0) {
+        match by_page.last_mut() {
+            Some(page) if page[0].page == g.page => page.push(g),
+            _ => by_page.push(vec![g]),
+        }
+    }
+    let mut lines = Vec::new();
+    for mut page in by_page {
+        page.sort_by(|a, b| a.y.total_cmp(&b.y));
+        let mut rows: Vec<Vec<&Glyph>> = Vec::new();
+        for g in page {
+            match rows.last_mut() {
+                Some(row)
+                    if (g.y - row[0].y).abs()
+                        < 0.5 * row.iter().map(|r| r.size).fold(g.size, f64::max) =>
+                {
+                    row.push(g)
+                }
+                _ => rows.push(vec![g]),
+            }
+        }
+        for mut row in rows {
+            row.sort_by(|a, b| a.x.total_cmp(&b.x));
+            lines.push(line_of(&row));
+        }
+    }
+    lines.retain(|l| !l.text.is_empty());
+    lines
+}
+
+/// One row of glyphs, left to right, as text: a space where a gap says so
+/// (wider between Chinese characters, which have none of their own).
+fn line_of(row: &[&Glyph]) -> Line {
+    let first = row[0];
+    let mut line = Line {
+        page: first.page,
+        x0: first.x,
+        x1: first.x + first.width,
+        y: first.y,
+        size: 0.0,
+        text: String::new(),
+    };
+    let mut last: Option<&Glyph> = None;
+    for g in row {
+        // A glyph drawn twice in place (simulated bold) is one character.
+        if last.is_some_and(|l| l.text == g.text && (g.x - l.x).abs() < 0.2 * g.size) {
             continue;
         }
-        let continues = lines.last().is_some_and(|l| {
-            l.page == g.page
-                && (g.y - l.y).abs() < 0.45 * l.size.max(g.size)
-                && g.x > l.x1 - 0.5 * g.size
-        });
-        if !continues {
-            lines.push(Line {
-                page: g.page,
-                x0: g.x,
-                x1: g.x + g.width,
-                y: g.y,
-                size: g.size,
-                text: String::new(),
-            });
-        }
-        let line = lines.last_mut().expect("pushed above");
-        let gap = g.x - line.x1;
         if !line.text.is_empty() && !g.text.starts_with(' ') && !line.text.ends_with(' ') {
             let prev = line.text.chars().next_back().unwrap_or(' ');
             let next = g.text.chars().next().unwrap_or(' ');
@@ -170,19 +199,19 @@ fn lines_of(glyphs: &[Glyph]) -> Vec<Line> {
             } else {
                 0.2
             };
-            if gap > threshold * g.size {
+            if g.x - line.x1 > threshold * g.size {
                 line.text.push(' ');
             }
         }
         line.text.push_str(&g.text);
         line.x1 = line.x1.max(g.x + g.width);
-        line.size = line.size.max(g.size);
+        last = Some(g);
     }
-    for l in &mut lines {
-        l.text = l.text.trim().to_string();
-    }
-    lines.retain(|l| !l.text.is_empty());
-    lines
+    // The size most of the line is set in: a quote mark from a fallback
+    // font must not make the line look larger than its neighbours.
+    line.size = mode(row.iter().map(|g| (g.size * 2.0).round() as i64)) as f64 / 2.0;
+    line.text = line.text.trim().to_string();
+    line
 }
 
 /// A page number as printed at a page's foot: `— 3 —`, `- 3 -`, `3`,
@@ -225,17 +254,26 @@ fn layout(collector: Collector) -> Extracted {
     let page_width = collector.page_width.max(1.0);
     let mut lines = lines_of(&collector.glyphs);
 
-    // Running heads and feet: near a page edge and repeated across pages.
-    let edge = |l: &Line| l.y < page_height * 0.09 || l.y > page_height * 0.91;
-    let mut repeats: HashMap<String, usize> = HashMap::new();
+    // Running heads and feet: the same text (page numbers folded) at the
+    // same height on at least half the pages, in the top or bottom fifth.
+    let pages = collector.pages.max(1);
+    let edge = |l: &Line| l.y < page_height * 0.2 || l.y > page_height * 0.8;
+    let place = |l: &Line| (running_key(&l.text), (l.y / 4.0).round() as i64);
+    let mut repeats: HashMap<(String, i64), std::collections::HashSet<u32>> = HashMap::new();
     for l in lines.iter().filter(|l| edge(l)) {
-        *repeats.entry(running_key(&l.text)).or_default() += 1;
+        repeats.entry(place(l)).or_default().insert(l.page);
     }
-    let pages = collector.pages;
+    let running = |l: &Line| {
+        pages > 1
+            && edge(l)
+            && repeats
+                .get(&place(l))
+                .is_some_and(|p| p.len() >= 2 && p.len() * 2 >= pages as usize)
+    };
     lines.retain(|l| {
         let reason = if is_page_number(&l.text) {
             Some("page number")
-        } else if pages > 1 && edge(l) && repeats.get(&running_key(&l.text)) >= Some(&2) {
+        } else if running(l) {
             Some("running head or foot")
         } else {
             None
@@ -279,7 +317,9 @@ fn layout(collector: Collector) -> Extracted {
         let indented =
             line.x0 - left > 1.2 * line.size && matches!(align, Align::Justify | Align::Left);
         let joins = current.as_ref().is_some_and(|(para, prev)| {
-            let prev_full = right - prev.x1 < 1.5 * prev.size;
+            // Chinese line breaking keeps `（` and `“` off a line's end and
+            // `，` off a start, so a full line may stop two characters short.
+            let prev_full = right - prev.x1 < 3.0 * prev.size;
             let same_size = (prev.size - line.size).abs() < 1.0;
             let same_page_gap = line.page == prev.page
                 && line.y > prev.y
@@ -302,7 +342,10 @@ fn layout(collector: Collector) -> Extracted {
                 let text = &mut para.spans[0].text;
                 let a = text.chars().next_back().unwrap_or(' ');
                 let b = line.text.chars().next().unwrap_or(' ');
-                if para.align == Align::Center && !(is_cjk(a) && is_cjk(b)) {
+                // A number broken by the line end (`1` / `28`) is one number.
+                let digits = a.is_ascii_digit() && b.is_ascii_digit();
+                if digits || (is_cjk(a) && is_cjk(b)) {
+                } else if para.align == Align::Center {
                     text.push(' ');
                 } else if !(is_cjk(a) || is_cjk(b)) {
                     if a == '-' && b.is_alphabetic() {

@@ -47,8 +47,11 @@ pub fn read(bytes: &[u8], markdown: bool) -> Extracted {
         &text
     };
     let lines: Vec<&str> = text.lines().collect();
-    let wrapped = is_hard_wrapped(&lines);
+    let wrap = wrap_width(&lines);
+    let measure = wrap.map_or(display_width as Measure, |(_, m)| m);
+    let wrap = wrap.map(|(w, _)| w);
     let mut para: Option<String> = None;
+    let mut prev_width = 0;
     let flush = |para: &mut Option<String>, out: &mut Extracted| {
         if let Some(p) = para.take() {
             let p = collapse_space(&p);
@@ -71,13 +74,18 @@ pub fn read(bytes: &[u8], markdown: bool) -> Extracted {
         }
         if trimmed.is_empty() {
             flush(&mut para, &mut out);
+            prev_width = 0;
             continue;
         }
-        match (&mut para, wrapped) {
+        let indented = line.starts_with([' ', '\u{3000}', '\t']);
+        // A hard-wrapped line continues its paragraph unless the line before
+        // stopped short or this one is indented (a paragraph's first line).
+        let continues = wrap.is_some_and(|full| prev_width >= full) && !indented;
+        match (&mut para, continues) {
             (Some(p), true) => {
                 let a = p.chars().next_back().unwrap_or(' ');
                 let b = trimmed.chars().next().unwrap_or(' ');
-                if !(is_cjk(a) && is_cjk(b)) {
+                if !(is_cjk(a) || is_cjk(b) || a.is_ascii_digit() && b.is_ascii_digit()) {
                     p.push(' ');
                 }
                 p.push_str(trimmed);
@@ -87,31 +95,54 @@ pub fn read(bytes: &[u8], markdown: bool) -> Extracted {
                 para = Some(trimmed.to_string());
             }
         }
+        prev_width = measure(line.trim_end());
     }
     flush(&mut para, &mut out);
     out
 }
 
-/// Hard-wrapped text: blank lines separate paragraphs and most lines of a
-/// paragraph are cut near one width.
-fn is_hard_wrapped(lines: &[&str]) -> bool {
-    let widths: Vec<usize> = lines
-        .iter()
-        .map(|l| l.trim().chars().count())
-        .filter(|n| *n > 0)
-        .collect();
-    let blanks = lines.iter().filter(|l| l.trim().is_empty()).count();
-    if widths.len() < 6 || blanks == 0 || blanks * 3 > widths.len() {
-        return false;
-    }
-    let mut sorted = widths.clone();
-    sorted.sort_unstable();
-    let typical = sorted[sorted.len() * 3 / 4];
-    let near = widths
-        .iter()
-        .filter(|w| w.abs_diff(typical) <= 2 && **w >= 20)
-        .count();
-    near * 2 >= widths.len()
+/// Columns a line takes on a terminal: two for CJK, one for the rest.
+fn display_width(line: &str) -> usize {
+    line.chars()
+        .map(|c| if is_cjk(c) || c == '\u{3000}' { 2 } else { 1 })
+        .sum()
+}
+
+fn char_width(line: &str) -> usize {
+    line.chars().count()
+}
+
+/// The width text was hard-wrapped at, if it was, and how it was counted:
+/// most lines end near one width, in columns (an editor's wrap) or in
+/// characters (a program's).
+/// How a line's width is counted.
+type Measure = fn(&str) -> usize;
+
+fn wrap_width(lines: &[&str]) -> Option<(usize, Measure)> {
+    let measures: [(Measure, usize); 2] = [(display_width, 4), (char_width, 2)];
+    measures
+        .into_iter()
+        .filter_map(|(measure, slack)| {
+            let widths: Vec<usize> = lines
+                .iter()
+                .map(|l| measure(l.trim_end()))
+                .filter(|w| *w > 0)
+                .collect();
+            if widths.len() < 4 {
+                return None;
+            }
+            let mut sorted = widths.clone();
+            sorted.sort_unstable();
+            let typical = sorted[sorted.len() * 3 / 4];
+            let near = widths
+                .iter()
+                .filter(|w| w.abs_diff(typical) <= slack)
+                .count();
+            let enough = typical >= 20 * slack / 2 && near * 5 >= widths.len() * 2;
+            enough.then_some((near, typical - slack, measure))
+        })
+        .max_by_key(|(near, _, _)| *near)
+        .map(|(_, full, measure)| (full, measure))
 }
 
 fn strip_front_matter(text: &str) -> &str {

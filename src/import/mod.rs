@@ -46,6 +46,9 @@ pub enum ImportError {
     DuplicateNumber { number: String, existing: String },
     #[error("the imported document does not pass zhiku's own checks (a bug in zhiku import): {0}")]
     Invalid(String),
+    /// A Markdown file whose own front matter is wrong.
+    #[error("the file cannot be imported as it is: {0}")]
+    Source(String),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -120,6 +123,9 @@ pub fn inputs(args: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Imports one file into the site at `opts.root`.
 pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
+    if Format::of(path) == Some(Format::Markdown) {
+        return import_markdown(path, opts);
+    }
     let extracted = extract::read(path)?;
     let mut draft = Draft::new(extracted);
     draft.tidy();
@@ -127,7 +133,9 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     let mut found = structure::Found::default();
     structure::head(&mut draft.blocks, &mut found);
     structure::foot(&mut draft.blocks, &mut found);
+    structure::signature_inside(&mut draft.blocks, &mut found);
     draft.removed.append(&mut found.removed);
+    draft.warn_on_disclosure();
     draft.split_numbered_runs();
     if !draft
         .blocks
@@ -218,26 +226,8 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
         }
     }
 
-    let slug = match &opts.slug {
-        Some(s) if !is_safe_slug(s) || s.len() > 120 => {
-            return Err(ImportError::BadSlug(s.clone()))
-        }
-        Some(s) => s.clone(),
-        None => write::slug_for(&title, Some(date.year())),
-    };
-    let rel = format!("{CONTENT_DIR}/{}/{slug}.md", kind.section());
-    let target = opts.root.join(&rel);
-    if target.exists() {
-        return Err(ImportError::Exists(rel));
-    }
-    if let Some(n) = &front.doc_number {
-        if let Some(existing) = existing_doc_number(&opts.root, n) {
-            return Err(ImportError::DuplicateNumber {
-                number: n.clone(),
-                existing,
-            });
-        }
-    }
+    let year = (found.date.is_some() || draft.published.is_some()).then(|| date.year());
+    let (slug, rel, target) = claim_target(opts, kind, &title, year, front.doc_number.as_deref())?;
 
     let (image_urls, pictures) = draft.picture_paths(&slug);
     let markdown = format!(
@@ -275,6 +265,214 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     write_new(&target, &markdown)?;
     report.written = true;
     Ok(report)
+}
+
+/// A Markdown file is already a document: its front matter is kept (the
+/// fields it lacks are added: a title from its first `#` heading, a date)
+/// and its body is taken as written.
+fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
+    let (text, _) = extract::plain::decode(&bytes);
+    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    let (yaml, body) = match crate::frontmatter::split(&text) {
+        Ok(split) => (split.yaml.unwrap_or("").to_string(), split.body.to_string()),
+        Err(_) => (String::new(), text.clone()),
+    };
+    let map: serde_yaml::Mapping = if yaml.trim().is_empty() {
+        serde_yaml::Mapping::new()
+    } else {
+        serde_yaml::from_str(&yaml)
+            .map_err(|e| ImportError::Source(format!("its front matter is not valid YAML: {e}")))?
+    };
+    let field = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let mut warnings = Vec::new();
+    let mut body = body;
+    let mut added = Vec::new();
+    let title = match opts.title.clone().or_else(|| field("title")) {
+        Some(t) => t,
+        None => {
+            // The first `# ` heading is the title; it leaves the body.
+            let heading = body
+                .lines()
+                .find(|l| l.starts_with("# "))
+                .map(|l| l[2..].trim().to_string());
+            match heading {
+                Some(h) => {
+                    if let Some(at) = body.find(&format!("# {h}")) {
+                        let end = body[at..].find('\n').map_or(body.len(), |e| at + e + 1);
+                        body.replace_range(at..end, "");
+                    }
+                    h
+                }
+                None => {
+                    warnings.push("no title found: the file name was used".to_string());
+                    path.file_stem()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                }
+            }
+        }
+    };
+    if opts.title.is_some() || field("title").is_none() {
+        added.push(format!(
+            "title: {}",
+            serde_json::to_string(&title).unwrap_or_default()
+        ));
+    }
+    let date_value = map.get("date").and_then(|v| match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        _ => None,
+    });
+    let date = date_value
+        .as_deref()
+        .and_then(|d| crate::frontmatter::parse_date(d).ok());
+    if date.is_none() {
+        if map.contains_key("date") {
+            return Err(ImportError::Source(
+                "its front matter has a date zhiku cannot read (write YYYY-MM-DD)".into(),
+            ));
+        }
+        warnings.push(format!(
+            "no date found: used today's date {}; correct the date field",
+            opts.today
+        ));
+        added.push(format!("date: {}", opts.today));
+    }
+    let declared = field("type").and_then(|t| Kind::parse(&t));
+    let (kind, kind_reason) = match (opts.kind, declared) {
+        (None, Some(k)) => (k, "the file's type field".to_string()),
+        (given, _) => guess_kind(given, &title, field("doc_number").as_deref()),
+    };
+    if declared.is_some_and(|d| d != kind) {
+        return Err(ImportError::Source(format!(
+            "its front matter says type {} but --kind is {}",
+            declared.map(Kind::name).unwrap_or_default(),
+            kind.name()
+        )));
+    }
+    let doc_number = field("doc_number").and_then(|n| crate::search::docnum::canonical(&n));
+    let year = date.map(|d| d.year());
+    let (slug, rel, target) = claim_target(opts, kind, &title, year, doc_number.as_deref())?;
+    // Added fields first; the file's own lines as they were (a --title
+    // replaces the file's title line).
+    let kept: Vec<&str> = yaml
+        .lines()
+        .filter(|l| !(opts.title.is_some() && l.starts_with("title:")))
+        .collect();
+    let mut front = String::from("---\n");
+    front.push_str(&format!(
+        "# 由 zhiku import 于 {} 从 {} 导入：请核对后删除本行\n",
+        opts.today,
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ));
+    for line in added.iter().map(String::as_str).chain(kept.iter().copied()) {
+        front.push_str(line);
+        front.push('\n');
+    }
+    front.push_str("---\n\n");
+    let markdown = format!("{front}{}\n", body.trim());
+    let parsed_warnings =
+        validate(&rel, kind, &slug, &markdown, opts.today).map_err(|e| match e {
+            ImportError::Invalid(msg) => {
+                ImportError::Source(format!("its front matter does not pass check: {msg}"))
+            }
+            e => e,
+        })?;
+    warnings.extend(parsed_warnings);
+    let mut fields = BTreeMap::new();
+    fields.insert("title".to_string(), serde_json::Value::from(title.clone()));
+    if date.is_none() {
+        fields.insert("date".to_string(), opts.today.to_string().into());
+    }
+    let mut report = ImportReport {
+        source: path.display().to_string(),
+        path: rel,
+        kind,
+        kind_reason,
+        title,
+        fields,
+        removed: Vec::new(),
+        warnings,
+        pictures: Vec::new(),
+        written: false,
+        markdown: None,
+    };
+    if opts.dry_run {
+        report.markdown = Some(markdown);
+        return Ok(report);
+    }
+    write_new(&target, &markdown)?;
+    report.written = true;
+    Ok(report)
+}
+
+/// The file a document goes to: `--slug`, or the title's pinyin (and year);
+/// a different document already there gets `-2`, `-3`…, the same one (same
+/// title, or a policy with the same 文号) is refused.
+fn claim_target(
+    opts: &ImportOptions,
+    kind: Kind,
+    title: &str,
+    year: Option<i32>,
+    doc_number: Option<&str>,
+) -> Result<(String, String, PathBuf), ImportError> {
+    let claimed = free_target(opts, kind, title, year)?;
+    if let Some(n) = doc_number {
+        if let Some(existing) = existing_doc_number(&opts.root, n) {
+            return Err(ImportError::DuplicateNumber {
+                number: n.to_string(),
+                existing,
+            });
+        }
+    }
+    Ok(claimed)
+}
+
+fn free_target(
+    opts: &ImportOptions,
+    kind: Kind,
+    title: &str,
+    year: Option<i32>,
+) -> Result<(String, String, PathBuf), ImportError> {
+    let rel_of = |slug: &str| format!("{CONTENT_DIR}/{}/{slug}.md", kind.section());
+    if let Some(s) = &opts.slug {
+        if !is_safe_slug(s) || s.len() > 120 {
+            return Err(ImportError::BadSlug(s.clone()));
+        }
+        let rel = rel_of(s);
+        let target = opts.root.join(&rel);
+        if target.exists() {
+            return Err(ImportError::Exists(rel));
+        }
+        return Ok((s.clone(), rel, target));
+    }
+    let base = write::slug_for(title, year);
+    for n in 1..=20 {
+        let slug = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let rel = rel_of(&slug);
+        let target = opts.root.join(&rel);
+        if !target.exists() {
+            return Ok((slug, rel, target));
+        }
+        if title_of(&target).as_deref() == Some(title) {
+            return Err(ImportError::Exists(rel));
+        }
+    }
+    Err(ImportError::Exists(rel_of(&base)))
+}
+
+/// The `title:` of an existing document.
+fn title_of(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let yaml = crate::frontmatter::split(&text).ok()?.yaml?;
+    let map: serde_yaml::Mapping = serde_yaml::from_str(yaml).ok()?;
+    map.get("title")?.as_str().map(str::to_string)
 }
 
 /// Creates the file, refusing to replace one that appeared meanwhile.
@@ -521,6 +719,41 @@ impl Draft {
             }
         }
         self.blocks = keep;
+    }
+
+    /// A 密级 or a disclosure class other than 主动公开 is stated: a public
+    /// portal must not carry the document, so the editor is told.
+    fn warn_on_disclosure(&mut self) {
+        const MARKS: &[(&str, &str)] = &[
+            ("绝密", "classified (密级)"),
+            ("机密", "classified (密级)"),
+            ("秘密", "classified (密级)"),
+            ("依申请公开", "disclosed on request only (依申请公开)"),
+            ("不予公开", "not to be disclosed (不予公开)"),
+            ("内部资料", "internal material (内部资料)"),
+            ("内部学习资料", "internal material (内部资料)"),
+            ("内部文件", "internal material (内部资料)"),
+        ];
+        let short_lines = self
+            .removed
+            .iter()
+            .map(|r| r.text.clone())
+            .chain(self.blocks.iter().filter_map(|b| match b {
+                Block::Paragraph(p) => Some(p.text()),
+                _ => None,
+            }))
+            .filter(|t| t.chars().count() <= 30)
+            .collect::<Vec<_>>();
+        for (mark, what) in MARKS {
+            if let Some(line) = short_lines.iter().find(|t| t.contains(mark)) {
+                self.warnings.push(format!(
+                    "the document is marked \"{}\": {what}; a public portal carries only documents \
+                     marked 主动公开 (or declassified): publish it only if that has changed",
+                    line.trim()
+                ));
+                break;
+            }
+        }
     }
 
     fn split_numbered_runs(&mut self) {

@@ -241,35 +241,9 @@ pub fn head(blocks: &mut Vec<Block>, found: &mut Found) {
             continue;
         }
         if !title_at.is_empty() {
-            let last = &blocks[*title_at.last().expect("non-empty")];
-            let joined = title_at
-                .iter()
-                .filter_map(|j| text_of(&blocks[*j]))
-                .collect::<String>();
-            let continues = match last {
-                Block::Paragraph(prev)
-                    if prev.heading.is_none() && i == title_at.last().copied().unwrap_or(0) + 1 =>
-                {
-                    let same_look = layout_known
-                        && prev.align == p.align
-                        && displayed(p, body)
-                        && (prev.size.unwrap_or(0.0) - p.size.unwrap_or(0.0)).abs() < 1.0;
-                    let completes = !looks_like_title(&joined)
-                        && looks_like_title(&format!("{joined}{text}"))
-                        && text.chars().count() <= 40;
-                    (same_look || completes)
-                        && !is_body_start(p)
-                        && !text.starts_with(['—', '－', '-'])
-                        && title_at.len() < 4
-                }
-                _ => false,
-            };
-            if continues {
+            if title_continues(blocks, &title_at, i, layout_known, body) {
                 title_at.push(i);
                 continue;
-            }
-            if doc_number_line(&text).is_some() || is_body_start(p) {
-                break;
             }
             // After the title: a subtitle or a line of the body.
             break;
@@ -311,6 +285,62 @@ pub fn head(blocks: &mut Vec<Block>, found: &mut Found) {
     }
 }
 
+/// Whether paragraph `i` carries on the title begun at `title_at`: it looks
+/// the same (alignment, size), or the title is not finished (no 意见, 通知…
+/// at its end yet) and this line, with up to two more, finishes it.
+fn title_continues(
+    blocks: &[Block],
+    title_at: &[usize],
+    i: usize,
+    layout_known: bool,
+    body: Option<f32>,
+) -> bool {
+    let last = *title_at.last().expect("a title line");
+    let (Block::Paragraph(prev), Block::Paragraph(p)) = (&blocks[last], &blocks[i]) else {
+        return false;
+    };
+    let text = p.text();
+    let text = text.trim();
+    if i != last + 1
+        || title_at.len() >= 4
+        || is_body_start(p)
+        || text.starts_with(['—', '－', '-'])
+        || doc_number_line(text).is_some()
+        || prev.heading != p.heading && prev.heading.is_some() && p.heading.is_some()
+    {
+        return false;
+    }
+    let joined: String = title_at
+        .iter()
+        .filter_map(|j| text_of(&blocks[*j]))
+        .collect();
+    if finished_title(&joined) {
+        return false;
+    }
+    let mut more = joined;
+    for next in blocks.iter().skip(i).take(3) {
+        let Block::Paragraph(q) = next else { break };
+        if is_body_start(q) {
+            break;
+        }
+        more.push_str(q.text().trim());
+        if finished_title(&more) {
+            return true;
+        }
+    }
+    layout_known
+        && prev.align == p.align
+        && prev.heading == p.heading
+        && displayed(p, body)
+        && (prev.size.unwrap_or(0.0) - p.size.unwrap_or(0.0)).abs() < 1.0
+}
+
+/// A title that has reached its end: `…的意见`, `…的通知`.
+fn finished_title(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['）', ')']);
+    TITLE_ENDS.iter().any(|e| t.ends_with(e)) || t.ends_with("（试行") || t.ends_with("(试行")
+}
+
 /// A web page's `<h1>` is its title: short lines above it are the site's
 /// banner and slogans, not the article.
 fn above_declared_title(blocks: &mut Vec<Block>, found: &mut Found) {
@@ -321,10 +351,16 @@ fn above_declared_title(blocks: &mut Vec<Block>, found: &mut Found) {
     else {
         return;
     };
+    // A 公文 with a Title-styled title has its 版头 above it: not furniture.
     let furniture = blocks[..h1].iter().all(|b| match b {
         Block::Paragraph(p) => {
             let t = p.text();
-            t.trim().chars().count() <= 40 && !is_body_start(p)
+            let t = t.trim();
+            t.chars().count() <= 40
+                && !is_body_start(p)
+                && doc_number_line(t).is_none()
+                && !looks_like_agency(t)
+                && !is_version_mark(t)
         }
         Block::Rule => true,
         _ => false,
@@ -415,6 +451,47 @@ pub fn foot(blocks: &mut Vec<Block>, found: &mut Found) {
     }
     drop.sort_unstable();
     drop.dedup();
+    for i in drop.into_iter().rev() {
+        blocks.remove(i);
+    }
+}
+
+/// A 公文 that forwards another (印发…的通知) signs and dates before the
+/// attachment it carries: when the foot held no date, the first signature
+/// block (agency lines, then a date alone) after the body's start is it.
+pub fn signature_inside(blocks: &mut Vec<Block>, found: &mut Found) {
+    if found.date.is_some() {
+        return;
+    }
+    let at = (1..blocks.len()).find(|&i| {
+        let Block::Paragraph(p) = &blocks[i] else {
+            return false;
+        };
+        dates::parse(p.text().trim()).is_some()
+            && text_of(&blocks[i - 1]).is_some_and(|t| looks_like_agency(&t))
+    });
+    let Some(at) = at else { return };
+    let Some(date) = text_of(&blocks[at]).and_then(|t| dates::parse(&t)) else {
+        return;
+    };
+    found.date = Some(date);
+    let mut drop = vec![at];
+    remove(
+        found,
+        &text_of(&blocks[at]).unwrap_or_default(),
+        "-> front matter date (成文日期)",
+    );
+    for j in (0..at).rev().take(4) {
+        match text_of(&blocks[j]) {
+            Some(t) if looks_like_agency(&t) => {
+                found.signature_issuers.insert(0, t.clone());
+                remove(found, &t, "-> front matter issuer or organization (署名)");
+                drop.push(j);
+            }
+            _ => break,
+        }
+    }
+    drop.sort_unstable();
     for i in drop.into_iter().rev() {
         blocks.remove(i);
     }

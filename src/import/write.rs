@@ -186,11 +186,16 @@ pub fn body(blocks: &[Block], footnotes: &[Footnote], image_urls: &[Option<Strin
                 let text = p.text();
                 let numbered = numbering_level(text.trim()).is_some();
                 let mut line = String::new();
+                // A heading is bold already, and the renderer makes a
+                // numbered point's lead bold itself: no `**` of our own there.
+                let mut lead = true;
                 for (i, span) in p.spans.iter().enumerate() {
-                    // The renderer makes a numbered point's lead bold itself.
                     let mut span = span.clone();
-                    if numbered && i == 0 {
+                    if p.heading.is_some() || (numbered && lead) {
                         span.bold = false;
+                    }
+                    if i > 0 && !p.spans[i].bold && !p.spans[i].text.trim().is_empty() {
+                        lead = false;
                     }
                     line.push_str(&span_markdown(&span, i == 0, &mut notes));
                 }
@@ -276,14 +281,23 @@ fn jieba() -> &'static jieba_rs::Jieba {
 /// punctuation left out), the first five and the kind word, and the year.
 pub fn slug_for(title: &str, year: Option<i32>) -> String {
     use pinyin::ToPinyin;
-    let title = title.trim().strip_prefix("关于").unwrap_or(title.trim());
+    // Pinyin from Simplified (the pinyin table knows it best); the issuing
+    // agency before 关于 says nothing a site of one agency's documents needs.
+    let simplified = fast2s::convert(title.trim());
+    let title = match simplified.find("关于") {
+        Some(at) if at == 0 || super::structure::looks_like_agency(&simplified[..at]) => {
+            &simplified[at + "关于".len()..]
+        }
+        _ => simplified.as_str(),
+    };
     let mut words: Vec<String> = Vec::new();
     for token in jieba().cut(title, false) {
         let word = token.word;
         let mut w = String::new();
         for c in word.chars() {
             if let Some(p) = c.to_pinyin() {
-                w.push_str(p.plain());
+                // ü is written v in URLs, as in typing (lvzhi).
+                w.push_str(&p.plain().replace('ü', "v"));
             } else if c.is_ascii_alphanumeric() {
                 w.push(c.to_ascii_lowercase());
             }
@@ -335,6 +349,16 @@ mod tests {
             slug_for("关于加强红色物业建设的意见", Some(2019)),
             "jiaqiang-hongse-wuye-jianshe-yijian-2019"
         );
+        // The agency before 关于 is left out; Traditional reads as Simplified.
+        assert_eq!(
+            slug_for("青川市江源区民政局关于加强红色物业建设的意见", None),
+            "jiaqiang-hongse-wuye-jianshe-yijian"
+        );
+        assert_eq!(
+            slug_for("關於加強紅色物業建設的意見", None),
+            slug_for("关于加强红色物业建设的意见", None)
+        );
+        assert!(slug_for("社区党组织书记履职", None).contains("lvzhi"));
     }
 
     #[test]
