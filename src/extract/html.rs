@@ -16,7 +16,7 @@ use base64::Engine as _;
 use ego_tree::NodeRef;
 use scraper::{ElementRef, Html, Node};
 
-use super::{collapse_space, plain, Block, Extracted, Media, Paragraph, Removed, Span};
+use super::{collapse_space, plain, Align, Block, Extracted, Media, Paragraph, Removed, Span};
 
 /// Class or id words that mark page furniture, with the reason reported.
 const CHROME_WORDS: &[(&str, &str)] = &[
@@ -182,6 +182,8 @@ struct Style {
     /// Inside `<article>` or `<main>`: headers and footers there belong to it.
     in_article: bool,
     pre: bool,
+    /// `align="center"` or `text-align: center` on the nearest block.
+    align: Align,
 }
 
 struct Reader {
@@ -208,6 +210,9 @@ impl Reader {
     fn push_text(&mut self, text: &str, style: &Style) {
         if text.is_empty() {
             return;
+        }
+        if self.para.spans.is_empty() {
+            self.para.align = style.align;
         }
         let span = Span {
             text: text.to_string(),
@@ -324,6 +329,13 @@ impl Reader {
                 self.image(el);
                 return;
             }
+            "table" if is_link_table(el) => {
+                self.out.removed.push(Removed {
+                    text: collapse_space(&el.text().collect::<Vec<_>>().join(" ")),
+                    reason: "navigation".into(),
+                });
+                return;
+            }
             "table" if is_data_table(el) => {
                 self.out.blocks.push(Block::Table(table_rows(el)));
                 return;
@@ -339,7 +351,22 @@ impl Reader {
             }
             "article" | "main" => inner.in_article = true,
             "pre" => inner.pre = true,
+            // Old pages set their titles in `<font size=5>`.
+            "font"
+                if el
+                    .value()
+                    .attr("size")
+                    .and_then(|v| v.trim().parse::<i32>().ok())
+                    .is_some_and(|n| n >= 5) =>
+            {
+                inner.bold = true
+            }
             _ => {}
+        }
+        if block {
+            if let Some(align) = declared_align(el) {
+                inner.align = align;
+            }
         }
         if let Some(level) = heading_level(name) {
             self.para.heading = Some(level);
@@ -412,6 +439,62 @@ impl Reader {
             alt,
         });
     }
+}
+
+/// The alignment a block declares (`align="center"`, `style="text-align:
+/// center"`).
+fn declared_align(el: ElementRef<'_>) -> Option<Align> {
+    let style = el
+        .value()
+        .attr("style")
+        .map(|s| s.to_ascii_lowercase().replace(' ', ""))
+        .unwrap_or_default();
+    let value = el
+        .value()
+        .attr("align")
+        .map(|a| a.trim().to_ascii_lowercase())
+        .or_else(|| {
+            style
+                .split(';')
+                .find_map(|d| d.strip_prefix("text-align:"))
+                .map(str::to_string)
+        })?;
+    match value.as_str() {
+        "center" => Some(Align::Center),
+        "right" => Some(Align::Right),
+        "left" => Some(Align::Left),
+        "justify" => Some(Align::Justify),
+        _ => None,
+    }
+}
+
+/// A table whose every filled cell is a link: a menu laid out as a table.
+fn is_link_table(table: ElementRef<'_>) -> bool {
+    let cells: Vec<ElementRef<'_>> = table
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| matches!(e.value().name(), "td" | "th"))
+        .filter(|c| {
+            !c.descendants()
+                .filter_map(ElementRef::wrap)
+                .any(|d| d.value().name() == "table")
+        })
+        .filter(|c| !c.text().collect::<String>().trim().is_empty())
+        .collect();
+    let linked = cells
+        .iter()
+        .filter(|c| {
+            let all: usize = c.text().map(|t| t.trim().chars().count()).sum();
+            let in_links: usize = c
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(|e| e.value().name() == "a")
+                .map(|a| a.text().map(|t| t.trim().chars().count()).sum::<usize>())
+                .sum();
+            in_links * 10 >= all * 8
+        })
+        .count();
+    cells.len() >= 3 && linked + 1 >= cells.len() && cells.len() - linked <= 1
 }
 
 fn heading_level(name: &str) -> Option<u8> {

@@ -8,9 +8,20 @@
 use super::{collapse_space, Block, Extracted, Paragraph};
 use crate::markdown::is_cjk;
 
-/// Decodes text bytes: a BOM decides; else valid UTF-8 is UTF-8; else the
-/// detector picks (GB18030 in practice), falling back to GB18030.
+/// Decodes text bytes: a BOM decides; else valid UTF-8 is UTF-8; else
+/// UTF-16 without a BOM is recognised by its zero bytes; else the detector
+/// picks between the Chinese encodings (GB18030 for anything GBK-like, Big5
+/// when it says so). Control characters other than tab and line ends go.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    let (text, name) = decode_raw(bytes);
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    (clean, name)
+}
+
+fn decode_raw(bytes: &[u8]) -> (String, &'static str) {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
         return (text.into_owned(), enc.name());
@@ -18,18 +29,43 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (text.to_string(), "UTF-8");
     }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        return (text.into_owned(), enc.name());
+    }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(bytes, true);
-    let guess = detector.guess(Some(b"cn"), true);
+    let guess = detector.guess(None, true);
     // Chinese files that are not UTF-8 are GBK/GB18030 far more often than
-    // anything the detector may confuse them with on short inputs.
-    let enc = if guess == encoding_rs::GBK || guess == encoding_rs::UTF_8 {
-        encoding_rs::GB18030
+    // anything else the detector may see in a short text.
+    let enc = if guess == encoding_rs::BIG5 {
+        encoding_rs::BIG5
     } else {
-        guess
+        encoding_rs::GB18030
     };
     let (text, _, _) = enc.decode(bytes);
     (text.into_owned(), enc.name())
+}
+
+/// UTF-16 with no BOM: decoded either way round, real text is (almost)
+/// all Chinese characters, ASCII and Chinese punctuation; GBK bytes read as
+/// UTF-16 land all over the code space.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let plausible = |c: char| {
+        matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{2027}')
+            || (c.is_ascii() && (!c.is_ascii_control() || c.is_ascii_whitespace()))
+    };
+    [encoding_rs::UTF_16LE, encoding_rs::UTF_16BE]
+        .into_iter()
+        .find(|enc| {
+            let (text, _) = enc.decode_without_bom_handling(sample);
+            let total = text.chars().count().max(1);
+            text.chars().filter(|c| plausible(*c)).count() * 100 >= total * 95
+        })
 }
 
 /// Reads copied text. `markdown`: lines starting with `#` are headings.
@@ -157,6 +193,18 @@ fn strip_front_matter(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big5_and_utf16_without_bom_are_detected() {
+        let text = "社區黨組織書記培訓班在東橋街道舉行，學員一百二十人參加。";
+        let (big5, _, _) = encoding_rs::BIG5.encode(text);
+        assert_eq!(decode(&big5), (text.to_string(), "Big5"));
+        let utf16: Vec<u8> = "议事会 2024年\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(&utf16).0, "议事会 2024年\n");
+    }
 
     #[test]
     fn gbk_is_detected() {

@@ -255,20 +255,33 @@ fn is_info_line(t: &str) -> bool {
     t.chars().count() <= 160 && (hits >= 2 || (starts && t.chars().count() <= 60))
 }
 
-/// What an info line says: the publication date and the source.
-pub fn info_fields(line: &str) -> (Option<NaiveDate>, Option<String>) {
-    let date = dates::find(line).map(|(d, _, _)| d);
-    let source = ["信息来源：", "来源：", "来源:"].iter().find_map(|key| {
-        let at = line.find(key)? + key.len();
-        let value: String = line[at..]
-            .trim_start()
-            .chars()
-            .take_while(|c| !c.is_whitespace() && *c != '|' && *c != '丨')
-            .collect();
-        let value = value.trim_end_matches(['，', ',', '。']).to_string();
-        (!value.is_empty() && !INFO_WORDS.iter().any(|w| value.starts_with(w))).then_some(value)
-    });
-    (date, source)
+/// What an article's info line says.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Info {
+    pub date: Option<NaiveDate>,
+    pub source: Option<String>,
+    pub author: Option<String>,
+}
+
+/// The publication date, the source and the author an info line gives.
+pub fn info_fields(line: &str) -> Info {
+    let value_after = |keys: &[&str]| {
+        keys.iter().find_map(|key| {
+            let at = line.find(key)? + key.len();
+            let value: String = line[at..]
+                .trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '|' && *c != '丨')
+                .collect();
+            let value = value.trim_end_matches(['，', ',', '。']).to_string();
+            (!value.is_empty() && !INFO_WORDS.iter().any(|w| value.starts_with(w))).then_some(value)
+        })
+    };
+    Info {
+        date: dates::find(line).map(|(d, _, _)| d),
+        source: value_after(&["信息来源：", "来源：", "来源:"]),
+        author: value_after(&["作者：", "作者:", "撰稿：", "文："]),
+    }
 }
 
 /// A site's name at the top of a copied page (`青川党建网`).
@@ -322,9 +335,10 @@ mod tests {
 
     #[test]
     fn info_lines_give_date_and_source() {
-        let (date, source) =
-            info_fields("来源：江源区委组织部  发布时间：2024-06-12  浏览次数：1234");
-        assert_eq!(date, NaiveDate::from_ymd_opt(2024, 6, 12));
-        assert_eq!(source.as_deref(), Some("江源区委组织部"));
+        let info =
+            info_fields("来源：江源区委组织部  作者：何雨  发布时间：2024-06-12  浏览次数：1234");
+        assert_eq!(info.date, NaiveDate::from_ymd_opt(2024, 6, 12));
+        assert_eq!(info.source.as_deref(), Some("江源区委组织部"));
+        assert_eq!(info.author.as_deref(), Some("何雨"));
     }
 }

@@ -130,6 +130,7 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     let mut draft = Draft::new(extracted);
     draft.tidy();
     draft.strip_chrome();
+    draft.title_from_hint();
     let mut found = structure::Found::default();
     structure::head(&mut draft.blocks, &mut found);
     structure::foot(&mut draft.blocks, &mut found);
@@ -181,6 +182,7 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
         title: title.clone(),
         date: date.to_string(),
         source: draft.source.clone(),
+        author: draft.author.clone(),
         comment: format!(
             "由 zhiku import 于 {} 从 {} 导入：请核对标题、日期{}后删除本行",
             opts.today,
@@ -615,6 +617,7 @@ struct Draft {
     warnings: Vec<String>,
     published: Option<NaiveDate>,
     source: Option<String>,
+    author: Option<String>,
 }
 
 impl Draft {
@@ -628,6 +631,7 @@ impl Draft {
             warnings: ex.warnings,
             published: None,
             source: None,
+            author: None,
         }
     }
 
@@ -701,9 +705,10 @@ impl Draft {
             match reason {
                 Some(reason) => {
                     if reason == "article info line" {
-                        let (date, source) = chrome::info_fields(t);
-                        self.published = self.published.or(date);
-                        self.source = self.source.take().or(source);
+                        let info = chrome::info_fields(t);
+                        self.published = self.published.or(info.date);
+                        self.source = self.source.take().or(info.source);
+                        self.author = self.author.take().or(info.author);
                     }
                     in_list = reason == "related-article and hot-tag lists";
                     self.removed.push(Removed {
@@ -719,6 +724,23 @@ impl Draft {
             }
         }
         self.blocks = keep;
+    }
+
+    /// A page whose title is in its `<title>` but in no `<h1>`: the line
+    /// that says the same is the title (what stands above it, the banner).
+    fn title_from_hint(&mut self) {
+        let Some(hint) = self.title_hint.clone() else {
+            return;
+        };
+        let first_30 = || self.blocks.iter().take(30);
+        if first_30().any(|b| matches!(b, Block::Paragraph(p) if p.heading == Some(1))) {
+            return;
+        }
+        let at =
+            first_30().position(|b| matches!(b, Block::Paragraph(p) if p.text().trim() == hint));
+        if let Some(Block::Paragraph(p)) = at.and_then(|i| self.blocks.get_mut(i)) {
+            p.heading = Some(1);
+        }
     }
 
     /// A 密级 or a disclosure class other than 主动公开 is stated: a public

@@ -98,7 +98,7 @@ const AGENCY_ENDS: &[&str] = &[
 pub fn looks_like_title(text: &str) -> bool {
     let t = text.trim();
     let n = t.chars().count();
-    (4..=80).contains(&n)
+    (4..=150).contains(&n)
         && !t.ends_with(['。', '；', '，', '：', ':'])
         && (t.starts_with("关于") || TITLE_ENDS.iter().any(|e| t.ends_with(e)))
 }
@@ -202,6 +202,7 @@ fn remove(found: &mut Found, text: &str, reason: &str) {
 
 /// Reads the head: marks, issuers, 文号 and title; removes them from `blocks`.
 pub fn head(blocks: &mut Vec<Block>, found: &mut Found) {
+    header_table_as_lines(blocks);
     above_declared_title(blocks, found);
     let body = body_size(blocks);
     let layout_known = blocks.iter().any(|b| {
@@ -264,7 +265,7 @@ pub fn head(blocks: &mut Vec<Block>, found: &mut Found) {
         } else {
             true
         };
-        if title_look && text.chars().count() <= 80 && !text.ends_with(['。', '；', '，']) {
+        if title_look && text.chars().count() <= 150 && !text.ends_with(['。', '；', '，']) {
             title_at.push(i);
             continue;
         }
@@ -283,6 +284,47 @@ pub fn head(blocks: &mut Vec<Block>, found: &mut Found) {
     for i in drop.into_iter().rev() {
         blocks.remove(i);
     }
+}
+
+/// A joint document's 发文机关标志 is often a borderless table (agencies in
+/// one column, a tall 文件 beside them): read it as the header lines it is.
+fn header_table_as_lines(blocks: &mut Vec<Block>) {
+    let Some(at) = blocks
+        .iter()
+        .take(4)
+        .position(|b| matches!(b, Block::Table(_)))
+    else {
+        return;
+    };
+    let Block::Table(rows) = &blocks[at] else {
+        return;
+    };
+    let cells: Vec<String> = rows
+        .iter()
+        .flatten()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let header = rows.len() <= 6
+        && cells.iter().all(|c| c.chars().count() <= 40)
+        && cells
+            .iter()
+            .any(|c| looks_like_agency(c) || doc_number_line(c).is_some());
+    if !header {
+        return;
+    }
+    let lines: Vec<Block> = cells
+        .into_iter()
+        .filter(|c| c != "文件")
+        .map(|c| {
+            Block::Paragraph(Paragraph {
+                align: Align::Center,
+                red: true,
+                ..Paragraph::plain(c)
+            })
+        })
+        .collect();
+    blocks.splice(at..=at, lines);
 }
 
 /// Whether paragraph `i` carries on the title begun at `title_at`: it looks

@@ -98,48 +98,50 @@ fn chinese(c: Option<char>) -> bool {
 }
 
 /// Half-width punctuation between Chinese characters becomes full-width;
-/// full-width letters and digits become ASCII.
+/// full-width letters and digits become ASCII. Brackets go first, so that a
+/// comma after a bracket just made full-width (`）,区`) is seen as Chinese.
 pub fn normalize_punctuation(text: &str) -> String {
-    let chars: Vec<char> = text.chars().map(ascii_alnum).collect();
-    let mut out: Vec<char> = chars.clone();
-    let non_space_before = |i: usize| chars[..i].iter().rev().find(|c| **c != ' ').copied();
-    let non_space_after = |i: usize| chars[i + 1..].iter().find(|c| **c != ' ').copied();
+    let mut chars: Vec<char> = text.chars().map(ascii_alnum).collect();
+    let before = |chars: &[char], i: usize| chars[..i].iter().rev().find(|c| **c != ' ').copied();
+    let after = |chars: &[char], i: usize| chars[i + 1..].iter().find(|c| **c != ' ').copied();
+    for i in 0..chars.len() {
+        if chars[i] != '(' {
+            continue;
+        }
+        let Some(close) = chars[i + 1..]
+            .iter()
+            .take(80)
+            .position(|c| *c == ')' || *c == '(')
+            .map(|p| i + 1 + p)
+            .filter(|p| chars[*p] == ')')
+        else {
+            continue;
+        };
+        let inner_chinese = chars[i + 1..close].iter().any(|c| is_han(*c));
+        let outside = chinese(before(&chars, i)) || chinese(after(&chars, close));
+        if inner_chinese && outside {
+            chars[i] = '（';
+            chars[close] = '）';
+        }
+    }
     let mut drop_space = vec![false; chars.len()];
     for i in 0..chars.len() {
         let c = chars[i];
-        match c {
-            ',' | ':' | ';' | '?' | '!' => {
-                let before = non_space_before(i);
-                let after = non_space_after(i);
-                let ends = after.is_none() && matches!(c, '?' | '!');
-                // `10:30` and `1,000` stay: digits on both sides are not Chinese.
-                if chinese(before) && (chinese(after) || ends) {
-                    out[i] = full_width(c).expect("listed above");
-                    mark_spaces(&chars, i, &mut drop_space);
-                }
-            }
-            '(' => {
-                let Some(close) = chars[i + 1..]
-                    .iter()
-                    .take(80)
-                    .position(|c| *c == ')' || *c == '(')
-                    .map(|p| i + 1 + p)
-                    .filter(|p| chars[*p] == ')')
-                else {
-                    continue;
-                };
-                let inner = &chars[i + 1..close];
-                let inner_chinese = inner.iter().any(|c| is_han(*c));
-                let outside = chinese(non_space_before(i)) || chinese(non_space_after(close));
-                if inner_chinese && outside {
-                    out[i] = '（';
-                    out[close] = '）';
-                }
-            }
-            _ => {}
+        if !matches!(c, ',' | ':' | ';' | '?' | '!') {
+            continue;
+        }
+        let (b, a) = (before(&chars, i), after(&chars, i));
+        let ends = a.is_none() && matches!(c, '?' | '!');
+        // After Chinese, before Chinese (or, for a comma, a number:
+        // `服务,2023年`). `10:30` and `1,000` stay: a digit comes first.
+        let next_ok = chinese(a) || ends || (c == ',' && a.is_some_and(|a| a.is_ascii_digit()));
+        if chinese(b) && next_ok {
+            chars[i] = full_width(c).expect("listed above");
+            mark_spaces(&chars, i, &mut drop_space);
         }
     }
-    out.iter()
+    chars
+        .iter()
         .zip(drop_space)
         .filter_map(|(c, d)| (!d).then_some(*c))
         .collect()
@@ -213,30 +215,42 @@ fn chinese_value(s: &str) -> Option<u32> {
 /// after 。！？；： and must continue the numbering (the next value of the
 /// same level, or a first point after a colon), so `做到一、二、三` stays.
 pub fn split_numbered_run(text: &str) -> Vec<String> {
-    let mut cuts = Vec::new();
-    let mut last: [Option<u32>; 5] = [None; 5];
-    if let Some((level, n)) = numbering_value(text) {
-        last[level as usize] = Some(n);
-    }
+    // Every place a point could start: after 。！？；： (or at the start).
+    let mut candidates: Vec<(usize, u8, u32, Option<char>)> = Vec::new();
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
-        if i > 0 && prev.is_some_and(|p| "。！？；：".contains(p)) {
+        if i == 0 || prev.is_some_and(|p| "。！？；：".contains(p)) {
             if let Some((level, n)) = numbering_value(&text[i..]) {
-                let expected = last[level as usize].map(|m| m + 1);
-                let first_after_colon = n == 1 && prev == Some('：');
-                if expected == Some(n) || first_after_colon {
-                    // A point must carry more than its number.
-                    if text[i..].chars().count() > 3 {
-                        cuts.push(i);
-                        last[level as usize] = Some(n);
-                        for deeper in last.iter_mut().skip(level as usize + 1) {
-                            *deeper = None;
-                        }
-                    }
+                if text[i..].chars().count() > 3 {
+                    candidates.push((i, level, n, prev));
                 }
             }
         }
         prev = Some(c);
+    }
+    let mut cuts = Vec::new();
+    let mut last: [Option<u32>; 5] = [None; 5];
+    for (k, &(i, level, n, before)) in candidates.iter().enumerate() {
+        let level = level as usize;
+        let continues = last[level].map(|m| m + 1) == Some(n);
+        // A first point opens a run after a colon, or after a full stop when
+        // its second point follows.
+        let opens = n == 1
+            && (before == Some('：')
+                || candidates[k + 1..]
+                    .iter()
+                    .any(|&(_, l, m, _)| l as usize == level && m == 2));
+        if i == 0 {
+            last[level] = Some(n);
+            continue;
+        }
+        if continues || opens {
+            cuts.push(i);
+            last[level] = Some(n);
+            for deeper in last.iter_mut().skip(level + 1) {
+                *deeper = None;
+            }
+        }
     }
     let mut parts = Vec::new();
     let mut at = 0;
@@ -274,6 +288,8 @@ mod tests {
                 "认领（一般不超过24小时）并反馈",
             ),
             ("２０２４年上线ＡＰＰ", "2024年上线APP"),
+            ("提供服务,2023年底前", "提供服务，2023年底前"),
+            ("内容(具体办法另定),区委", "内容（具体办法另定），区委"),
         ] {
             assert_eq!(normalize_punctuation(from), to, "{from}");
         }
@@ -303,6 +319,10 @@ mod tests {
         assert_eq!(
             split_numbered_run("主要措施：（一）建组织。（二）强服务。"),
             ["主要措施：", "（一）建组织。", "（二）强服务。"]
+        );
+        assert_eq!(
+            split_numbered_run("要从三方面着手。一、建组织。二、强服务。"),
+            ["要从三方面着手。", "一、建组织。", "二、强服务。"]
         );
         // Not a sequence: stays whole.
         for whole in ["做到一、二、三条要求。", "他说：三、四个人就够了。"] {

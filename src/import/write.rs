@@ -285,7 +285,11 @@ pub fn slug_for(title: &str, year: Option<i32>) -> String {
     // agency before 关于 says nothing a site of one agency's documents needs.
     let simplified = fast2s::convert(title.trim());
     let title = match simplified.find("关于") {
-        Some(at) if at == 0 || super::structure::looks_like_agency(&simplified[..at]) => {
+        // `X关于Y`: X is the issuer.
+        Some(at)
+            if simplified[..at].chars().count() <= 30
+                && !simplified[..at].contains(['，', '。', '、']) =>
+        {
             &simplified[at + "关于".len()..]
         }
         _ => simplified.as_str(),
