@@ -229,9 +229,15 @@ fn report_error(e: &anyhow::Error) {
         );
         return;
     }
-    let _ = write!(stderr, "error: {e}");
+    let mut said = e.to_string();
+    let _ = write!(stderr, "error: {said}");
     for cause in e.chain().skip(1) {
-        let _ = write!(stderr, ": {cause}");
+        // Our errors already carry their cause's text.
+        let text = cause.to_string();
+        if !said.contains(&text) {
+            let _ = write!(stderr, ": {text}");
+            said.push_str(&text);
+        }
     }
     let _ = writeln!(stderr);
 }
@@ -520,7 +526,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             out_dir.display()
                         );
                     }
-                    let index_dir = pipeline::index_dir(&opts, &config);
+                    let index_dir = pipeline::live_index_dir(&opts, &config);
                     let engine = if index_dir.is_dir() && !index.no_index {
                         Some(Arc::new(SearchEngine::open(&index_dir)?))
                     } else {
@@ -532,7 +538,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     ));
                     let engine = Arc::new(std::sync::RwLock::new(engine));
                     if !index.no_index {
-                        tokio::spawn(serve::follow_rebuilds(index_dir, engine.clone()));
+                        let alias = pipeline::index_dir(&opts, &config);
+                        tokio::spawn(serve::follow_rebuilds(
+                            out_dir.clone(),
+                            alias,
+                            engine.clone(),
+                        ));
                     }
                     let app = serve::router(
                         serve::ServeState::new(out_dir).with_search_limits(limits),
@@ -627,7 +638,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ..Default::default()
             };
             let config = pipeline::load_config(&opts)?;
-            let engine = SearchEngine::open(&pipeline::index_dir(&opts, &config))?;
+            let index_dir = pipeline::live_index_dir(&opts, &config);
+            if !index_dir.join("meta.json").is_file() {
+                anyhow::bail!(
+                    "no search index at {}: run `zhiku build` first (`zhiku serve` builds a preview elsewhere)",
+                    index_dir.display()
+                );
+            }
+            let engine = SearchEngine::open(&index_dir)?;
             let response = engine.search(&request)?;
             if json {
                 say(&serde_json::to_string(&response)?);

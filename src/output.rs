@@ -306,23 +306,31 @@ impl Staging {
     /// Replaces the target with the staged folder, keeping the replaced
     /// output as `.<name>.old` for the next build.
     pub fn commit(mut self) -> Result<()> {
+        failpoint("commit", &self.target)?;
         if self.recycled {
             self.prune()?;
         }
         let old = sibling(&self.target, "old");
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        if fs::symlink_metadata(&old).is_ok() {
+            remove_any(&old)?;
         }
         let had_target = self.target.exists();
-        if had_target {
-            fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.target) {
+        if had_target && exchange(&self.dir, &self.target).is_ok() {
+            // One atomic step: the new output is in place and the staging
+            // path holds the previous one, which becomes `.<name>.old`.
+            self.committed = true;
+            let _ = fs::rename(&self.dir, &old);
+        } else {
             if had_target {
-                // Put the previous output back rather than leave nothing.
-                let _ = fs::rename(&old, &self.target);
+                fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
             }
-            return Err(Error::io(&self.target, e));
+            if let Err(e) = fs::rename(&self.dir, &self.target) {
+                if had_target {
+                    // Put the previous output back rather than leave nothing.
+                    let _ = fs::rename(&old, &self.target);
+                }
+                return Err(Error::io(&self.target, e));
+            }
         }
         // The replaced output stays as `.<name>.old`: recycled by the next
         // build, or deleted by it in the background.
@@ -346,6 +354,31 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Swaps two directory entries in one step (Linux `renameat2` with
+/// `RENAME_EXCHANGE`); an error where the system or filesystem has no such
+/// call, and the caller falls back to two renames.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    rustix::fs::renameat_with(
+        rustix::fs::CWD,
+        a,
+        rustix::fs::CWD,
+        b,
+        rustix::fs::RenameFlags::EXCHANGE,
+    )
+    .map_err(std::io::Error::from)
+}
+
+/// Removes a folder, a file or a link standing at `path`.
+fn remove_any(path: &Path) -> Result<()> {
+    let is_dir = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    let removed = if is_dir {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    removed.map_err(|e| Error::io(path, e))
 }
 
 /// Whether `path` already holds exactly `contents` (reading is much cheaper
@@ -419,6 +452,111 @@ impl OutputLock {
         }
         Ok(OutputLock { _files: files })
     }
+}
+
+/// The file in an output folder that names the index generation built with
+/// it. The output folder is swapped in by one rename, so the pages and the
+/// index they go with switch together: whoever reads the index through the
+/// output's manifest never sees new pages with an old index or the reverse.
+pub const INDEX_MANIFEST: &str = ".zhiku-index";
+
+/// A fresh name for the index a build is about to write.
+pub fn new_index_generation() -> String {
+    format!(
+        "{}-{:x}-{}",
+        crate::search::index::TANTIVY_DIR,
+        nanos(SystemTime::now()),
+        std::process::id()
+    )
+}
+
+/// The generation an output folder's manifest names, if any.
+pub fn index_generation_of(out_dir: &Path) -> Option<String> {
+    let name = fs::read_to_string(out_dir.join(INDEX_MANIFEST)).ok()?;
+    let name = name.trim();
+    let valid = name.starts_with(crate::search::index::TANTIVY_DIR)
+        && !name.contains(['/', '\\'])
+        && !name.starts_with('.');
+    valid.then(|| name.to_string())
+}
+
+/// The index that goes with the output at `out_dir`: the generation its
+/// manifest names (beside `alias`), else `alias` itself (an output built
+/// before generations, or without an index).
+pub fn live_index_dir(out_dir: &Path, alias: &Path) -> PathBuf {
+    match (index_generation_of(out_dir), alias.parent()) {
+        (Some(name), Some(base)) if base.join(&name).is_dir() => base.join(name),
+        _ => alias.to_path_buf(),
+    }
+}
+
+/// After the output switch: points `alias` (`search-index/tantivy`, a
+/// symbolic link, for tools that look there) at the live generation and
+/// deletes every generation but `keep` (the live one and the one the kept
+/// previous output names, which a server may still be reading).
+pub fn settle_index_generations(alias: &Path, keep: &[&str]) -> Result<()> {
+    let Some(base) = alias.parent() else {
+        return Ok(());
+    };
+    let Some(live) = keep.first() else {
+        return Ok(());
+    };
+    let alias_name = alias
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // An index folder from before generations stands where the link goes.
+    if fs::symlink_metadata(alias).is_ok_and(|m| m.is_dir()) {
+        let trash = sibling(alias, "trash");
+        let _ = fs::remove_dir_all(&trash);
+        fs::rename(alias, &trash).map_err(|e| Error::io(alias, e))?;
+        std::thread::spawn(move || {
+            let _ = fs::remove_dir_all(&trash);
+        });
+    }
+    let link_tmp = sibling(alias, "link");
+    let _ = fs::remove_file(&link_tmp);
+    std::os::unix::fs::symlink(live, &link_tmp).map_err(|e| Error::io(&link_tmp, e))?;
+    fs::rename(&link_tmp, alias).map_err(|e| Error::io(alias, e))?;
+    let prefix = format!("{alias_name}-");
+    let staging_prefix = format!(".{alias_name}-");
+    for entry in fs::read_dir(base).map_err(|e| Error::io(base, e))? {
+        let Ok(entry) = entry else { continue };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale_generation = name.starts_with(&prefix) && !keep.contains(&name.as_str());
+        // Left by a build that was killed (we hold the lock: none is running).
+        let stale_staging = name.starts_with(&staging_prefix) && name.ends_with(".staging");
+        let legacy_old = name == format!(".{alias_name}.old");
+        if stale_generation || stale_staging || legacy_old {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Fault injection for the tests of the swap: `ZHIKU_FAILPOINT=commit`
+/// fails the commit of every staging folder, `commit:<name>` of the one
+/// whose target is named so.
+fn failpoint(at: &str, target: &Path) -> Result<()> {
+    let Some(want) = std::env::var_os("ZHIKU_FAILPOINT") else {
+        return Ok(());
+    };
+    let want = want.to_string_lossy();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let hit = want == at
+        || want
+            .strip_prefix(&format!("{at}:"))
+            .is_some_and(|n| name.starts_with(n));
+    if hit {
+        return Err(Error::io(
+            target,
+            std::io::Error::other(format!("injected failure ({want})")),
+        ));
+    }
+    Ok(())
 }
 
 fn sibling(target: &Path, what: &str) -> PathBuf {

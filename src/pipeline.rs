@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::error::{sort_diagnostics, Diagnostic, Error, Result, Severity};
 use crate::lint;
 use crate::load;
-use crate::output::{OutputLock, Staging};
+use crate::output::{self, OutputLock, Staging};
 use crate::parse;
 use crate::render::{self, RenderOptions};
 use crate::search::index::{Related, SearchIndex};
@@ -207,7 +207,15 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
             .chain(index_dir.as_deref())
             .collect::<Vec<_>>(),
     )?;
-    if let Some(index_dir) = &index_dir {
+    // Each build's index is a generation of its own, named in the output's
+    // manifest: swapping the output in switches pages and index at once.
+    let generation = index_dir.as_ref().map(|_| output::new_index_generation());
+    let generation_dir = index_dir
+        .as_ref()
+        .zip(generation.as_ref())
+        .and_then(|(alias, name)| alias.parent().map(|base| base.join(name)));
+    let previous_generation = output::index_generation_of(&out_dir);
+    if let Some(index_dir) = &generation_dir {
         let dictionary = load::read_dictionary(&opts.root)?;
         let index_stage = Staging::new(index_dir)?;
         let search_index = SearchIndex::create(index_stage.path(), &dictionary)?;
@@ -249,22 +257,40 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
         Ok(bundled)
     })?;
     staging.copy_files(&loaded.theme.static_files)?;
+    if let Some(name) = &generation {
+        staging.write_files(&[render::OutputFile {
+            path: output::INDEX_MANIFEST.to_string(),
+            contents: format!("{name}\n").into_bytes(),
+        }])?;
+    }
     let files = staging.count();
     if let Some(took) = bundle_took {
         laps.note("(static search bundle, beside)", took);
     }
     laps.lap("render + write");
-    // Both outputs are complete: swap them in together.
+    // Both are complete. The new index generation goes in place first (no
+    // output names it yet); swapping the output in is the one switch.
     if let Some((_, index_stage)) = index {
         index_stage.commit()?;
     }
-    staging.commit()?;
+    if let Err(e) = staging.commit() {
+        // No output names the new generation: it goes with the failed build.
+        if let Some(dir) = &generation_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        return Err(e);
+    }
+    if let (Some(alias), Some(name)) = (&index_dir, &generation) {
+        let mut keep = vec![name.as_str()];
+        keep.extend(previous_generation.as_deref());
+        output::settle_index_generations(alias, &keep)?;
+    }
     laps.lap("swap");
     let report = BuildReport {
         pages: loaded.site.pages.len(),
         files,
         out_dir,
-        index_dir,
+        index_dir: generation_dir,
         warnings: loaded.warnings.clone(),
         elapsed: started.elapsed(),
         timings: laps.timings,
@@ -332,11 +358,25 @@ pub fn index_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
     base.join(crate::search::index::TANTIVY_DIR)
 }
 
+/// The output folder. One that is a symbolic link is written through: the
+/// build works beside the link's target, so the link stays as it is.
 pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
-    match &opts.out_dir {
+    let dir = match &opts.out_dir {
         Some(dir) => absolute_from_cwd(dir),
         None => config.output_path(&opts.root),
+    };
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        if let Ok(real) = std::fs::canonicalize(&dir) {
+            return real;
+        }
     }
+    dir
+}
+
+/// The index that goes with the output `zhiku build` made: the generation
+/// its manifest names.
+pub fn live_index_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    output::live_index_dir(&output_dir(opts, config), &index_dir(opts, config))
 }
 
 /// Command-line paths are relative to where the command runs, not to `--root`.

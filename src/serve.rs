@@ -264,24 +264,25 @@ fn json_error(status: StatusCode, param: &str, message: &str) -> Response {
     r
 }
 
-/// Keeps `engine` on the index a build last swapped in at `index_dir`:
-/// `zhiku build` into the folder a `serve --prod` serves is picked up
-/// without a restart. Searches already running finish on the engine they
-/// started with (they hold it), so every answer comes from one build.
-pub async fn follow_rebuilds(index_dir: PathBuf, engine: SharedEngine) {
-    let mut seen = index_signature(&index_dir);
+/// Keeps `engine` on the index that goes with the output a build last
+/// swapped in at `out_dir` (the generation its manifest names): a `zhiku
+/// build` into the folders a `serve --prod` serves is picked up without a
+/// restart. Searches already running finish on the engine they started
+/// with (they hold it), so every answer comes from one build.
+pub async fn follow_rebuilds(out_dir: PathBuf, alias: PathBuf, engine: SharedEngine) {
+    let current = || crate::output::live_index_dir(&out_dir, &alias);
+    let mut seen = index_signature(&current());
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let now = index_signature(&index_dir);
+        let dir = current();
+        let now = index_signature(&dir);
         if now == seen || now.is_none() {
             continue;
         }
-        let dir = index_dir.clone();
         let opened =
             tokio::task::spawn_blocking(move || crate::search::engine::SearchEngine::open(&dir))
                 .await;
-        // A half-swapped or unreadable index: keep serving the old one and
-        // try again on the next change.
+        // An unreadable index: keep serving the old one, try again later.
         if let Ok(Ok(new)) = opened {
             *engine.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(new));
             seen = now;
@@ -289,13 +290,12 @@ pub async fn follow_rebuilds(index_dir: PathBuf, engine: SharedEngine) {
     }
 }
 
-/// Identifies one build's index: the folder (a build swaps in a new one)
-/// and its commit file.
-fn index_signature(dir: &Path) -> Option<(u64, u64, std::time::SystemTime)> {
+/// Identifies one build's index: its folder and its commit file.
+fn index_signature(dir: &Path) -> Option<(PathBuf, u64, std::time::SystemTime)> {
     use std::os::unix::fs::MetadataExt;
-    let folder = std::fs::metadata(dir).ok()?;
-    let meta = std::fs::metadata(dir.join("meta.json")).ok()?;
-    Some((folder.ino(), meta.ino(), meta.modified().ok()?))
+    let real = std::fs::canonicalize(dir).ok()?;
+    let meta = std::fs::metadata(real.join("meta.json")).ok()?;
+    Some((real, meta.ino(), meta.modified().ok()?))
 }
 
 pub async fn run(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {

@@ -372,3 +372,80 @@ fn a_rebuild_under_serve_prod_is_served_without_a_restart_or_a_failed_request() 
         0
     );
 }
+
+/// A word only the second build's content has, and whether `zhiku search`
+/// (which reads the index through the output's manifest) finds it.
+fn finds(site: &SiteTest, word: &str) -> u64 {
+    let out = site.zhiku(&["search", word, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    r["total"].as_u64().unwrap()
+}
+
+#[test]
+fn pages_and_index_switch_together_or_not_at_all() {
+    let site = SiteTest::fixture("valid");
+    site.built();
+    let home = site.read("index.html");
+    site.write(
+        "content/cases/luqiwan.md",
+        "---\ntitle: 鹭栖湾社区议事会\ndate: 2024-05-06\n---\n\n鹭栖湾社区把议事会开到楼栋里。\n",
+    );
+    // A failure at each step of the switch: the index's, the output's.
+    for failpoint in ["commit:tantivy", "commit:public"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_zhiku"))
+            .args(["build", "--root"])
+            .arg(&site.root)
+            .env("ZHIKU_FAILPOINT", failpoint)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{failpoint}");
+        assert!(
+            stderr(&out).contains("injected failure"),
+            "{}",
+            stderr(&out)
+        );
+        // The old pages and the old index, together.
+        assert_eq!(site.read("index.html"), home, "{failpoint}: pages changed");
+        assert_eq!(finds(&site, "鹭栖湾"), 0, "{failpoint}: the index changed");
+        assert!(!site.out().join("cases/luqiwan/index.html").exists());
+    }
+    // Nothing of the failed builds is left to be mistaken for a build.
+    let generations: Vec<String> = std::fs::read_dir(site.root.join("search-index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("tantivy-") || n.contains("staging"))
+        .collect();
+    assert_eq!(generations.len(), 1, "{generations:?}");
+    // A `.public.old` that is a file, not a folder, does not stop a build.
+    std::fs::remove_dir_all(site.root.join(".public.old")).ok();
+    std::fs::write(site.root.join(".public.old"), "x").unwrap();
+    site.built();
+    assert_eq!(finds(&site, "鹭栖湾"), 1);
+    assert!(site.out().join("cases/luqiwan/index.html").is_file());
+    // `search-index/tantivy` points at the live generation, for tools.
+    let link = std::fs::read_link(site.root.join("search-index/tantivy")).unwrap();
+    let manifest = std::fs::read_to_string(site.out().join(".zhiku-index")).unwrap();
+    assert_eq!(link.to_string_lossy(), manifest.trim());
+}
+
+#[test]
+fn an_output_folder_that_is_a_link_is_written_through() {
+    let site = SiteTest::fixture("valid");
+    let real = tempfile::tempdir().unwrap();
+    let target = real.path().join("site");
+    std::fs::create_dir_all(&target).unwrap();
+    std::os::unix::fs::symlink(&target, site.root.join("public")).unwrap();
+    site.built();
+    site.built();
+    let link = site.root.join("public");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(
+        link.join("index.html").is_file(),
+        "pages reach the link's target"
+    );
+    assert!(target.join("index.html").is_file());
+}
