@@ -58,7 +58,7 @@ for DOCS in "${SIZES[@]}"; do
 
   timed "zhiku-$DOCS" "$ZHIKU" build --root "$SITE"
   ZW=$WALL; row "$DOCS" "zhiku build, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build: peak MB" "$RSS"
-  row "$DOCS" "zhiku index on disk: MB" "$(du -sb "$SITE/search-index/tantivy" | awk '{printf "%.1f", $1/1048576}')"
+  row "$DOCS" "zhiku index on disk: MB" "$(du -sb "$SITE/search-index/tantivy/" | awk '{printf "%.1f", $1/1048576}')"
   row "$DOCS" "zhiku static bundle on disk: MB" "$(du -sb "$SITE/public/search" | awk '{printf "%.1f", $1/1048576}')"
   timed "zhiku-noindex-$DOCS" "$ZHIKU" build --root "$SITE" --no-index
   row "$DOCS" "zhiku build --no-index: wall s" "$WALL"; row "$DOCS" "zhiku build --no-index: peak MB" "$RSS"
