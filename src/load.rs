@@ -58,7 +58,8 @@ pub fn load_content(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
             Error::io(path, e.into())
         })?;
         let path = entry.path();
-        if entry.path_is_symlink() {
+        // content/ itself may be a link (a shared corpus); links inside it are not followed.
+        if entry.path_is_symlink() && entry.depth() > 0 {
             // Not followed: a link could pull in files from outside the site.
             let mut w = Diagnostic::error(
                 relative_display(root, path),

@@ -449,3 +449,32 @@ fn an_output_folder_that_is_a_link_is_written_through() {
     );
     assert!(target.join("index.html").is_file());
 }
+
+#[test]
+fn idle_and_slow_connections_are_closed() {
+    use std::io::{Read, Write};
+    let srv = Server::start_prod(SiteTest::fixture("valid"));
+    let limit = zhiku::serve::HEADER_READ_TIMEOUT + std::time::Duration::from_secs(10);
+    // One that sends nothing, one that dribbles a header and stops.
+    let mut idle = std::net::TcpStream::connect(&srv.addr).unwrap();
+    let mut slow = std::net::TcpStream::connect(&srv.addr).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    for stream in [&mut idle, &mut slow] {
+        stream.set_read_timeout(Some(limit)).unwrap();
+        let mut buf = [0u8; 512];
+        // Closed by the server (0 bytes, or a reset), not by our timeout.
+        match stream.read(&mut buf) {
+            Ok(n) => assert!(n == 0 || buf.starts_with(b"HTTP/1.1 408"), "{n} bytes"),
+            Err(e) => assert!(
+                !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+                "still open after {limit:?}"
+            ),
+        }
+    }
+    // The server still answers.
+    assert_eq!(get(&srv.addr, "/").status, 200);
+}
