@@ -284,20 +284,35 @@ impl SearchIndex {
         let Some(query) = self.related_query(&site.pages[pid]) else {
             return Ok(Vec::new());
         };
-        // A few more than needed: the page itself is among them, and ties
-        // at the cut are settled by pid below.
-        let top = searcher
-            .search(&query, &TopDocs::with_limit(limit + 4))
-            .map_err(index_err)?;
-        let mut scored: Vec<(f32, usize)> = top
-            .into_iter()
-            .filter_map(|(score, addr)| {
-                let j = pids.get(addr.segment_ord as usize)?.first(addr.doc_id)? as usize;
-                (j != pid && j < site.pages.len()).then_some((score, j))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        Ok(scored.into_iter().take(limit).map(|(_, j)| j).collect())
+        // More than needed: the page itself is among them, and ties at the
+        // cut are settled by pid below. When the documents tied at the cut
+        // run on past what was fetched, which of them the top-k search kept
+        // depends on the segment layout: fetch more until the tie ends.
+        let mut want = limit + 8;
+        loop {
+            let top = searcher
+                .search(&query, &TopDocs::with_limit(want))
+                .map_err(index_err)?;
+            let exhausted = top.len() < want;
+            let mut scored: Vec<(f32, usize)> = top
+                .into_iter()
+                .filter_map(|(score, addr)| {
+                    let j = pids.get(addr.segment_ord as usize)?.first(addr.doc_id)? as usize;
+                    (j != pid && j < site.pages.len()).then_some((score, j))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let cut = scored.get(limit.saturating_sub(1)).map(|s| s.0);
+            let last = scored.last().map(|s| s.0);
+            let tie_runs_on = matches!((cut, last), (Some(c), Some(l)) if same_score(c, l));
+            if exhausted || !tie_runs_on || want >= 4096 {
+                return Ok(order_by_score_then_pid(&mut scored)
+                    .into_iter()
+                    .take(limit)
+                    .collect());
+            }
+            want *= 4;
+        }
     }
 
     /// The query finding a page's related documents (the page itself included).
@@ -362,8 +377,48 @@ impl SearchIndex {
     }
 }
 
+/// Pages best first, equal scores by pid (newest first). Scores that differ
+/// only in their last bits count as equal: the pruning top-k search adds a
+/// document's term scores in an order that depends on where the document
+/// sits in the index, and the segment layout differs between builds.
+fn order_by_score_then_pid(scored: &mut [(f32, usize)]) -> Vec<usize> {
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = Vec::with_capacity(scored.len());
+    let mut group: Vec<usize> = Vec::new();
+    let mut group_score = f32::NAN;
+    for &(score, pid) in scored.iter() {
+        if !same_score(group_score, score) {
+            group.sort_unstable();
+            out.append(&mut group);
+            group_score = score;
+        }
+        group.push(pid);
+    }
+    group.sort_unstable();
+    out.append(&mut group);
+    out
+}
+
+/// Equal but for the last bits of a float sum.
+fn same_score(a: f32, b: f32) -> bool {
+    (a - b).abs() <= 1e-4 * a.abs().max(1e-6)
+}
+
 /// Page URL -> URLs of its related documents.
 pub type Related = std::collections::HashMap<String, Vec<String>>;
+
+#[cfg(test)]
+mod related_tests {
+    use super::order_by_score_then_pid;
+
+    #[test]
+    fn scores_equal_but_for_rounding_are_ordered_by_pid() {
+        let mut a = vec![(2.0, 9), (1.500_000_1, 7), (1.5, 3), (1.0, 1)];
+        let mut b = vec![(2.0, 9), (1.5, 3), (1.500_000_1, 7), (1.0, 1)];
+        assert_eq!(order_by_score_then_pid(&mut a), [9, 3, 7, 1]);
+        assert_eq!(order_by_score_then_pid(&mut b), [9, 3, 7, 1]);
+    }
+}
 
 pub fn to_datetime(date: NaiveDate) -> DateTime {
     let secs = date
