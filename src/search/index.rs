@@ -407,19 +407,6 @@ fn same_score(a: f32, b: f32) -> bool {
 /// Page URL -> URLs of its related documents.
 pub type Related = std::collections::HashMap<String, Vec<String>>;
 
-#[cfg(test)]
-mod related_tests {
-    use super::order_by_score_then_pid;
-
-    #[test]
-    fn scores_equal_but_for_rounding_are_ordered_by_pid() {
-        let mut a = vec![(2.0, 9), (1.500_000_1, 7), (1.5, 3), (1.0, 1)];
-        let mut b = vec![(2.0, 9), (1.5, 3), (1.500_000_1, 7), (1.0, 1)];
-        assert_eq!(order_by_score_then_pid(&mut a), [9, 3, 7, 1]);
-        assert_eq!(order_by_score_then_pid(&mut b), [9, 3, 7, 1]);
-    }
-}
-
 pub fn to_datetime(date: NaiveDate) -> DateTime {
     let secs = date
         .and_hms_opt(0, 0, 0)
@@ -446,4 +433,17 @@ pub fn stored_strs(doc: &TantivyDocument, field: Field) -> Vec<String> {
 
 pub fn index_err(e: tantivy::TantivyError) -> Error {
     Error::Index(e.to_string())
+}
+
+#[cfg(test)]
+mod related_tests {
+    use super::order_by_score_then_pid;
+
+    #[test]
+    fn scores_equal_but_for_rounding_are_ordered_by_pid() {
+        let mut a = vec![(2.0, 9), (1.500_000_1, 7), (1.5, 3), (1.0, 1)];
+        let mut b = vec![(2.0, 9), (1.5, 3), (1.500_000_1, 7), (1.0, 1)];
+        assert_eq!(order_by_score_then_pid(&mut a), [9, 3, 7, 1]);
+        assert_eq!(order_by_score_then_pid(&mut b), [9, 3, 7, 1]);
+    }
 }
