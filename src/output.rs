@@ -322,7 +322,19 @@ impl Staging {
             let _ = fs::rename(&self.dir, &old);
         } else {
             if had_target {
-                fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
+                fs::rename(&self.target, &old).map_err(|e| match e.kind() {
+                    // A mount point cannot be renamed: say what to do instead.
+                    std::io::ErrorKind::ResourceBusy | std::io::ErrorKind::CrossesDevices => {
+                        Error::Refused(format!(
+                            "{} is a mount point: zhiku swaps its output folder in by renaming it, \
+                             which a mount point does not allow; build into a folder inside it \
+                             (--out {}/site) and serve that (the previous output is unchanged)",
+                            self.target.display(),
+                            self.target.display()
+                        ))
+                    }
+                    _ => Error::io(&self.target, e),
+                })?;
             }
             if let Err(e) = fs::rename(&self.dir, &self.target) {
                 if had_target {

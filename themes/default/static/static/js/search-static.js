@@ -708,6 +708,9 @@
       return byNumber;
     });
     var hasText = clauses.length > 0;
+    // Words were asked for but none is searchable (emoji, lone punctuation):
+    // nothing matches them, as on the server, rather than everything.
+    if (!hasText && parsed.include.length > 0) clauses.push(new Map());
     FILTERS.forEach(function (pair) {
       var value = req[pair[0]], values = filters[pair[1]] || {};
       clauses.push(value !== null && has(values, value) ? filterScores(m, values, value) : value !== null ? new Map() : null);
