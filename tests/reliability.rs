@@ -478,3 +478,31 @@ fn idle_and_slow_connections_are_closed() {
     // The server still answers.
     assert_eq!(get(&srv.addr, "/").status, 200);
 }
+
+#[test]
+#[cfg_attr(
+    not(can_mount_tmpfs),
+    ignore = "mounting a tmpfs needs root; CI runs as root"
+)]
+fn a_mount_point_as_output_is_refused_with_what_to_do() {
+    let site = SiteTest::fixture("valid");
+    let out = site.root.join("public");
+    std::fs::create_dir_all(&out).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
+        .arg(&out)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(mounted, "mount -t tmpfs failed although running as root");
+    std::fs::write(out.join("index.html"), "served before").unwrap();
+    let build = site.zhiku(&["build"]);
+    let kept = std::fs::read_to_string(out.join("index.html")).unwrap_or_default();
+    let _ = Command::new("umount").arg(&out).status();
+    assert_eq!(kept, "served before", "the mounted output was changed");
+    assert_eq!(build.status.code(), Some(1));
+    let err = stderr(&build);
+    assert!(
+        err.contains("is a mount point") && err.contains("/site"),
+        "{err}"
+    );
+}
