@@ -1,7 +1,7 @@
 //! `zhiku check`: one fixture per editorial rule (tests/fixtures/check/*),
 //! each with its exact message and exit code (`exit.txt`, default 1).
 
-mod common;
+use crate::common;
 
 use common::{repo_root, SiteTest};
 

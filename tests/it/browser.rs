@@ -5,7 +5,7 @@
 //! Needs Debian's `chromium` and `npm ci --prefix tests/browser`; `.ci/run`
 //! installs both. Outside CI the test is skipped, loudly, when they are missing.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

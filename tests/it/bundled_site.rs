@@ -1,7 +1,7 @@
 //! The bundled content (the repository's own site) builds, meets the content
 //! brief and has no broken internal link.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

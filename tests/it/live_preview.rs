@@ -2,7 +2,7 @@
 //! pages that show it (and nothing else), its search entry is updated, the
 //! browser is told to reload, and a broken edit keeps the last good site.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;

@@ -1,6 +1,6 @@
 //! Starts `zhiku serve` on the valid fixture and talks HTTP to it.
 
-mod common;
+use crate::common;
 
 use common::http::{get, request, Server};
 

@@ -1,6 +1,6 @@
 //! Builds the `valid` fixture site and asserts on the HTML, feeds and sitemap.
 
-mod common;
+use crate::common;
 
 use common::SiteTest;
 

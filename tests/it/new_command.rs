@@ -1,7 +1,7 @@
 //! `zhiku new`: every kind's archetype gives a file that `check` accepts and
 //! `build` renders; existing files and unsafe names are refused.
 
-mod common;
+use crate::common;
 
 use common::SiteTest;
 

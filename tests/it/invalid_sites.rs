@@ -2,7 +2,7 @@
 //! each must fail with a non-zero exit and the exact messages in its
 //! `expected.txt`, and must not create any output.
 
-mod common;
+use crate::common;
 
 use common::{repo_root, SiteTest};
 

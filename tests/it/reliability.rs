@@ -2,7 +2,7 @@
 //! files in content/, queries with nothing to search, and the server's
 //! answers at its edges.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

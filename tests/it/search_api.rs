@@ -1,6 +1,6 @@
 //! `/api/search` over HTTP and `zhiku search` on the command line.
 
-mod common;
+use crate::common;
 
 use common::http::{get, Server};
 use common::SiteTest;

@@ -6,7 +6,7 @@
 //! script out of Markdown, no path out of the site, no query past its
 //! bounds.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 //! every piece of furniture gone; and the imported site passes `check` and
 //! builds.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -1,7 +1,7 @@
 //! Chinese search on the `search` fixture: folding, substrings, phrases,
 //! domain terms, 文号 variants, filters, facets and sorting.
 
-mod common;
+use crate::common;
 
 use common::SiteTest;
 use zhiku::search::engine::{SearchEngine, SearchResponse};

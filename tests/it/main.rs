@@ -1,0 +1,18 @@
+//! The integration tests as one binary, each file a module: the library
+//! and its dependencies are linked once, not once per file.
+
+mod common;
+
+mod browser;
+mod bundled_site;
+mod check_rules;
+mod fuzz;
+mod import;
+mod invalid_sites;
+mod live_preview;
+mod new_command;
+mod reliability;
+mod search;
+mod search_api;
+mod serve_static;
+mod site_build;
