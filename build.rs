@@ -5,6 +5,9 @@
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(has_soffice)");
     println!("cargo::rustc-check-cfg=cfg(can_mount_tmpfs)");
+    println!("cargo::rustc-check-cfg=cfg(has_browser_tools)");
+    // npm ci (or removing node_modules) changes this folder.
+    println!("cargo::rerun-if-changed=tests/browser");
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=ZHIKU_SOFFICE");
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -13,6 +16,14 @@ fn main() {
             .any(|dir| dir.join("soffice").is_file() || dir.join("libreoffice").is_file());
     if found {
         println!("cargo::rustc-cfg=has_soffice");
+    }
+    // The browser tests: Debian's Chromium, Node.js and playwright-core.
+    let node = std::env::split_paths(&path).any(|dir| dir.join("node").is_file());
+    let browser = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("tests/browser/node_modules/playwright-core").exists()
+        && node;
+    if browser {
+        println!("cargo::rustc-cfg=has_browser_tools");
     }
     // Mounting a small tmpfs (to fill a disk on purpose) takes root.
     let root = std::process::Command::new("id")

@@ -68,10 +68,13 @@ enum Command {
     Serve {
         #[command(flatten)]
         site: SiteArgs,
+        /// Output folder (preview: .zhiku-preview/public; --prod: output_dir from zhiku.yaml)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Port to listen on (0: any free port)
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Address to listen on (0.0.0.0 for every interface)
         #[arg(long, default_value = "127.0.0.1")]
         bind: IpAddr,
         #[command(flatten)]
@@ -92,8 +95,10 @@ enum Command {
         kind: String,
         /// File name without .md: letters, digits, - and _
         slug: String,
+        /// The document's title (default: a placeholder that check warns about)
         #[arg(long)]
         title: Option<String>,
+        /// Site root holding zhiku.yaml and content/
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -126,6 +131,7 @@ enum Command {
         /// The query: words are ANDed, "…" is a phrase, -word excludes
         #[arg(allow_hyphen_values = true)]
         query: String,
+        /// Site root holding zhiku.yaml
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Search index folder (default: search_index_dir from zhiku.yaml)
@@ -145,10 +151,13 @@ struct SearchFilters {
     /// policy, experience, case or training
     #[arg(long)]
     kind: Option<String>,
+    /// Only documents with this tag
     #[arg(long)]
     tag: Option<String>,
+    /// Only documents of this region (地区)
     #[arg(long)]
     region: Option<String>,
+    /// Only policies of this issuing body (发文机关)
     #[arg(long)]
     issuer: Option<String>,
     /// current, revised, repealed, expired or pending
