@@ -10,6 +10,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
+# shellcheck source=site.sh
+. "$HERE/site.sh"
 DURATION=10
 WORK=/tmp/zhiku-bench
 while getopts "d:w:" o; do
@@ -25,13 +27,7 @@ PORT=8394
 
 printf 'docs\tqueries\tconnections\trequests/s\tp50 ms\tp99 ms\tnon-2xx\tpeak RSS MB\n' > "$WORK/load.tsv"
 for DOCS in "${SIZES[@]}"; do
-  CORPUS=$WORK/corpus-$DOCS
-  [ -d "$CORPUS/content" ] || python3 "$SHARED/gen_corpus.py" --docs "$DOCS" --seed 1 --out "$CORPUS" >/dev/null
-  SITE=$WORK/site-$DOCS
-  mkdir -p "$SITE"
-  ln -sfn "$CORPUS/content" "$SITE/content"
-  ln -sfn "$ROOT/themes" "$SITE/themes"
-  printf 'title: 基准站\nbase_url: http://127.0.0.1:8080\n' > "$SITE/zhiku.yaml"
+  bench_site "$DOCS"
   "$ZHIKU" build --root "$SITE" >/dev/null
 
   # Typical: the corpus's own queries. Hostile: 16 words, each a common character.

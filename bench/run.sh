@@ -9,6 +9,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared/bench}
+# shellcheck source=site.sh
+. "$HERE/site.sh"
 RUNS=3
 WORK=/tmp/zhiku-bench
 while getopts "n:w:" o; do
@@ -48,13 +50,7 @@ printf 'docs\tmeasure\tvalue\n' > "$WORK/results.tsv"
 row() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" | tee -a "$WORK/results.tsv"; }
 
 for DOCS in "${SIZES[@]}"; do
-  CORPUS=$WORK/corpus-$DOCS
-  [ -d "$CORPUS/content" ] || python3 "$SHARED/gen_corpus.py" --docs "$DOCS" --seed 1 --out "$CORPUS" >/dev/null
-  SITE=$WORK/site-$DOCS
-  mkdir -p "$SITE"
-  ln -sfn "$CORPUS/content" "$SITE/content"
-  ln -sfn "$ROOT/themes" "$SITE/themes"
-  printf 'title: 基准站\nbase_url: http://127.0.0.1:8080\n' > "$SITE/zhiku.yaml"
+  bench_site "$DOCS"
 
   timed "zhiku-$DOCS" "$ZHIKU" build --root "$SITE"
   ZW=$WALL; row "$DOCS" "zhiku build, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build: peak MB" "$RSS"

@@ -240,7 +240,7 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     let warnings = validate(&rel, kind, &slug, &markdown, opts.today)?;
     draft.warnings.extend(warnings);
 
-    let mut report = ImportReport {
+    let report = ImportReport {
         source: path.display().to_string(),
         path: rel,
         kind,
@@ -253,18 +253,34 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
         written: false,
         markdown: None,
     };
+    let files: Vec<(&str, &[u8])> = pictures
+        .iter()
+        .map(|(rel, media)| (rel.as_str(), draft.media[*media].bytes.as_slice()))
+        .collect();
+    deliver(report, markdown, &target, &files, opts)
+}
+
+/// The end of every import: with `--dry-run` the report carries the
+/// document; else the pictures and then the document are written.
+fn deliver(
+    mut report: ImportReport,
+    markdown: String,
+    target: &Path,
+    pictures: &[(&str, &[u8])],
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
     if opts.dry_run {
         report.markdown = Some(markdown);
         return Ok(report);
     }
-    for (rel_pic, media) in &pictures {
-        let p = opts.root.join(rel_pic);
+    for (rel, bytes) in pictures {
+        let p = opts.root.join(rel);
         if let Some(dir) = p.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         }
-        std::fs::write(&p, &draft.media[*media].bytes).map_err(|e| io(&p, e))?;
+        std::fs::write(&p, bytes).map_err(|e| io(&p, e))?;
     }
-    write_new(&target, &markdown)?;
+    write_new(target, &markdown)?;
     report.written = true;
     Ok(report)
 }
@@ -388,7 +404,7 @@ fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     if date.is_none() {
         fields.insert("date".to_string(), opts.today.to_string().into());
     }
-    let mut report = ImportReport {
+    let report = ImportReport {
         source: path.display().to_string(),
         path: rel,
         kind,
@@ -401,13 +417,7 @@ fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
         written: false,
         markdown: None,
     };
-    if opts.dry_run {
-        report.markdown = Some(markdown);
-        return Ok(report);
-    }
-    write_new(&target, &markdown)?;
-    report.written = true;
-    Ok(report)
+    deliver(report, markdown, &target, &[], opts)
 }
 
 /// The file a document goes to: `--slug`, or the title's pinyin (and year);
