@@ -105,10 +105,23 @@ impl<'d> Fields<'d> {
                     return None;
                 }
                 Err(e) => {
-                    let line = e.location().map(|l| yaml_line + l.line() - 1);
-                    let msg = e.to_string();
+                    let mut line = e.location().map(|l| yaml_line + l.line() - 1);
+                    let full = e.to_string();
                     // serde_yaml appends " at line N column M"; we already say where.
-                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                    let mut msg = full.split(" at line ").next().unwrap_or(&full).to_string();
+                    // A quote never closed is found at the end of the front
+                    // matter; the editor needs the line it opens on.
+                    if let Some(rest) = full.split("while scanning a quoted scalar at line ").nth(1)
+                    {
+                        let opened: Option<usize> = rest
+                            .split(|c: char| !c.is_ascii_digit())
+                            .next()
+                            .and_then(|n| n.parse().ok());
+                        if let Some(n) = opened {
+                            line = Some(yaml_line + n - 1);
+                            msg = "a quoted value opened here is never closed".to_string();
+                        }
+                    }
                     diags.push(Diagnostic::error(
                         file,
                         line.or(Some(yaml_line)),
@@ -137,6 +150,11 @@ impl<'d> Fields<'d> {
 
     pub fn has(&self, key: &str) -> bool {
         self.map.contains_key(key)
+    }
+
+    /// True when the field holds a single text (where a list may be meant).
+    pub fn is_text(&self, key: &str) -> bool {
+        self.map.get(key).is_some_and(Value::is_string)
     }
 
     pub fn error(&mut self, key: &str, message: impl Into<String>) {
@@ -355,6 +373,17 @@ mod tests {
         assert_eq!(parse_date("2005"), Err(DateError::Shape));
         assert_eq!(parse_date("2024-3-1"), Err(DateError::Shape));
         assert_eq!(parse_date("2023-02-30"), Err(DateError::NoSuchDay));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_where_it_opens() {
+        let mut diags = Vec::new();
+        let yaml = "title: \"未闭合的引号\ndate: 2024-01-01\ntags: a\n";
+        assert!(Fields::parse("content/a.md", yaml, 2, &mut diags).is_none());
+        assert_eq!(
+            diags[0].to_string(),
+            "content/a.md:2: invalid YAML in front matter: a quoted value opened here is never closed"
+        );
     }
 
     #[test]

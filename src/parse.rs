@@ -232,6 +232,7 @@ fn parse_front_matter(
         }
     }
     let summary = f.string("summary", false);
+    let tags_as_text = f.is_text("tags");
     let tags = f.string_list("tags");
     let region = f.string("region", false);
     let author = f.string("author", false);
@@ -327,6 +328,17 @@ fn parse_front_matter(
             format!("\"{}\" is one tag", tags[0]),
         )
         .with_hint(format!("write a list: tags: [{}]", parts.join(", ")));
+        w.severity = Severity::Warning;
+        f.diags.push(w);
+    } else if tags_as_text {
+        // `tags: 红色物业` works, but the next tag added the same way will not.
+        let mut w = Diagnostic::field_error(
+            file,
+            field_lines.get("tags").copied(),
+            "tags",
+            format!("\"{}\" is text where a list is expected", tags.join("")),
+        )
+        .with_hint(format!("write a list: tags: [{}]", tags.join("")));
         w.severity = Severity::Warning;
         f.diags.push(w);
     }
