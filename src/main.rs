@@ -50,6 +50,10 @@ enum Command {
         /// Print the time each stage took
         #[arg(long)]
         timings: bool,
+        /// First run every check of `zhiku check --strict` (broken links and anchors, missing
+        /// images, warnings): any problem fails the build before anything is written
+        #[arg(long)]
+        strict: bool,
     },
     /// Check content without writing anything; exit 1 on errors
     Check {
@@ -431,12 +435,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             base_url,
             index,
             timings,
+            strict,
         } => {
             let opts = BuildOptions {
                 out_dir: out,
                 base_url,
                 index_dir: index.index_dir,
                 no_index: index.no_index,
+                strict,
                 ..options(&site)
             };
             let report = pipeline::build(&opts)?;

@@ -34,6 +34,9 @@ pub struct BuildOptions {
     pub no_index: bool,
     /// Overrides where the search index is written.
     pub index_dir: Option<PathBuf>,
+    /// Refuse to build, before writing anything, when `check --strict`
+    /// would fail (broken links and anchors, missing images, warnings).
+    pub strict: bool,
 }
 
 /// Related documents shown on each page.
@@ -151,7 +154,26 @@ fn parse_all(
 /// Builds the site into its output folder, replacing the previous output only
 /// when everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    if opts.strict {
+        strict_gate(opts)?;
+    }
     build_keeping(opts).map(|(report, _)| report)
+}
+
+/// What `check --strict` fails on fails a strict build: its warnings count
+/// as errors here.
+fn strict_gate(opts: &BuildOptions) -> Result<()> {
+    let mut diags = check(opts, false)?;
+    if diags.iter().all(|d| d.severity == Severity::Note) {
+        return Ok(());
+    }
+    for d in &mut diags {
+        if d.severity == Severity::Warning {
+            d.severity = Severity::Error;
+        }
+    }
+    diags.retain(|d| d.severity == Severity::Error);
+    Err(Error::Content(diags))
 }
 
 /// Wall time of the stages of a build, in order.

@@ -115,3 +115,36 @@ fn citations_of_missing_policies_are_listed_as_notes() {
         "only with --citations"
     );
 }
+
+#[test]
+fn a_strict_build_fails_where_check_would_and_writes_nothing() {
+    let case = repo_root().join("tests/fixtures/check/broken-link");
+    let site = SiteTest::empty();
+    common::copy_dir(&case, &site.root);
+    // A plain build publishes the page with its broken link ...
+    let plain_out = site.root.join("plain");
+    let plain = site.zhiku(&["build", "--no-index", "--out", plain_out.to_str().unwrap()]);
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    // ... a strict one refuses, naming it, and writes nothing.
+    let strict = site.zhiku(&["build", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        err.contains("content/cases/x.md:7: broken link '/policies/nope/'"),
+        "{err}"
+    );
+    assert!(!site.out().exists(), "a refused build wrote its output");
+    // Warnings fail it too, as with check --strict.
+    let warned = SiteTest::empty();
+    common::copy_dir(
+        &repo_root().join("tests/fixtures/check/tag-as-text"),
+        &warned.root,
+    );
+    let out = warned.zhiku(&["build", "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(warned.zhiku(&["build"]).status.success());
+}
