@@ -379,6 +379,29 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
 }
 
+/// The BCP 47 tag of text written in Traditional characters (`zh-Hant`),
+/// or `None` for Simplified (the site's own `zh-CN`). Judged on the first
+/// 2,000 Han characters: Traditional when at least one in twenty changes in
+/// the Traditional -> Simplified table (shared characters change in neither).
+pub fn traditional_lang(text: &str) -> Option<&'static str> {
+    let han: String = text
+        .chars()
+        .filter(|c| matches!(c, '\u{4E00}'..='\u{9FFF}'))
+        .take(2000)
+        .collect();
+    let total = han.chars().count();
+    if total < 10 {
+        return None;
+    }
+    let simplified = fast2s::convert(&han);
+    let changed = han
+        .chars()
+        .zip(simplified.chars())
+        .filter(|(a, b)| a != b)
+        .count();
+    (changed * 20 >= total).then_some("zh-Hant")
+}
+
 /// Anchor for a heading: keeps Chinese and other letters and digits, turns
 /// spaces into `-`, drops punctuation (`一、总体要求` -> `一总体要求`).
 pub fn slugify(text: &str) -> String {
@@ -876,6 +899,19 @@ mod tests {
 
     fn render_doc(md: &str) -> Rendered {
         render(md, "policies")
+    }
+
+    #[test]
+    fn traditional_text_is_told_from_simplified() {
+        assert_eq!(
+            traditional_lang("社區黨組織要進一步加強對居民議事會的領導，發揮帶頭作用。"),
+            Some("zh-Hant")
+        );
+        assert_eq!(
+            traditional_lang("社区党组织要进一步加强对居民议事会的领导，发挥带头作用。"),
+            None
+        );
+        assert_eq!(traditional_lang("短"), None);
     }
 
     #[test]

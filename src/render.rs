@@ -133,6 +133,8 @@ struct Summary {
     organization: Option<String>,
     series: Option<NameUrl>,
     order: Option<u32>,
+    /// `zh-Hant` for a document in Traditional characters.
+    lang: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -642,6 +644,8 @@ fn summary_of(site: &Site, p: &Page) -> Summary {
             url: site.series[i].url.clone(),
         }),
         order: f.training.order,
+        lang: crate::markdown::traditional_lang(&f.title)
+            .or_else(|| crate::markdown::traditional_lang(&p.doc.rendered.text)),
     }
 }
 

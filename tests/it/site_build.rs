@@ -585,3 +585,20 @@ fn rebuilds_reuse_the_previous_output_and_drop_stale_files() {
     let broken = common::crawl::broken_links(&s.out());
     assert!(broken.is_empty(), "{broken:?}");
 }
+
+#[test]
+fn traditional_documents_are_tagged_zh_hant() {
+    let site = SiteTest::fixture("valid");
+    site.built();
+    let trad = site.main("cases/trad/index.html");
+    assert!(
+        trad.contains("<article class=\"content\" id=\"content\" lang=\"zh-Hant\">"),
+        "{trad}"
+    );
+    assert!(
+        trad.contains("<h1 class=\"doc-title\" lang=\"zh-Hant\">"),
+        "{trad}"
+    );
+    let simplified = site.main("policies/new/index.html");
+    assert!(!simplified.contains("zh-Hant"), "{simplified}");
+}
