@@ -686,6 +686,17 @@ pub fn sentence_with_wiki_labels(
                     },
                 }
             }
+            // A footnote mark `[^1]` (or a definition's `[^1]:`) is no text.
+            '[' if chars.peek() == Some(&'^') => {
+                for d in chars.by_ref() {
+                    if d == ']' {
+                        break;
+                    }
+                }
+                if chars.peek() == Some(&':') {
+                    chars.next();
+                }
+            }
             // `](target)` of a link: keep the text, drop the target.
             ']' if chars.peek() == Some(&'(') => {
                 for d in chars.by_ref() {
@@ -968,4 +979,17 @@ fn build_taxonomy<'p>(
             .then_with(|| a.name.cmp(&b.name))
     });
     Taxonomy { name, label, terms }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_around;
+
+    #[test]
+    fn link_context_reads_as_text() {
+        let body = "见[[policies/a|意见]]第三条[^1]。\n[^2]: 依据[文件](../policies/b.md)办理。";
+        assert_eq!(sentence_around(body, 5), "见意见第三条。");
+        let at = body.find("依据").unwrap();
+        assert_eq!(sentence_around(body, at), "依据文件办理。");
+    }
 }
