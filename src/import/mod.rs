@@ -97,6 +97,24 @@ pub struct ImportReport {
     pub markdown: Option<String>,
 }
 
+impl ImportReport {
+    fn new(source: &Path, path: String, kind: Kind, kind_reason: String, title: String) -> Self {
+        ImportReport {
+            source: source.display().to_string(),
+            path,
+            kind,
+            kind_reason,
+            title,
+            fields: BTreeMap::new(),
+            removed: Vec::new(),
+            warnings: Vec::new(),
+            pictures: Vec::new(),
+            written: false,
+            markdown: None,
+        }
+    }
+}
+
 /// The files a list of arguments names: files as given, folders expanded to
 /// the supported files in them (sorted, hidden files skipped).
 pub fn inputs(args: &[PathBuf]) -> Vec<PathBuf> {
@@ -241,17 +259,11 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     draft.warnings.extend(warnings);
 
     let report = ImportReport {
-        source: path.display().to_string(),
-        path: rel,
-        kind,
-        kind_reason,
-        title,
         fields: front.fields(),
         removed: draft.removed,
         warnings: draft.warnings,
         pictures: pictures.iter().map(|(p, _)| p.clone()).collect(),
-        written: false,
-        markdown: None,
+        ..ImportReport::new(path, rel, kind, kind_reason, title)
     };
     let files: Vec<(&str, &[u8])> = pictures
         .iter()
@@ -405,17 +417,9 @@ fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
         fields.insert("date".to_string(), opts.today.to_string().into());
     }
     let report = ImportReport {
-        source: path.display().to_string(),
-        path: rel,
-        kind,
-        kind_reason,
-        title,
         fields,
-        removed: Vec::new(),
         warnings,
-        pictures: Vec::new(),
-        written: false,
-        markdown: None,
+        ..ImportReport::new(path, rel, kind, kind_reason, title)
     };
     deliver(report, markdown, &target, &[], opts)
 }
