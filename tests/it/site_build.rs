@@ -258,6 +258,13 @@ fn traditional_chinese_document_renders_and_is_tagged() {
     assert!(html.contains("石橋社區組建黨員志願服務隊"));
     let tag = s.main("tags/志願服務/index.html");
     assert!(tag.contains("href=\"/cases/trad/\""), "{tag}");
+    // Its title and text carry the script's language tag; Simplified pages none.
+    assert!(
+        html.contains("<article class=\"content\" id=\"content\" lang=\"zh-Hant\">")
+            && html.contains("<h1 class=\"doc-title\" lang=\"zh-Hant\">"),
+        "{html}"
+    );
+    assert!(!s.main("policies/new/index.html").contains("zh-Hant"));
 }
 
 #[test]
@@ -584,21 +591,4 @@ fn rebuilds_reuse_the_previous_output_and_drop_stale_files() {
     assert_eq!(s.read("policies/new/index.html"), original);
     let broken = common::crawl::broken_links(&s.out());
     assert!(broken.is_empty(), "{broken:?}");
-}
-
-#[test]
-fn traditional_documents_are_tagged_zh_hant() {
-    let site = SiteTest::fixture("valid");
-    site.built();
-    let trad = site.main("cases/trad/index.html");
-    assert!(
-        trad.contains("<article class=\"content\" id=\"content\" lang=\"zh-Hant\">"),
-        "{trad}"
-    );
-    assert!(
-        trad.contains("<h1 class=\"doc-title\" lang=\"zh-Hant\">"),
-        "{trad}"
-    );
-    let simplified = site.main("policies/new/index.html");
-    assert!(!simplified.contains("zh-Hant"), "{simplified}");
 }
