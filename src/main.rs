@@ -11,9 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use zhiku::error::{Diagnostic, Severity};
 use zhiku::pipeline::{self, BuildOptions};
-use zhiku::preview::Session;
 use zhiku::search::engine::{SearchEngine, SearchResponse};
 use zhiku::search::query::{SearchParams, SearchRequest};
+use zhiku::serve::preview::Session;
 use zhiku::{serve, Error};
 
 #[derive(Parser)]
@@ -320,7 +320,7 @@ fn run_import(
     use zhiku::import::{self, ImportOptions};
     let kind = kind
         .map(|k| {
-            zhiku::model::Kind::parse(&k).ok_or_else(|| {
+            zhiku::content::model::Kind::parse(&k).ok_or_else(|| {
                 anyhow::anyhow!("unknown kind '{k}': use policy, experience, case or training")
             })
         })
@@ -597,7 +597,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let (events, _) = tokio::sync::broadcast::channel(64);
                 let engine = session.engine();
                 let root = session.root().to_path_buf();
-                let _watcher = zhiku::watch::spawn(session, root, events.clone())?;
+                let _watcher = zhiku::serve::watch::spawn(session, root, events.clone())?;
                 let app = serve::router(
                     serve::ServeState::new(report.out_dir).with_search_limits(limits),
                     engine,
@@ -613,11 +613,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             title,
             root,
         } => {
-            let kind = zhiku::model::Kind::parse(&kind).ok_or_else(|| {
+            let kind = zhiku::content::model::Kind::parse(&kind).ok_or_else(|| {
                 anyhow::anyhow!("unknown kind '{kind}': use policy, experience, case or training")
             })?;
             let today = chrono::Local::now().date_naive();
-            let path = zhiku::new::new_document(&root, kind, &slug, title.as_deref(), today)?;
+            let path = zhiku::content::archetype::new_document(
+                &root,
+                kind,
+                &slug,
+                title.as_deref(),
+                today,
+            )?;
             say(&format!("zhiku: created {}", path.display()));
             Ok(ExitCode::SUCCESS)
         }

@@ -243,8 +243,11 @@ pub fn collapse_space(text: &str) -> String {
         }
         if let Some(newline) = pending.take() {
             let joins_cjk = newline
-                && out.chars().next_back().is_some_and(crate::markdown::is_cjk)
-                && crate::markdown::is_cjk(c);
+                && out
+                    .chars()
+                    .next_back()
+                    .is_some_and(crate::content::markdown::is_cjk)
+                && crate::content::markdown::is_cjk(c);
             if !joins_cjk {
                 out.push(' ');
             }

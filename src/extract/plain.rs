@@ -6,7 +6,7 @@
 //! joined (without a space between Chinese characters).
 
 use super::{collapse_space, Block, Extracted, Paragraph};
-use crate::markdown::is_cjk;
+use crate::content::markdown::is_cjk;
 
 /// Decodes text bytes: a BOM decides; else valid UTF-8 is UTF-8; else
 /// UTF-16 without a BOM is recognised by its zero bytes; else the detector
@@ -182,7 +182,7 @@ fn wrap_width(lines: &[&str]) -> Option<(usize, Measure)> {
 }
 
 fn strip_front_matter(text: &str) -> &str {
-    if let Ok(split) = crate::frontmatter::split(text) {
+    if let Ok(split) = crate::content::frontmatter::split(text) {
         if split.yaml.is_some() {
             return split.body;
         }

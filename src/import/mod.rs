@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::content::load::{Placement, SourceFile, CONTENT_DIR};
+use crate::content::model::Kind;
+use crate::content::parse::is_safe_slug;
 use crate::error::{Diagnostic, Severity};
 use crate::extract::{self, Block, ExtractError, Extracted, Format, Paragraph, Removed};
-use crate::load::{Placement, SourceFile, CONTENT_DIR};
-use crate::model::Kind;
-use crate::parse::is_safe_slug;
 
 /// Where pictures go: `static/images/<slug>/`, served at `/images/<slug>/`.
 pub const IMAGE_DIR: &str = "images";
@@ -304,7 +304,7 @@ fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
     let (text, _) = extract::plain::decode(&bytes);
     let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    let (yaml, body) = match crate::frontmatter::split(&text) {
+    let (yaml, body) = match crate::content::frontmatter::split(&text) {
         Ok(split) => (split.yaml.unwrap_or("").to_string(), split.body.to_string()),
         Err(_) => (String::new(), text.clone()),
     };
@@ -355,7 +355,7 @@ fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     });
     let date = date_value
         .as_deref()
-        .and_then(|d| crate::frontmatter::parse_date(d).ok());
+        .and_then(|d| crate::content::frontmatter::parse_date(d).ok());
     if date.is_none() {
         if map.contains_key("date") {
             return Err(ImportError::Source(
@@ -380,7 +380,7 @@ fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
             kind.name()
         )));
     }
-    let doc_number = field("doc_number").and_then(|n| crate::search::docnum::canonical(&n));
+    let doc_number = field("doc_number").and_then(|n| crate::content::docnum::canonical(&n));
     let year = date.map(|d| d.year());
     let (slug, rel, target) = claim_target(opts, kind, &title, year, doc_number.as_deref())?;
     // Added fields first; the file's own lines as they were (a --title
@@ -486,7 +486,7 @@ fn free_target(
 /// The `title:` of an existing document.
 fn title_of(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
-    let yaml = crate::frontmatter::split(&text).ok()?.yaml?;
+    let yaml = crate::content::frontmatter::split(&text).ok()?.yaml?;
     let map: serde_yaml::Mapping = serde_yaml::from_str(yaml).ok()?;
     map.get("title")?.as_str().map(str::to_string)
 }
@@ -531,7 +531,7 @@ fn validate(
         committed: None,
     };
     let mut diags: Vec<Diagnostic> = Vec::new();
-    let parsed = crate::parse::parse_file(&src, today, &mut diags);
+    let parsed = crate::content::parse::parse_file(&src, today, &mut diags);
     let errors: Vec<String> = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -560,7 +560,7 @@ fn existing_doc_number(root: &Path, number: &str) -> Option<String> {
         let Ok(text) = std::fs::read_to_string(entry.path()) else {
             continue;
         };
-        let Ok(split) = crate::frontmatter::split(&text) else {
+        let Ok(split) = crate::content::frontmatter::split(&text) else {
             continue;
         };
         let Some(yaml) = split.yaml else { continue };
@@ -570,7 +570,7 @@ fn existing_doc_number(root: &Path, number: &str) -> Option<String> {
         };
         let written = map.get("doc_number").and_then(|v| v.as_str());
         if written
-            .and_then(crate::search::docnum::canonical)
+            .and_then(crate::content::docnum::canonical)
             .as_deref()
             == Some(number)
         {

@@ -10,9 +10,9 @@
 use chrono::NaiveDate;
 
 use super::dates;
+use crate::content::docnum;
+use crate::content::markdown::numbering_level;
 use crate::extract::{Align, Block, Paragraph, Removed};
-use crate::markdown::numbering_level;
-use crate::search::docnum;
 
 /// What the head and foot gave.
 #[derive(Debug, Default)]

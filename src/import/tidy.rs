@@ -5,7 +5,7 @@
 //! are split again. Nothing else is rewritten: the script (Simplified or
 //! Traditional) and the wording stay as written.
 
-use crate::markdown::{is_cjk, numbering_level};
+use crate::content::markdown::{is_cjk, numbering_level};
 
 fn is_han(c: char) -> bool {
     matches!(c,

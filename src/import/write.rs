@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::content::markdown::numbering_level;
 use crate::extract::{Block, Footnote, Span};
-use crate::markdown::numbering_level;
 
 /// Front matter values in the order editors read them.
 #[derive(Debug, Clone, Default)]

@@ -17,10 +17,10 @@ use tantivy::termdict::TermMerger;
 use tantivy::{DocSet, TERMINATED};
 
 use super::analyzer::is_gram_char;
-use super::docnum;
 use super::index::{index_err, SearchIndex};
+use crate::content::docnum;
+use crate::content::model::{Kind, Status};
 use crate::error::Result;
-use crate::model::{Kind, Status};
 use crate::render::OutputFile;
 use crate::site::Site;
 
@@ -386,7 +386,7 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
             "tags": front.tags,
             // Exactly what the index stores, so fallback snippets agree.
             "summary": front.summary.clone().or_else(|| {
-                p.doc.rendered.first_paragraph.as_deref().map(|t| crate::markdown::summarize(t, 160))
+                p.doc.rendered.first_paragraph.as_deref().map(|t| crate::content::markdown::summarize(t, 160))
             }).unwrap_or_default(),
             "text": text,
         });

@@ -22,12 +22,12 @@ use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDoc
 
 use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
 use super::char_query::CharQuery;
-use super::docnum;
 use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
 use super::query::{parse_query, SearchRequest, Sort};
 use super::snippet::{highlight, highlight_terms, snippet};
+use crate::content::docnum;
+use crate::content::model::{Kind, Status};
 use crate::error::{Error, Result};
-use crate::model::{Kind, Status};
 
 /// Characters of body text in a snippet.
 pub const SNIPPET_CHARS: usize = 120;

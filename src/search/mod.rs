@@ -1,7 +1,6 @@
 pub mod analyzer;
 pub mod bundle;
 pub mod char_query;
-pub mod docnum;
 pub mod engine;
 pub mod index;
 pub mod query;

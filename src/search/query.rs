@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Kind, Status};
+use crate::content::model::{Kind, Status};
 
 pub const MAX_QUERY_CHARS: usize = 256;
 /// Most words (and quoted phrases, and exclusions) one query may hold: each

@@ -48,7 +48,7 @@ fn bundled_content_covers_the_brief() {
     for p in &site.pages {
         *per_kind.entry(p.doc.front.kind).or_insert(0) += 1;
     }
-    for kind in zhiku::model::Kind::ALL {
+    for kind in zhiku::content::model::Kind::ALL {
         assert!(
             per_kind.get(&kind).copied().unwrap_or(0) >= 6,
             "{kind:?}: {per_kind:?}"
@@ -85,7 +85,7 @@ fn bundled_content_covers_the_brief() {
             .iter()
             .any(|b| b.lines().any(|l| l.chars().count() > 10
                 && !l.ends_with(['。', '：', '；', '！', '？', '|', '）'])
-                && zhiku::markdown::is_cjk(l.chars().last().unwrap()))),
+                && zhiku::content::markdown::is_cjk(l.chars().last().unwrap()))),
         "hard-wrapped Chinese"
     );
     // One document in Traditional Chinese: characters that only exist in the traditional script.

@@ -10,7 +10,7 @@ use crate::common;
 
 use std::path::PathBuf;
 
-use zhiku::load::{Placement, SourceFile};
+use zhiku::content::load::{Placement, SourceFile};
 
 /// xorshift64*: a fixed seed gives the same inputs on every machine.
 struct Rng(u64);
@@ -235,7 +235,7 @@ fn front_matter_and_documents() {
             committed: None,
         };
         let mut diags = Vec::new();
-        let _ = zhiku::parse::parse_file(&src, today, &mut diags);
+        let _ = zhiku::content::parse::parse_file(&src, today, &mut diags);
         let lines = text.lines().count() + 2;
         for d in &diags {
             if let Some(line) = d.line {
@@ -248,7 +248,7 @@ fn front_matter_and_documents() {
 #[test]
 fn markdown_never_lets_script_through() {
     fuzz("markdown", 2_000, |input| {
-        let rendered = zhiku::markdown::render(&text(input), "policies");
+        let rendered = zhiku::content::markdown::render(&text(input), "policies");
         if let Some(bad) = unsafe_markup(&rendered.html) {
             panic!("{bad} in {}", rendered.html);
         }
@@ -258,7 +258,7 @@ fn markdown_never_lets_script_through() {
 #[test]
 fn study_paths() {
     fuzz("study_paths", 2_000, |input| {
-        let _ = zhiku::paths::parse("content/_paths.yaml", &text(input));
+        let _ = zhiku::site::study_path::parse("content/_paths.yaml", &text(input));
     });
 }
 
@@ -331,7 +331,7 @@ fn imported_text() {
                 let _ = zhiku::import::chrome::classify(&t);
                 let md = zhiku::import::write::escape(&t, true);
                 // What the importer writes renders as that text, never markup.
-                let html = zhiku::markdown::render(&md, "cases").html;
+                let html = zhiku::content::markdown::render(&md, "cases").html;
                 assert_eq!(unsafe_markup(&html), None, "{md}");
             }
         }

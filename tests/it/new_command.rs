@@ -47,7 +47,7 @@ fn new_documents_pass_check_and_render() {
     assert!(html.contains("关于“红色物业”的#测试：标题"), "{html}");
     assert!(site
         .main("cases/no-title/index.html")
-        .contains(zhiku::new::TITLE_PLACEHOLDER));
+        .contains(zhiku::content::archetype::TITLE_PLACEHOLDER));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 /* 知库默认主题：静态检索。没有检索服务器（纯静态托管）时，在浏览器内查询 zhiku build
  * 写出的 /search/ 静态索引包，格式与语义见 docs/static-search.md，移植自 src/search/
- * （query.rs 参数与语法、analyzer.rs 规范化与切分、docnum.rs 文号、engine.rs 打分与分面、
+ * （query.rs 参数与语法、analyzer.rs 规范化与切分、content/docnum.rs 文号、engine.rs 打分与分面、
  * snippet.rs 摘要与高亮）。
  *
  * 只暴露 window.ZhikuStaticSearch.search(params)：params 与 GET /api/search 相同，

@@ -3,6 +3,9 @@
 //! cross-document problems (duplicate URLs, dangling references, clashing
 //! lesson order).
 
+pub mod lint;
+pub mod study_path;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -11,11 +14,11 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 
 use crate::config::Config;
+use crate::content::markdown::slugify;
+use crate::content::model::Kind;
+use crate::content::parse::{Document, IndexPage, Parsed};
 use crate::error::{Diagnostic, Severity};
-use crate::markdown::slugify;
-use crate::model::Kind;
-use crate::parse::{Document, IndexPage, Parsed};
-use crate::paths::PathSpec;
+use crate::site::study_path::PathSpec;
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -155,24 +158,28 @@ impl Site {
             rest = &rest[i + needle.len()..];
             let end = rest.find('"').unwrap_or(rest.len());
             let target = percent_encoding::percent_decode_str(&rest[..end]).decode_utf8_lossy();
-            let target = crate::markdown::unescape_html(&target);
+            let target = crate::content::markdown::unescape_html(&target);
             match self.resolve_wiki(&target) {
                 Ok((j, section)) => {
                     let page = &self.pages[j];
                     out.push_str(&page.url);
                     if let Some(s) = &section {
                         out.push('#');
-                        out.push_str(&crate::markdown::escape_html(s));
+                        out.push_str(&crate::content::markdown::escape_html(s));
                     }
                     // `[[policies/xyz]]` without its own text reads as the title.
                     let after = &rest[end..];
-                    let shown = format!("\">{}</a>", crate::markdown::escape_html(&target));
+                    let shown =
+                        format!("\">{}</a>", crate::content::markdown::escape_html(&target));
                     if after.starts_with(&shown) {
                         let label = match target.split_once('#') {
                             Some((_, s)) => format!("{} · {}", page.doc.front.title, s.trim()),
                             None => page.doc.front.title.clone(),
                         };
-                        out.push_str(&format!("\">{}</a>", crate::markdown::escape_html(&label)));
+                        out.push_str(&format!(
+                            "\">{}</a>",
+                            crate::content::markdown::escape_html(&label)
+                        ));
                         rest = &after[shown.len()..];
                         continue;
                     }
@@ -190,7 +197,7 @@ impl Site {
     /// candidates: none, or several with that title.
     pub fn resolve_wiki(&self, target: &str) -> Result<(usize, Option<String>), Vec<usize>> {
         let (name, section) = match target.split_once('#') {
-            Some((n, s)) => (n.trim(), Some(crate::markdown::slugify(s))),
+            Some((n, s)) => (n.trim(), Some(crate::content::markdown::slugify(s))),
             None => (target.trim(), None),
         };
         if let Some(&i) = self.by_key.get(&normalize_key(name)) {
@@ -220,7 +227,7 @@ impl Site {
         for (start, _) in written.char_indices() {
             let rest = &written[start..];
             if let Some(&i) =
-                crate::search::docnum::canonical(rest).and_then(|c| self.by_doc_number.get(&c))
+                crate::content::docnum::canonical(rest).and_then(|c| self.by_doc_number.get(&c))
             {
                 return Some((start, &self.pages[i]));
             }
@@ -228,7 +235,7 @@ impl Site {
         None
     }
 
-    /// Resolves the citation placeholders of [`crate::markdown::CITATION_PREFIX`]:
+    /// Resolves the citation placeholders of [`crate::content::markdown::CITATION_PREFIX`]:
     /// a link to the cited policy, or plain text when the site has none (or
     /// when a policy cites itself).
     pub fn resolve_citations<'h>(
@@ -256,7 +263,7 @@ impl Site {
                     out.push_str(&format!(
                         "<a class=\"docnum\" href=\"{}\" title=\"{}\">{}</a>",
                         page.url,
-                        crate::markdown::escape_html(&page.doc.front.title),
+                        crate::content::markdown::escape_html(&page.doc.front.title),
                         &text[start..]
                     ));
                 }
@@ -269,7 +276,7 @@ impl Site {
     }
 
     /// Turns `href="@/cases/x.md#a"` (relative Markdown links, see
-    /// [`crate::markdown::INTERNAL_LINK_PREFIX`]) into page URLs. A link to a
+    /// [`crate::content::markdown::INTERNAL_LINK_PREFIX`]) into page URLs. A link to a
     /// file that is not a published page becomes `#` (`zhiku check` names it).
     pub fn resolve_internal_links<'h>(&self, html: &'h str) -> std::borrow::Cow<'h, str> {
         const NEEDLE: &str = "href=\"@/";
@@ -399,7 +406,7 @@ pub fn assemble(
         .enumerate()
         .filter_map(|(i, p)| {
             let n = p.doc.front.policy.doc_number.as_deref()?;
-            Some((crate::search::docnum::canonical(n)?, i))
+            Some((crate::content::docnum::canonical(n)?, i))
         })
         .collect();
     let mut site = Site {
@@ -454,26 +461,28 @@ fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                 }
                 continue;
             }
-            let target =
-                match crate::markdown::internal_link(page.doc.front.kind.section(), &link.dest) {
-                    Some(internal) => {
-                        let path = internal[crate::markdown::INTERNAL_LINK_PREFIX.len()..]
-                            .split('#')
-                            .next()
-                            .unwrap_or("");
-                        site.by_key.get(&normalize_key(path)).copied()
-                    }
-                    None if link.dest.starts_with('/') => {
-                        let path = link.dest.split(['#', '?']).next().unwrap_or("");
-                        let path = if path.ends_with('/') {
-                            path.to_string()
-                        } else {
-                            format!("{path}/")
-                        };
-                        by_url.get(path.as_str()).copied()
-                    }
-                    None => None,
-                };
+            let target = match crate::content::markdown::internal_link(
+                page.doc.front.kind.section(),
+                &link.dest,
+            ) {
+                Some(internal) => {
+                    let path = internal[crate::content::markdown::INTERNAL_LINK_PREFIX.len()..]
+                        .split('#')
+                        .next()
+                        .unwrap_or("");
+                    site.by_key.get(&normalize_key(path)).copied()
+                }
+                None if link.dest.starts_with('/') => {
+                    let path = link.dest.split(['#', '?']).next().unwrap_or("");
+                    let path = if path.ends_with('/') {
+                        path.to_string()
+                    } else {
+                        format!("{path}/")
+                    };
+                    by_url.get(path.as_str()).copied()
+                }
+                None => None,
+            };
             if let Some(j) = target.filter(|&j| j != i) {
                 edges.push((i, j, sentence_around(body, link.offset)));
             }
@@ -500,7 +509,11 @@ fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
 /// Turns each path's steps into pages, like wiki links: by path or exact
 /// title. A step naming no page, or several, or a page twice, is an error.
 fn resolve_paths(site: &mut Site, specs: &[PathSpec], diags: &mut Vec<Diagnostic>) {
-    let file = format!("{}/{}", crate::load::CONTENT_DIR, crate::paths::PATHS_FILE);
+    let file = format!(
+        "{}/{}",
+        crate::content::load::CONTENT_DIR,
+        crate::site::study_path::PATHS_FILE
+    );
     for spec in specs {
         let mut steps: Vec<PathStep> = Vec::new();
         for (n, step) in spec.steps.iter().enumerate() {
@@ -573,7 +586,7 @@ fn wiki_section_error(
     target: &str,
     offset: usize,
 ) -> Diagnostic {
-    let line = Some(crate::parse::body_line_of(&page.doc, offset));
+    let line = Some(crate::content::parse::body_line_of(&page.doc, offset));
     let to = &site.pages[j].doc;
     let section = target.split_once('#').map_or("", |(_, s)| s.trim());
     let headings: Vec<&str> = to
@@ -606,7 +619,7 @@ fn wiki_error(
     offset: usize,
     candidates: &[usize],
 ) -> Diagnostic {
-    let line = Some(crate::parse::body_line_of(&page.doc, offset));
+    let line = Some(crate::content::parse::body_line_of(&page.doc, offset));
     if candidates.is_empty() {
         return Diagnostic::error(
             &page.doc.rel_path,

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Deserialize;
 
+use crate::content::docnum;
+use crate::content::markdown::{internal_link, safe_url, INTERNAL_LINK_PREFIX};
+use crate::content::parse::body_line_of;
 use crate::error::{Diagnostic, Severity};
-use crate::markdown::{internal_link, safe_url, INTERNAL_LINK_PREFIX};
-use crate::parse::body_line_of;
 use crate::render::OutputFile;
-use crate::search::docnum;
 use crate::site::{Page, Site};
 
 pub const VOCABULARY_FILE: &str = "content/_vocabulary.yaml";
@@ -83,7 +83,7 @@ impl<'a> Outputs<'a> {
 
     fn has_anchor(&self, file: &str, id: &str) -> bool {
         self.files.get(file).is_some_and(|html| {
-            let needle = format!("id=\"{}\"", crate::markdown::escape_html(id));
+            let needle = format!("id=\"{}\"", crate::content::markdown::escape_html(id));
             memfind(html, needle.as_bytes())
         })
     }
@@ -101,7 +101,7 @@ pub fn lint(
     let mut diags = Vec::new();
     doc_numbers(site, &mut diags);
     for page in &site.pages {
-        if page.doc.front.title == crate::new::TITLE_PLACEHOLDER {
+        if page.doc.front.title == crate::content::archetype::TITLE_PLACEHOLDER {
             let mut w = Diagnostic::field_error(
                 &page.doc.rel_path,
                 field_line(page, "title"),

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::content::load::CONTENT_DIR;
+use crate::content::model::Kind;
+use crate::content::parse::is_safe_slug;
 use crate::error::{Error, Result};
-use crate::load::CONTENT_DIR;
-use crate::model::Kind;
-use crate::parse::is_safe_slug;
-use crate::theme::Theme;
+use crate::render::theme::Theme;
 
 /// Used when there is no `--title`: obviously a placeholder, and still valid.
 pub const TITLE_PLACEHOLDER: &str = "请在此填写标题";

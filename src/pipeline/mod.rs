@@ -9,15 +9,15 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::config::Config;
+use crate::content::load;
+use crate::content::parse;
 use crate::error::{sort_diagnostics, Diagnostic, Error, Result, Severity};
-use crate::lint;
-use crate::load;
 use crate::output::{self, OutputLock, Staging};
-use crate::parse;
+use crate::render::theme::Theme;
 use crate::render::{self, RenderOptions};
 use crate::search::index::{Related, SearchIndex};
+use crate::site::lint;
 use crate::site::{self, Site};
-use crate::theme::Theme;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -78,7 +78,7 @@ pub struct Loaded {
     /// live preview re-assembles the site from after a change.
     pub parsed: BTreeMap<String, parse::Parsed>,
     /// Study paths as written in `content/_paths.yaml`.
-    pub paths: Vec<crate::paths::PathSpec>,
+    pub paths: Vec<crate::site::study_path::PathSpec>,
 }
 
 pub fn load_config(opts: &BuildOptions) -> Result<Config> {
@@ -96,10 +96,14 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
     let (sources, mut diags) = load::load_content(&opts.root)?;
     let today = opts.today();
     let parsed = parse_all(&sources, today, &mut diags);
-    let paths_file = format!("{}/{}", load::CONTENT_DIR, crate::paths::PATHS_FILE);
+    let paths_file = format!(
+        "{}/{}",
+        load::CONTENT_DIR,
+        crate::site::study_path::PATHS_FILE
+    );
     let paths = match load::read_optional(&opts.root.join(&paths_file))? {
         Some(text) => {
-            let (paths, path_diags) = crate::paths::parse(&paths_file, &text);
+            let (paths, path_diags) = crate::site::study_path::parse(&paths_file, &text);
             diags.extend(path_diags);
             paths
         }

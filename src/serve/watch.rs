@@ -10,9 +10,9 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::content::load::CONTENT_DIR;
 use crate::error::{Error, Result};
-use crate::load::CONTENT_DIR;
-use crate::preview::Session;
+use crate::serve::preview::Session;
 
 /// Quiet time that ends a burst of file events (an editor's save is several).
 pub const DEBOUNCE: Duration = Duration::from_millis(120);
@@ -59,7 +59,9 @@ pub fn classify(root: &Path, ignore: &[&Path], paths: &[PathBuf]) -> Option<Chan
             CONTENT_DIR if name.ends_with(".md") && !content.contains(path) => {
                 content.push(path.clone());
             }
-            CONTENT_DIR if name == "_dictionary.txt" || name == crate::paths::PATHS_FILE => {
+            CONTENT_DIR
+                if name == "_dictionary.txt" || name == crate::site::study_path::PATHS_FILE =>
+            {
                 full = true
             }
             "themes" | "templates" | "static" | "archetypes" => full = true,

@@ -16,10 +16,10 @@ use serde::Serialize;
 use tantivy::IndexWriter;
 use tera::Tera;
 
+use crate::content::load;
+use crate::content::model::Kind;
+use crate::content::parse;
 use crate::error::{sort_diagnostics, Error, Result, Severity};
-use crate::load;
-use crate::model::Kind;
-use crate::parse;
 use crate::pipeline::{self, BuildOptions, BuildReport, Loaded, RELATED_LIMIT};
 use crate::render::{self, OutputFile, RenderOptions, Target};
 use crate::search::engine::SearchEngine;

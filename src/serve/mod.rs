@@ -3,6 +3,9 @@
 //! GET and HEAD only, no directory listings, no path that escapes the output
 //! folder, bounded request size and concurrency. It must never write.
 
+pub mod preview;
+pub mod watch;
+
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
@@ -17,10 +20,10 @@ use axum::Router;
 use percent_encoding::percent_decode_str;
 use tokio::sync::Semaphore;
 
-use crate::preview::SharedEngine;
 use crate::search::engine::Budget;
 use crate::search::query::{SearchParams, SearchRequest};
-use crate::watch::LiveEvent;
+use crate::serve::preview::SharedEngine;
+use crate::serve::watch::LiveEvent;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use tokio::sync::broadcast;
 

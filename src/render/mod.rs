@@ -2,6 +2,10 @@
 //! disk and never calls the search index: the pipeline hands both the same
 //! site and writes what they produce.
 
+pub mod feeds;
+pub mod relation_map;
+pub mod theme;
+
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -10,12 +14,11 @@ use serde::Serialize;
 use serde_json::Value;
 use tera::{Context, Tera};
 
+use crate::content::markdown::{summarize, TocEntry};
+use crate::content::model::{date_zh, Kind};
 use crate::error::{Error, Result};
-use crate::feeds;
-use crate::markdown::{summarize, TocEntry};
-use crate::model::{date_zh, Kind};
+use crate::render::theme::Theme;
 use crate::site::{Page, Section, Site, Taxonomy, Term};
-use crate::theme::Theme;
 
 /// One generated file, path relative to the output root with `/` separators.
 #[derive(Debug, Clone)]
@@ -64,7 +67,7 @@ pub fn build_tera(theme: &Theme) -> Result<Tera> {
     let mut tera = Tera::default();
     // Tera's default escaper also escapes `/`, which makes every URL in the
     // output unreadable (`&#x2F;policies&#x2F;`); these five are what HTML needs.
-    tera.set_escape_fn(crate::markdown::escape_html);
+    tera.set_escape_fn(crate::content::markdown::escape_html);
     tera.add_raw_templates(
         theme
             .templates
@@ -644,8 +647,8 @@ fn summary_of(site: &Site, p: &Page) -> Summary {
             url: site.series[i].url.clone(),
         }),
         order: f.training.order,
-        lang: crate::markdown::traditional_lang(&f.title)
-            .or_else(|| crate::markdown::traditional_lang(&p.doc.rendered.text)),
+        lang: crate::content::markdown::traditional_lang(&f.title)
+            .or_else(|| crate::content::markdown::traditional_lang(&p.doc.rendered.text)),
     }
 }
 
@@ -844,7 +847,8 @@ impl Renderer<'_> {
             .iter()
             .rev()
             .find(|&&j| {
-                site.pages[j].doc.front.policy.status == Some(crate::model::Status::Current)
+                site.pages[j].doc.front.policy.status
+                    == Some(crate::content::model::Status::Current)
             })
             .filter(|&&j| j != i)
             .map(|&j| entry(j));
@@ -880,7 +884,7 @@ impl Renderer<'_> {
             .collect();
         let full = FullPage {
             paths,
-            neighbourhood: crate::neighbourhood::svg(site, i),
+            neighbourhood: crate::render::relation_map::svg(site, i),
             summary: self.summary(i),
             content: &content,
             toc: &p.doc.rendered.toc,

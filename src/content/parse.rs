@@ -8,11 +8,11 @@ use std::time::SystemTime;
 
 use chrono::NaiveDate;
 
+use crate::content::frontmatter::{split, Fields};
+use crate::content::load::{Placement, SourceFile};
+use crate::content::markdown::{self, Rendered};
+use crate::content::model::{FrontMatter, Kind, PolicyMeta, Status, TrainingMeta};
 use crate::error::{Diagnostic, Severity};
-use crate::frontmatter::{split, Fields};
-use crate::load::{Placement, SourceFile};
-use crate::markdown::{self, Rendered};
-use crate::model::{FrontMatter, Kind, PolicyMeta, Status, TrainingMeta};
 
 /// A document ready for site assembly.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::content::load::relative_display;
 use crate::error::{Error, Result};
-use crate::load::relative_display;
 
 #[derive(Debug, Clone)]
 pub struct Theme {
