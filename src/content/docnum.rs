@@ -21,8 +21,10 @@ impl DocNumber {
     }
 }
 
-const OPEN: &[char] = &['〔', '[', '(', '【', '﹝', '〖', '{'];
-const CLOSE: &[char] = &['〕', ']', ')', '】', '﹞', '〗', '}'];
+/// The brackets written around a 文号's year (after NFKC); the browser's
+/// search reads them from the generated tables.
+pub const OPEN: &[char] = &['〔', '[', '(', '【', '﹝', '〖', '{'];
+pub const CLOSE: &[char] = &['〕', ']', ')', '】', '﹞', '〗', '}'];
 
 /// Parses any common spelling of a 文号; `None` when `text` is not one.
 pub fn parse(text: &str) -> Option<DocNumber> {
@@ -67,6 +69,83 @@ pub fn parse(text: &str) -> Option<DocNumber> {
 /// The canonical key a 文号 is indexed and looked up by.
 pub fn canonical(text: &str) -> Option<String> {
     parse(text).map(|d| d.canonical())
+}
+
+/// Byte ranges of 文号 in `text` (any common bracket spelling); the agency
+/// part may start too early (`依据中组发〔2004〕25号`): the site trims it to
+/// the agency it knows.
+pub fn find_in_text(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut found = Vec::new();
+    // A citation's agency never reaches back into the previous citation.
+    let mut prev_end = 0;
+    for (k, &(end_byte, c)) in chars.iter().enumerate() {
+        if c != '号' {
+            continue;
+        }
+        let mut i = k;
+        let n_digits = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|(_, c)| digit(*c))
+            .count();
+        if n_digits == 0 {
+            continue;
+        }
+        i -= n_digits;
+        if i > 0 && chars[i - 1].1 == '第' {
+            i -= 1;
+        }
+        // `〔2004〕` (any bracket) or `2004年`
+        let Some(&(_, close)) = chars.get(i.wrapping_sub(1)) else {
+            continue;
+        };
+        if i == 0 {
+            continue;
+        }
+        let bracketed = CLOSE.contains(&narrow(close));
+        if !bracketed && close != '年' {
+            continue;
+        }
+        i -= 1;
+        if i < 4 || !chars[i - 4..i].iter().all(|(_, c)| digit(*c)) {
+            continue;
+        }
+        i -= 4;
+        if bracketed {
+            if i == 0 || !OPEN.contains(&narrow(chars[i - 1].1)) {
+                continue;
+            }
+            i -= 1;
+        }
+        let agency = chars[prev_end.min(i)..i]
+            .iter()
+            .rev()
+            .take_while(|(_, c)| c.is_alphabetic())
+            .count()
+            .min(12);
+        if agency < 2 {
+            continue;
+        }
+        let start = chars[i - agency].0;
+        found.push((start, end_byte + '号'.len_utf8()));
+        prev_end = k + 1;
+    }
+    found
+}
+
+/// Full-width brackets as their ASCII forms, as NFKC folds them in [`parse`].
+fn narrow(c: char) -> char {
+    match c {
+        '［' => '[',
+        '］' => ']',
+        '（' => '(',
+        '）' => ')',
+        '｛' => '{',
+        '｝' => '}',
+        c => c,
+    }
 }
 
 #[cfg(test)]

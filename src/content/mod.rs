@@ -8,3 +8,4 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod text;

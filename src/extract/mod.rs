@@ -246,8 +246,8 @@ pub fn collapse_space(text: &str) -> String {
                 && out
                     .chars()
                     .next_back()
-                    .is_some_and(crate::content::markdown::is_cjk)
-                && crate::content::markdown::is_cjk(c);
+                    .is_some_and(crate::content::text::is_cjk)
+                && crate::content::text::is_cjk(c);
             if !joins_cjk {
                 out.push(' ');
             }

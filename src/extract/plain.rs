@@ -6,7 +6,7 @@
 //! joined (without a space between Chinese characters).
 
 use super::{collapse_space, Block, Extracted, Paragraph};
-use crate::content::markdown::is_cjk;
+use crate::content::text::is_cjk;
 
 /// Decodes text bytes: a BOM decides; else valid UTF-8 is UTF-8; else
 /// UTF-16 without a BOM is recognised by its zero bytes; else the detector

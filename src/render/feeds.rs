@@ -32,7 +32,7 @@ pub fn xml_escape(s: &str) -> String {
         .chars()
         .filter(|&c| c >= ' ' || matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    crate::content::markdown::escape_html(&cleaned)
+    crate::content::text::escape_html(&cleaned)
 }
 
 /// Dates carry no time; documents are dated in China Standard Time.
@@ -141,7 +141,7 @@ fn atom(site: &Site, dir: &str, title: &str, pages: &[&Page]) -> OutputFile {
         if !summary.is_empty() {
             x.push_str(&format!(
                 "    <summary type=\"text\">{}</summary>\n",
-                xml_escape(&crate::content::markdown::summarize(&summary, 200))
+                xml_escape(&crate::content::text::summarize(&summary, 200))
             ));
         }
         x.push_str(&format!(

@@ -14,8 +14,9 @@ use serde::Serialize;
 use serde_json::Value;
 use tera::{Context, Tera};
 
-use crate::content::markdown::{summarize, TocEntry};
+use crate::content::markdown::TocEntry;
 use crate::content::model::{date_zh, Kind};
+use crate::content::text::summarize;
 use crate::error::{Error, Result};
 use crate::render::theme::Theme;
 use crate::site::{Page, Section, Site, Taxonomy, Term};
@@ -67,7 +68,7 @@ pub fn build_tera(theme: &Theme) -> Result<Tera> {
     let mut tera = Tera::default();
     // Tera's default escaper also escapes `/`, which makes every URL in the
     // output unreadable (`&#x2F;policies&#x2F;`); these five are what HTML needs.
-    tera.set_escape_fn(crate::content::markdown::escape_html);
+    tera.set_escape_fn(crate::content::text::escape_html);
     tera.add_raw_templates(
         theme
             .templates
@@ -647,8 +648,8 @@ fn summary_of(site: &Site, p: &Page) -> Summary {
             url: site.series[i].url.clone(),
         }),
         order: f.training.order,
-        lang: crate::content::markdown::traditional_lang(&f.title)
-            .or_else(|| crate::content::markdown::traditional_lang(&p.doc.rendered.text)),
+        lang: crate::content::text::traditional_lang(&f.title)
+            .or_else(|| crate::content::text::traditional_lang(&p.doc.rendered.text)),
     }
 }
 

@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
-use crate::content::markdown::escape_html;
 use crate::content::model::Kind;
+use crate::content::text::escape_html;
 use crate::site::Site;
 
 /// Nodes drawn per side; the rest are counted in a "另有 N 篇" line.

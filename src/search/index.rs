@@ -189,7 +189,7 @@ impl SearchIndex {
             d.add_text(f.summary, summary);
             d.add_text(f.body_grams, summary);
         } else if let Some(p) = &page.doc.rendered.first_paragraph {
-            d.add_text(f.summary, crate::content::markdown::summarize(p, 160));
+            d.add_text(f.summary, crate::content::text::summarize(p, 160));
         }
         let mut facet =
             |kind: &str, value: &str| d.add_facet(f.facets, Facet::from_path([kind, value]));

@@ -3,7 +3,7 @@
 //! placed on the original text, and everything else is HTML-escaped.
 
 use super::analyzer::{is_gram_char, normalize, Normalized};
-use crate::content::markdown::escape_html;
+use crate::content::text::escape_html;
 
 /// The strings to mark for a query's positive terms: each normalized run of
 /// letters, digits or Han characters (`中组发[2004]25号` -> 中组发, 2004, 25号).

@@ -12,7 +12,7 @@ use tokio::sync::broadcast;
 
 use crate::content::load::CONTENT_DIR;
 use crate::error::{Error, Result};
-use crate::serve::preview::Session;
+use crate::serve::preview::{Session, Update};
 
 /// Quiet time that ends a burst of file events (an editor's save is several).
 pub const DEBOUNCE: Duration = Duration::from_millis(120);
@@ -86,14 +86,23 @@ pub struct LiveEvent {
     pub data: String,
 }
 
-/// Starts watching in a thread that owns the session. The watcher stops
-/// when the returned value is dropped.
+/// The folders whose changes the preview follows (and the root itself, for
+/// `zhiku.yaml`).
+const WATCHED: [&str; 5] = [CONTENT_DIR, "themes", "templates", "static", "archetypes"];
+
+/// Starts watching in a thread that owns the session. Each update's outcome
+/// goes to the browsers and to `report` (the binary prints it). The watcher
+/// stops when the returned value is dropped.
 pub fn spawn(
-    mut session: Session,
+    session: Session,
     root: PathBuf,
     events: broadcast::Sender<LiveEvent>,
+    report: impl Fn(&Result<Update>) + Send + 'static,
 ) -> Result<notify::RecommendedWatcher> {
     let (tx, rx) = mpsc::channel();
+    let refused = |path: &Path, e: notify::Error| {
+        Error::Refused(format!("cannot watch {}: {e}", path.display()))
+    };
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
             if !matches!(event.kind, EventKind::Access(_)) {
@@ -101,110 +110,100 @@ pub fn spawn(
             }
         }
     })
-    .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
-    for dir in [CONTENT_DIR, "themes", "templates", "static", "archetypes"] {
+    .map_err(|e| refused(&root, e))?;
+    for dir in WATCHED {
         let path = root.join(dir);
         if path.is_dir() {
             watcher
                 .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", path.display())))?;
+                .map_err(|e| refused(&path, e))?;
         }
     }
     watcher
         .watch(&root, RecursiveMode::NonRecursive)
-        .map_err(|e| Error::Refused(format!("cannot watch {}: {e}", root.display())))?;
-
-    std::thread::spawn(move || {
-        // Event paths may come through the path we watched or through the
-        // real path behind symlinks (a symlinked content/ folder): map both
-        // back to `root`, which is how the session names files.
-        let prefixes: Vec<(PathBuf, PathBuf)> = [
-            CONTENT_DIR,
-            "themes",
-            "templates",
-            "static",
-            "archetypes",
-            "",
-        ]
-        .iter()
-        .filter_map(|dir| {
-            let watched = root.join(dir);
-            std::fs::canonicalize(&watched)
-                .ok()
-                .map(|real| (real, watched))
-        })
-        .collect();
-        let to_root = |p: PathBuf| -> PathBuf {
-            if p.starts_with(&root) {
-                return p;
-            }
-            for (real, watched) in &prefixes {
-                if let Ok(rest) = p.strip_prefix(real) {
-                    return watched.join(rest);
-                }
-            }
-            p
-        };
-        while let Ok(first) = rx.recv() {
-            let mut paths = first;
-            while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
-                paths.extend(more);
-            }
-            let out = session.out_dir().to_path_buf();
-            let index = root.join(&session.site().config.search_index_dir);
-            let paths: Vec<PathBuf> = paths.into_iter().map(to_root).collect();
-            let Some(change) = classify(&root, &[&out, &index], &paths) else {
-                continue;
-            };
-            let result = match &change {
-                Change::Full => session.rebuild(),
-                Change::Content(files) => session.update(files),
-            };
-            let event = match result {
-                Ok(update) => {
-                    for w in &update.warnings {
-                        eprintln!("{w}");
-                    }
-                    println!(
-                        "zhiku: {} in {} ms ({} files written{})",
-                        if update.full {
-                            "rebuilt everything"
-                        } else {
-                            "updated"
-                        },
-                        update.took_ms,
-                        if update.full {
-                            "all".to_string()
-                        } else {
-                            update.rendered.len().to_string()
-                        },
-                        if update.removed.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", {} removed", update.removed.len())
-                        }
-                    );
-                    LiveEvent {
-                        event: "reload",
-                        data: serde_json::to_string(&update).unwrap_or_default(),
-                    }
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    eprintln!("zhiku: the last good site is still being served");
-                    LiveEvent {
-                        event: "build-error",
-                        data: serde_json::to_string(
-                            &serde_json::json!({ "message": e.to_string() }),
-                        )
-                        .unwrap_or_default(),
-                    }
-                }
-            };
-            let _ = events.send(event);
-        }
-    });
+        .map_err(|e| refused(&root, e))?;
+    std::thread::spawn(move || follow(session, SiteRoot::new(root), rx, events, report));
     Ok(watcher)
+}
+
+/// Maps event paths back to `root`, which is how the session names files:
+/// they may come through the path we watched or through the real path
+/// behind a symlink (a symlinked content/ folder).
+struct SiteRoot {
+    root: PathBuf,
+    /// (real path, watched path) of each watched folder.
+    prefixes: Vec<(PathBuf, PathBuf)>,
+}
+
+impl SiteRoot {
+    fn new(root: PathBuf) -> SiteRoot {
+        let prefixes = WATCHED
+            .iter()
+            .chain(&[""])
+            .filter_map(|dir| {
+                let watched = root.join(dir);
+                std::fs::canonicalize(&watched)
+                    .ok()
+                    .map(|real| (real, watched))
+            })
+            .collect();
+        SiteRoot { root, prefixes }
+    }
+
+    fn map(&self, p: PathBuf) -> PathBuf {
+        if p.starts_with(&self.root) {
+            return p;
+        }
+        for (real, watched) in &self.prefixes {
+            if let Ok(rest) = p.strip_prefix(real) {
+                return watched.join(rest);
+            }
+        }
+        p
+    }
+}
+
+/// The loop of the watching thread: a burst of events, one update.
+fn follow(
+    mut session: Session,
+    site: SiteRoot,
+    rx: mpsc::Receiver<Vec<PathBuf>>,
+    events: broadcast::Sender<LiveEvent>,
+    report: impl Fn(&Result<Update>),
+) {
+    while let Ok(first) = rx.recv() {
+        let mut paths = first;
+        while let Ok(more) = rx.recv_timeout(DEBOUNCE) {
+            paths.extend(more);
+        }
+        let out = session.out_dir().to_path_buf();
+        let index = site.root.join(&session.site().config.search_index_dir);
+        let paths: Vec<PathBuf> = paths.into_iter().map(|p| site.map(p)).collect();
+        let Some(change) = classify(&site.root, &[&out, &index], &paths) else {
+            continue;
+        };
+        let result = match &change {
+            Change::Full => session.rebuild(),
+            Change::Content(files) => session.update(files),
+        };
+        report(&result);
+        let _ = events.send(LiveEvent::of(&result));
+    }
+}
+
+impl LiveEvent {
+    fn of(result: &Result<Update>) -> LiveEvent {
+        match result {
+            Ok(update) => LiveEvent {
+                event: "reload",
+                data: serde_json::to_string(update).unwrap_or_default(),
+            },
+            Err(e) => LiveEvent {
+                event: "build-error",
+                data: serde_json::json!({ "message": e.to_string() }).to_string(),
+            },
+        }
+    }
 }
 
 #[cfg(test)]

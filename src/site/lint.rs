@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Deserialize;
 
 use crate::content::docnum;
-use crate::content::markdown::{internal_link, safe_url, INTERNAL_LINK_PREFIX};
+use crate::content::markdown::sanitize::safe_url;
+use crate::content::markdown::{internal_link, INTERNAL_LINK_PREFIX};
 use crate::content::parse::body_line_of;
 use crate::error::{Diagnostic, Severity};
 use crate::render::OutputFile;
@@ -83,7 +84,7 @@ impl<'a> Outputs<'a> {
 
     fn has_anchor(&self, file: &str, id: &str) -> bool {
         self.files.get(file).is_some_and(|html| {
-            let needle = format!("id=\"{}\"", crate::content::markdown::escape_html(id));
+            let needle = format!("id=\"{}\"", crate::content::text::escape_html(id));
             memfind(html, needle.as_bytes())
         })
     }

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 
 use crate::config::Config;
-use crate::content::markdown::slugify;
 use crate::content::model::Kind;
 use crate::content::parse::{Document, IndexPage, Parsed};
+use crate::content::text::slugify;
 use crate::error::{Diagnostic, Severity};
 use crate::site::study_path::PathSpec;
 
@@ -158,19 +158,18 @@ impl Site {
             rest = &rest[i + needle.len()..];
             let end = rest.find('"').unwrap_or(rest.len());
             let target = percent_encoding::percent_decode_str(&rest[..end]).decode_utf8_lossy();
-            let target = crate::content::markdown::unescape_html(&target);
+            let target = crate::content::text::unescape_html(&target);
             match self.resolve_wiki(&target) {
                 Ok((j, section)) => {
                     let page = &self.pages[j];
                     out.push_str(&page.url);
                     if let Some(s) = &section {
                         out.push('#');
-                        out.push_str(&crate::content::markdown::escape_html(s));
+                        out.push_str(&crate::content::text::escape_html(s));
                     }
                     // `[[policies/xyz]]` without its own text reads as the title.
                     let after = &rest[end..];
-                    let shown =
-                        format!("\">{}</a>", crate::content::markdown::escape_html(&target));
+                    let shown = format!("\">{}</a>", crate::content::text::escape_html(&target));
                     if after.starts_with(&shown) {
                         let label = match target.split_once('#') {
                             Some((_, s)) => format!("{} · {}", page.doc.front.title, s.trim()),
@@ -178,7 +177,7 @@ impl Site {
                         };
                         out.push_str(&format!(
                             "\">{}</a>",
-                            crate::content::markdown::escape_html(&label)
+                            crate::content::text::escape_html(&label)
                         ));
                         rest = &after[shown.len()..];
                         continue;
@@ -197,7 +196,7 @@ impl Site {
     /// candidates: none, or several with that title.
     pub fn resolve_wiki(&self, target: &str) -> Result<(usize, Option<String>), Vec<usize>> {
         let (name, section) = match target.split_once('#') {
-            Some((n, s)) => (n.trim(), Some(crate::content::markdown::slugify(s))),
+            Some((n, s)) => (n.trim(), Some(crate::content::text::slugify(s))),
             None => (target.trim(), None),
         };
         if let Some(&i) = self.by_key.get(&normalize_key(name)) {
@@ -263,7 +262,7 @@ impl Site {
                     out.push_str(&format!(
                         "<a class=\"docnum\" href=\"{}\" title=\"{}\">{}</a>",
                         page.url,
-                        crate::content::markdown::escape_html(&page.doc.front.title),
+                        crate::content::text::escape_html(&page.doc.front.title),
                         &text[start..]
                     ));
                 }

@@ -85,7 +85,7 @@ fn bundled_content_covers_the_brief() {
             .iter()
             .any(|b| b.lines().any(|l| l.chars().count() > 10
                 && !l.ends_with(['。', '：', '；', '！', '？', '|', '）'])
-                && zhiku::content::markdown::is_cjk(l.chars().last().unwrap()))),
+                && zhiku::content::text::is_cjk(l.chars().last().unwrap()))),
         "hard-wrapped Chinese"
     );
     // One document in Traditional Chinese: characters that only exist in the traditional script.

@@ -7,11 +7,20 @@
 //! table of contents, and never lets editor Markdown inject script.
 //! It does no I/O.
 
-use std::collections::HashSet;
-use std::sync::OnceLock;
+mod annotate;
+pub mod numbering;
+pub mod sanitize;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
+
+use annotate::Annotator;
+// TEMPORARY until the split-functions branch is merged.
+pub use crate::content::docnum::find_in_text as find_doc_numbers;
+pub use crate::content::text::{escape_html, is_cjk, summarize, traditional_lang};
+pub use numbering::numbering_level;
+pub use sanitize::safe_url;
+use sanitize::sanitizer;
 
 /// Characters a minute for reading-time estimates (Chinese reading speed).
 pub const CHARS_PER_MINUTE: usize = 400;
@@ -76,70 +85,6 @@ pub const WIKI_LINK_PREFIX: &str = "@wiki/";
 /// plain text when the site has none.
 pub const CITATION_PREFIX: &str = "@num/";
 
-/// Byte ranges of 文号 in `text` (any common bracket spelling); the agency
-/// part may start too early (`依据中组发〔2004〕25号`): the site trims it to
-/// the agency it knows.
-pub fn find_doc_numbers(text: &str) -> Vec<(usize, usize)> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
-    let mut found = Vec::new();
-    // A citation's agency never reaches back into the previous citation.
-    let mut prev_end = 0;
-    for (k, &(end_byte, c)) in chars.iter().enumerate() {
-        if c != '号' {
-            continue;
-        }
-        let mut i = k;
-        let n_digits = chars[..i]
-            .iter()
-            .rev()
-            .take_while(|(_, c)| digit(*c))
-            .count();
-        if n_digits == 0 {
-            continue;
-        }
-        i -= n_digits;
-        if i > 0 && chars[i - 1].1 == '第' {
-            i -= 1;
-        }
-        // `〔2004〕` (any bracket) or `2004年`
-        let Some(&(_, close)) = chars.get(i.wrapping_sub(1)) else {
-            continue;
-        };
-        if i == 0 {
-            continue;
-        }
-        let bracketed = "〕])】﹞〗}］）".contains(close);
-        if !bracketed && close != '年' {
-            continue;
-        }
-        i -= 1;
-        if i < 4 || !chars[i - 4..i].iter().all(|(_, c)| digit(*c)) {
-            continue;
-        }
-        i -= 4;
-        if bracketed {
-            if i == 0 || !"〔[(【﹝〖{［（".contains(chars[i - 1].1) {
-                continue;
-            }
-            i -= 1;
-        }
-        let agency = chars[prev_end.min(i)..i]
-            .iter()
-            .rev()
-            .take_while(|(_, c)| c.is_alphabetic())
-            .count()
-            .min(12);
-        if agency < 2 {
-            continue;
-        }
-        let start = chars[i - agency].0;
-        found.push((start, end_byte + '号'.len_utf8()));
-        prev_end = k + 1;
-    }
-    found
-}
-
 /// Links to other Markdown files are written to the HTML as
 /// `@/<section>/<file>.md#fragment` and turned into page URLs once the site
 /// knows every page's URL (a `slug:` can change it).
@@ -190,22 +135,26 @@ pub fn render(markdown: &str, folder: &str) -> Rendered {
         })
         .collect();
     let events = merge_text(drop_cjk_soft_breaks(events));
-    let mut pass = Pass::default();
-    let out = pass.run(events);
+    let mut annotator = Annotator::default();
+    let out = annotator.run(events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    if pass.has_raw_html {
+    if annotator.has_raw_html {
         html = sanitizer().clean(&html).to_string();
     }
-    let chars = pass.text.chars().filter(|c| !c.is_whitespace()).count();
+    let chars = annotator
+        .text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count();
     Rendered {
         html,
-        toc: pass.toc,
-        text: pass.text,
-        first_paragraph: pass.first_paragraph,
+        toc: annotator.toc,
+        text: annotator.text,
+        first_paragraph: annotator.first_paragraph,
         chars,
         links,
-        citations: pass.citations,
+        citations: annotator.citations,
     }
 }
 
@@ -235,25 +184,6 @@ pub fn internal_link(folder: &str, dest: &str) -> Option<String> {
         out.push_str(f);
     }
     Some(out)
-}
-
-/// True for Han characters, kana and full-width punctuation: the scripts
-/// written without spaces between words.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{2E80}'..='\u{2FDF}'   // radicals
-        | '\u{3000}'..='\u{303F}' // CJK symbols and punctuation: 、。〔〕《》
-        | '\u{3040}'..='\u{30FF}' // kana
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}' // vertical forms
-        | '\u{FF00}'..='\u{FFEF}' // full-width forms: ，（）：；！？
-        | '\u{20000}'..='\u{3FFFF}'
-        | '\u{2018}'..='\u{201F}' // “” ‘’ as used in Chinese text
-        | '\u{2014}' | '\u{2026}' // —— ……
-        | '\u{00B7}' // ·
-    )
 }
 
 /// A soft break between two CJK characters is an artefact of hard wrapping:
@@ -328,574 +258,14 @@ fn is_inline_end(end: &TagEnd) -> bool {
     )
 }
 
-/// The level an official-document number at the start of `text` gives:
-/// 一、 = 1, （一） = 2, 1． = 3, （1） = 4.
-pub fn numbering_level(text: &str) -> Option<u8> {
-    let t = text.trim_start();
-    let mut chars = t.chars().peekable();
-    let first = *chars.peek()?;
-    if is_cn_numeral(first) {
-        let n = t.chars().take_while(|c| is_cn_numeral(*c)).count();
-        return (t.chars().nth(n) == Some('、')).then_some(1);
-    }
-    if first == '（' || first == '(' {
-        let inner: String = t
-            .chars()
-            .skip(1)
-            .take_while(|c| *c != '）' && *c != ')')
-            .collect();
-        let closed = t.chars().nth(1 + inner.chars().count()).is_some();
-        if !closed || inner.is_empty() || inner.chars().count() > 4 {
-            return None;
-        }
-        if inner.chars().all(is_cn_numeral) {
-            return Some(2);
-        }
-        if inner.chars().all(is_digit) {
-            return Some(4);
-        }
-        return None;
-    }
-    if is_digit(first) {
-        let digits = t.chars().take_while(|c| is_digit(*c)).count();
-        if digits > 3 {
-            return None;
-        }
-        let mut rest = t.chars().skip(digits);
-        let sep = rest.next()?;
-        let next = rest.next()?;
-        if matches!(sep, '.' | '．' | '、') && !is_digit(next) {
-            return Some(3);
-        }
-    }
-    None
-}
-
-fn is_cn_numeral(c: char) -> bool {
-    "一二三四五六七八九十百零〇两".contains(c)
-}
-
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || ('０'..='９').contains(&c)
-}
-
-/// The BCP 47 tag of text written in Traditional characters (`zh-Hant`),
-/// or `None` for Simplified (the site's own `zh-CN`). Judged on the first
-/// 2,000 Han characters: Traditional when at least one in twenty changes in
-/// the Traditional -> Simplified table (shared characters change in neither).
-pub fn traditional_lang(text: &str) -> Option<&'static str> {
-    let han: String = text
-        .chars()
-        .filter(|c| matches!(c, '\u{4E00}'..='\u{9FFF}'))
-        .take(2000)
-        .collect();
-    let total = han.chars().count();
-    if total < 10 {
-        return None;
-    }
-    let simplified = fast2s::convert(&han);
-    let changed = han
-        .chars()
-        .zip(simplified.chars())
-        .filter(|(a, b)| a != b)
-        .count();
-    (changed * 20 >= total).then_some("zh-Hant")
-}
-
-/// Anchor for a heading: keeps Chinese and other letters and digits, turns
-/// spaces into `-`, drops punctuation (`一、总体要求` -> `一总体要求`).
-pub fn slugify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
-/// Splits a run-in heading paragraph: the heading is the text before the first
-/// sentence-ending mark. Returns the heading and whether text follows it.
-fn run_in_head(text: &str) -> (&str, bool) {
-    let text = text.trim();
-    match text.find(['。', '；', '：', '！', '？']) {
-        Some(i) => {
-            let end = i + text[i..].chars().next().map_or(0, char::len_utf8);
-            (&text[..i], !text[end..].trim().is_empty())
-        }
-        None => (text, false),
-    }
-}
-
-/// A long numbered item is listed in the TOC by its first clause.
-fn toc_title(head: &str) -> String {
-    let head = head.trim();
-    if head.chars().count() <= 20 {
-        return head.to_string();
-    }
-    let clause = head.split('，').next().unwrap_or(head);
-    if clause.chars().count() <= 40 {
-        clause.to_string()
-    } else {
-        format!("{}…", clause.chars().take(40).collect::<String>())
-    }
-}
-
-/// Cuts text to at most `max` characters at a sentence end when one is near,
-/// so summaries read as whole sentences.
-pub fn summarize(text: &str, max: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    if let Some(i) = cut.rfind(['。', '！', '？', '!', '?', '；']) {
-        let end = i + cut[i..].chars().next().map_or(0, char::len_utf8);
-        if cut[..end].chars().count() >= max / 4 {
-            return cut[..end].to_string();
-        }
-    }
-    format!("{cut}……")
-}
-
-/// Escapes the five characters HTML text and attribute values need.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Reverses [`escape_html`].
-pub fn unescape_html(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
-/// Only web and mail links survive; `javascript:`, `data:` and the like become `#`.
-pub fn safe_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match cleaned.find(':') {
-        Some(colon) if !cleaned[..colon].contains(['/', '?', '#']) => {
-            matches!(&cleaned[..colon], "http" | "https" | "mailto" | "tel")
-        }
-        _ => true,
-    }
-}
-
-fn sanitizer() -> &'static ammonia::Builder<'static> {
-    static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    SANITIZER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_tags(["section", "input", "figure", "figcaption"])
-            .add_generic_attributes(["id", "class", "title", "lang"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_tag_attributes("th", ["style"])
-            .add_tag_attributes("td", ["style"])
-            .add_tag_attributes("ol", ["start"])
-            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-            .link_rel(None)
-            .attribute_filter(|element, attribute, value| match (element, attribute) {
-                // Table alignment is the only inline style we keep.
-                ("th" | "td", "style") => {
-                    let v = value.replace(' ', "");
-                    matches!(
-                        v.as_str(),
-                        "text-align:left" | "text-align:center" | "text-align:right"
-                    )
-                    .then(|| value.into())
-                }
-                ("input", "type") => (value == "checkbox").then(|| value.into()),
-                _ => Some(value.into()),
-            });
-        b
-    })
-}
-
-#[derive(Default)]
-struct Pass {
-    /// Inside a link or a code block, or in a heading: no 文号 links there.
-    link_depth: usize,
-    in_code: bool,
-    in_heading: bool,
-    toc: Vec<TocEntry>,
-    ids: HashSet<String>,
-    /// The next `-n` to try for an anchor already taken: without it, N equal
-    /// headings cost N² probes (10,000 took seconds).
-    next_suffix: std::collections::HashMap<String, usize>,
-    text: String,
-    first_paragraph: Option<String>,
-    has_raw_html: bool,
-    citations: Vec<String>,
-}
-
-impl Pass {
-    fn unique_id(&mut self, base: &str) -> String {
-        if self.ids.insert(base.to_string()) {
-            return base.to_string();
-        }
-        let n = self.next_suffix.entry(base.to_string()).or_insert(1);
-        loop {
-            let id = format!("{base}-{n}");
-            *n += 1;
-            if self.ids.insert(id.clone()) {
-                return id;
-            }
-        }
-    }
-
-    fn run<'a>(&mut self, events: Vec<Event<'a>>) -> Vec<Event<'a>> {
-        let mut out = Vec::with_capacity(events.len() + 16);
-        let mut depth = 0usize;
-        let mut iter = events.into_iter();
-        while let Some(ev) = iter.next() {
-            match ev {
-                Event::Start(Tag::Heading {
-                    level, id, classes, ..
-                }) => {
-                    let inner = take_until_end(&mut iter);
-                    let title = inline_text(&inner);
-                    let toc_level = numbering_level(&title).unwrap_or(match level {
-                        HeadingLevel::H1 | HeadingLevel::H2 => 1,
-                        HeadingLevel::H3 => 2,
-                        HeadingLevel::H4 => 3,
-                        _ => 4,
-                    });
-                    let base = id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&title));
-                    let anchor = self.unique_id(&base);
-                    let class_attr = if classes.is_empty() {
-                        String::new()
-                    } else {
-                        let joined: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-                        format!(" class=\"{}\"", escape_html(&joined.join(" ")))
-                    };
-                    let n = heading_number(level);
-                    out.push(Event::Html(
-                        format!("<h{n} id=\"{}\"{class_attr}>", escape_html(&anchor)).into(),
-                    ));
-                    self.in_heading = true;
-                    self.push_inline(&mut out, inner, false);
-                    self.in_heading = false;
-                    out.push(Event::Html(format!("</h{n}>\n").into()));
-                    self.text.push_str(&title);
-                    self.text.push('\n');
-                    self.toc.push(TocEntry {
-                        level: toc_level,
-                        id: anchor,
-                        title,
-                    });
-                }
-                Event::Start(Tag::Paragraph) if depth == 0 => {
-                    let inner = take_until_end(&mut iter);
-                    let text = inline_text(&inner);
-                    self.text.push_str(&text);
-                    self.text.push('\n');
-                    match numbering_level(&text) {
-                        Some(level) => self.numbered_paragraph(&mut out, level, &text, inner),
-                        None => {
-                            if self.first_paragraph.is_none() && !text.trim().is_empty() {
-                                self.first_paragraph = Some(text.trim().to_string());
-                            }
-                            out.push(Event::Start(Tag::Paragraph));
-                            self.push_inline(&mut out, inner, false);
-                            out.push(Event::End(TagEnd::Paragraph));
-                        }
-                    }
-                }
-                Event::Start(tag) => {
-                    self.note_start(&tag);
-                    if is_container(&tag) {
-                        depth += 1;
-                    }
-                    if let Tag::HtmlBlock = tag {
-                        self.has_raw_html = true;
-                    }
-                    out.push(Event::Start(sanitize_tag(tag)));
-                }
-                Event::End(end) => {
-                    self.note_end(&end);
-                    if is_container_end(&end) {
-                        depth = depth.saturating_sub(1);
-                    }
-                    if is_block_end(&end) {
-                        self.text.push('\n');
-                    }
-                    out.push(Event::End(end));
-                }
-                other => self.push_inline(&mut out, vec![other], true),
-            }
-        }
-        out
-    }
-
-    /// Pushes inline events, sanitizing links and noting text and raw HTML.
-    /// `collect` is false where the caller already took the text whole.
-    fn push_inline<'a>(&mut self, out: &mut Vec<Event<'a>>, events: Vec<Event<'a>>, collect: bool) {
-        for ev in events {
-            match ev {
-                Event::Start(tag) => {
-                    self.note_start(&tag);
-                    out.push(Event::Start(sanitize_tag(tag)));
-                }
-                Event::End(end) => {
-                    self.note_end(&end);
-                    out.push(Event::End(end));
-                }
-                Event::Html(_) | Event::InlineHtml(_) => {
-                    self.has_raw_html = true;
-                    out.push(ev);
-                }
-                Event::Text(t) => {
-                    if collect {
-                        self.text.push_str(&t);
-                    }
-                    self.push_text(out, t);
-                }
-                Event::Code(ref t) if collect => {
-                    self.text.push_str(t);
-                    out.push(ev);
-                }
-                other => out.push(other),
-            }
-        }
-    }
-
-    fn note_start(&mut self, tag: &Tag<'_>) {
-        match tag {
-            Tag::Link { .. } => self.link_depth += 1,
-            Tag::CodeBlock(_) => self.in_code = true,
-            _ => {}
-        }
-    }
-
-    fn note_end(&mut self, end: &TagEnd) {
-        match end {
-            TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
-            TagEnd::CodeBlock => self.in_code = false,
-            _ => {}
-        }
-    }
-
-    /// Text, with every 文号 in it wrapped in a citation placeholder that the
-    /// site turns into a link to the policy (or back into text).
-    fn push_text<'a>(&mut self, out: &mut Vec<Event<'a>>, text: CowStr<'a>) {
-        if self.link_depth > 0 || self.in_code || self.in_heading {
-            out.push(Event::Text(text));
-            return;
-        }
-        let found = find_doc_numbers(&text);
-        if found.is_empty() {
-            out.push(Event::Text(text));
-            return;
-        }
-        let mut pos = 0;
-        for (from, to) in found {
-            if from > pos {
-                out.push(Event::Text(CowStr::from(text[pos..from].to_string())));
-            }
-            let cited = &text[from..to];
-            self.citations.push(cited.to_string());
-            out.push(Event::Html(
-                format!(
-                    "<a class=\"docnum\" href=\"{CITATION_PREFIX}{}\">{}</a>",
-                    escape_html(cited),
-                    escape_html(cited)
-                )
-                .into(),
-            ));
-            pos = to;
-        }
-        if pos < text.len() {
-            out.push(Event::Text(CowStr::from(text[pos..].to_string())));
-        }
-    }
-
-    fn numbered_paragraph<'a>(
-        &mut self,
-        out: &mut Vec<Event<'a>>,
-        level: u8,
-        text: &str,
-        mut inner: Vec<Event<'a>>,
-    ) {
-        let (head, has_rest) = run_in_head(text);
-        let ends_sentence = text.trim_end().ends_with(['。', '；', '！', '？']);
-        // `一、总体要求` alone is a heading; `1．遵纪守法，品行端正；` is an item.
-        let standalone =
-            !has_rest && !ends_sentence && !head.contains('，') && head.chars().count() <= 30;
-        let title = toc_title(head);
-        let id = self.unique_id(&slugify(&title));
-        self.toc.push(TocEntry {
-            level,
-            id: id.clone(),
-            title,
-        });
-        if standalone {
-            // A number and a short title alone in a paragraph is a heading:
-            // give it a real heading element so outlines and screen readers see it.
-            let n = level + 1;
-            out.push(Event::Html(
-                format!("<h{n} id=\"{}\" class=\"doc-heading\">", escape_html(&id)).into(),
-            ));
-            self.in_heading = true;
-            self.push_inline(out, inner, false);
-            self.in_heading = false;
-            out.push(Event::Html(format!("</h{n}>\n").into()));
-            return;
-        }
-        out.push(Event::Html(
-            format!(
-                "<p id=\"{}\" class=\"numbered numbered-{level}\">",
-                escape_html(&id)
-            )
-            .into(),
-        ));
-        // Bold the run-in heading when it lies inside the first text run.
-        if let (true, Some(Event::Text(first))) = (has_rest, inner.first()) {
-            if let Some(i) = first.find(['。', '；', '：', '！', '？']) {
-                let end = i + first[i..].chars().next().map_or(0, char::len_utf8);
-                let (h, rest) = (first[..end].to_string(), first[end..].to_string());
-                inner.remove(0);
-                out.push(Event::Html("<strong class=\"run-in\">".into()));
-                out.push(Event::Text(CowStr::from(h)));
-                out.push(Event::Html("</strong>".into()));
-                if !rest.is_empty() {
-                    out.push(Event::Text(CowStr::from(rest)));
-                }
-            }
-        }
-        self.push_inline(out, inner, false);
-        out.push(Event::Html("</p>\n".into()));
-    }
-}
-
-fn heading_number(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
-/// Collects the events up to the end of the element just opened (exclusive).
-fn take_until_end<'a>(iter: &mut impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
-    let mut depth = 0usize;
-    let mut inner = Vec::new();
-    for ev in iter.by_ref() {
-        match &ev {
-            Event::Start(_) => depth += 1,
-            Event::End(_) if depth == 0 => break,
-            Event::End(_) => depth -= 1,
-            _ => {}
-        }
-        inner.push(ev);
-    }
-    inner
-}
-
-fn inline_text(events: &[Event<'_>]) -> String {
-    let mut s = String::new();
-    for ev in events {
-        match ev {
-            Event::Text(t) | Event::Code(t) => s.push_str(t),
-            Event::SoftBreak | Event::HardBreak => s.push(' '),
-            _ => {}
-        }
-    }
-    s.trim().to_string()
-}
-
-fn sanitize_tag(tag: Tag<'_>) -> Tag<'_> {
-    match tag {
-        Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        } if !safe_url(&dest_url) => Tag::Link {
-            link_type,
-            dest_url: "#".into(),
-            title,
-            id,
-        },
-        Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        } if !safe_url(&dest_url) => Tag::Image {
-            link_type,
-            dest_url: "#".into(),
-            title,
-            id,
-        },
-        other => other,
-    }
-}
-
-fn is_container(tag: &Tag<'_>) -> bool {
-    matches!(
-        tag,
-        Tag::BlockQuote(_)
-            | Tag::List(_)
-            | Tag::Item
-            | Tag::FootnoteDefinition(_)
-            | Tag::Table(_)
-            | Tag::HtmlBlock
-    )
-}
-
-fn is_container_end(end: &TagEnd) -> bool {
-    matches!(
-        end,
-        TagEnd::BlockQuote(_)
-            | TagEnd::List(_)
-            | TagEnd::Item
-            | TagEnd::FootnoteDefinition
-            | TagEnd::Table
-            | TagEnd::HtmlBlock
-    )
-}
-
-fn is_block_end(end: &TagEnd) -> bool {
-    matches!(
-        end,
-        TagEnd::Paragraph
-            | TagEnd::Item
-            | TagEnd::TableCell
-            | TagEnd::TableRow
-            | TagEnd::CodeBlock
-            | TagEnd::BlockQuote(_)
-    )
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
+    use super::numbering::numbering_level;
     use super::*;
+    use crate::content::docnum::find_in_text as find_doc_numbers;
+    use crate::content::text::slugify;
 
     fn render_doc(md: &str) -> Rendered {
         render(md, "policies")
