@@ -3,6 +3,7 @@
 //! cross-document problems (duplicate URLs, dangling references, clashing
 //! lesson order).
 
+pub mod lineage;
 pub mod lint;
 pub mod study_path;
 

@@ -1,0 +1,186 @@
+//! The list pages: home, sections with their pagination, taxonomies and
+//! their terms.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::study::SeriesView;
+use super::views::{nav, Crumb, Summary};
+use super::Renderer;
+use crate::error::Result;
+use crate::site::{Section, Taxonomy, Term};
+
+#[derive(Serialize)]
+pub(super) struct Paginator<'a> {
+    pub(super) pages: Vec<&'a Summary>,
+    pub(super) current: usize,
+    pub(super) total_pages: usize,
+    pub(super) total_items: usize,
+    pub(super) prev_url: Option<String>,
+    pub(super) next_url: Option<String>,
+    pub(super) page_urls: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageNumber {
+    pub(super) number: usize,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct TermView<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: &'a str,
+    pub(super) count: usize,
+}
+
+impl Renderer<'_> {
+    pub(super) fn home(&mut self) -> Result<()> {
+        let site = self.site;
+        let mut ctx = self.context("/", Vec::new());
+        ctx.insert(
+            "home",
+            &serde_json::json!({
+                "title": site.home.title.clone().unwrap_or_else(|| site.config.title.clone()),
+                "content": site.resolve_citations(&site.resolve_internal_links(&site.home.rendered.html), "/"),
+                "extra": site.home.extra,
+            }),
+        );
+        let nav = nav(site);
+        let latest: Vec<Value> = site
+            .sections
+            .iter()
+            .zip(&nav)
+            .map(|(s, entry)| {
+                let pages: Vec<&Summary> =
+                    s.pages.iter().take(5).map(|&i| self.summary(i)).collect();
+                serde_json::json!({ "section": entry, "pages": pages })
+            })
+            .collect();
+        ctx.insert("latest", &latest);
+        let featured: Vec<SeriesView> = (0..site.series.len())
+            .map(|i| self.series_view(i))
+            .collect();
+        ctx.insert("featured_series", &featured);
+        self.emit("index.html", &ctx, "index.html".to_string())
+    }
+
+    /// All pagination pages of a section, or only page `only` (1-based).
+    pub(super) fn section(&mut self, s: &Section, only: Option<usize>) -> Result<()> {
+        let site = self.site;
+        let per_page = site.config.paginate;
+        {
+            let url = s.url();
+            let total_pages = s.pages.len().div_ceil(per_page).max(1);
+            let page_url = |n: usize| {
+                if n == 1 {
+                    url.clone()
+                } else {
+                    format!("{url}page/{n}/")
+                }
+            };
+            let section_view = serde_json::json!({
+                "kind": s.kind,
+                "section": s.kind.section(),
+                "title": s.title,
+                "description": s.description,
+                "content": site.resolve_citations(&site.resolve_internal_links(&s.index.rendered.html), &url),
+                "url": url,
+                "extra": s.index.extra,
+            });
+            for n in 1..=total_pages {
+                if only.is_some_and(|o| o != n) {
+                    continue;
+                }
+                let chunk = s.pages.iter().skip((n - 1) * per_page).take(per_page);
+                let paginator = Paginator {
+                    pages: chunk.map(|&i| self.summary(i)).collect(),
+                    current: n,
+                    total_pages,
+                    total_items: s.pages.len(),
+                    prev_url: (n > 1).then(|| page_url(n - 1)),
+                    next_url: (n < total_pages).then(|| page_url(n + 1)),
+                    page_urls: (1..=total_pages)
+                        .map(|number| PageNumber {
+                            number,
+                            url: page_url(number),
+                        })
+                        .collect(),
+                };
+                let mut crumbs = vec![Crumb {
+                    title: s.title.clone(),
+                    url: url.clone(),
+                }];
+                if n > 1 {
+                    crumbs.push(Crumb {
+                        title: format!("第 {n} 页"),
+                        url: page_url(n),
+                    });
+                }
+                let mut ctx = self.context(&page_url(n), crumbs);
+                ctx.insert("section", &section_view);
+                ctx.insert("paginator", &paginator);
+                let path = format!("{}index.html", page_url(n).trim_start_matches('/'));
+                self.emit("section.html", &ctx, path)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn taxonomy_view(t: &Taxonomy) -> (Value, Crumb) {
+        (
+            serde_json::json!({ "name": t.name, "label": t.label, "url": t.url() }),
+            Crumb {
+                title: t.label.to_string(),
+                url: t.url(),
+            },
+        )
+    }
+
+    pub(super) fn taxonomy_list(&mut self, t: &Taxonomy) -> Result<()> {
+        let (tax_view, crumb) = Self::taxonomy_view(t);
+        let terms: Vec<TermView> = t
+            .terms
+            .iter()
+            .map(|term| TermView {
+                name: &term.name,
+                url: &term.url,
+                count: term.pages.len(),
+            })
+            .collect();
+        let mut ctx = self.context(&t.url(), vec![crumb]);
+        ctx.insert("taxonomy", &tax_view);
+        ctx.insert("terms", &terms);
+        self.emit("taxonomy_list.html", &ctx, format!("{}/index.html", t.name))
+    }
+
+    pub(super) fn term(&mut self, t: &Taxonomy, term: &Term) -> Result<()> {
+        let (tax_view, crumb) = Self::taxonomy_view(t);
+        let mut ctx = self.context(
+            &term.url,
+            vec![
+                crumb,
+                Crumb {
+                    title: term.name.clone(),
+                    url: term.url.clone(),
+                },
+            ],
+        );
+        ctx.insert("taxonomy", &tax_view);
+        ctx.insert(
+            "term",
+            &TermView {
+                name: &term.name,
+                url: &term.url,
+                count: term.pages.len(),
+            },
+        );
+        let pages: Vec<&Summary> = term.pages.iter().map(|&i| self.summary(i)).collect();
+        ctx.insert("pages", &pages);
+        self.emit(
+            "taxonomy_term.html",
+            &ctx,
+            format!("{}index.html", term.url.trim_start_matches('/')),
+        )
+    }
+}

@@ -1,0 +1,77 @@
+//! The theme's templates loaded into tera, with the filters they may use.
+
+use tera::Tera;
+
+use crate::error::{Error, Result};
+use crate::render::theme::Theme;
+
+/// Templates a theme must have: one per page kind plus the shared pages.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "section.html",
+    "policy.html",
+    "experience.html",
+    "case.html",
+    "training.html",
+    "series_list.html",
+    "series.html",
+    "taxonomy_list.html",
+    "taxonomy_term.html",
+    "search.html",
+    "404.html",
+    "path_list.html",
+    "path.html",
+];
+
+pub fn build_tera(theme: &Theme) -> Result<Tera> {
+    for name in REQUIRED_TEMPLATES {
+        if !theme.templates.contains_key(*name) {
+            return Err(Error::Theme {
+                theme: theme.name.clone(),
+                message: format!("template {name} is missing"),
+            });
+        }
+    }
+    let mut tera = Tera::default();
+    // Tera's default escaper also escapes `/`, which makes every URL in the
+    // output unreadable (`&#x2F;policies&#x2F;`); these five are what HTML needs.
+    tera.set_escape_fn(crate::content::text::escape_html);
+    tera.register_filter("date_zh", date_zh_filter);
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(|e| Error::Template {
+        template: "(loading)".to_string(),
+        message: error_chain(&e),
+    })?;
+    Ok(tera)
+}
+
+pub(super) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// `{{ page.date | date_zh }}`: `2024-03-01` as Chinese documents write it,
+/// 2024年3月1日. Anything that is not a date is returned as it is.
+fn date_zh_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let date = value
+        .as_str()
+        .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    Ok(match date {
+        Some(d) => tera::Value::String(crate::content::model::date_zh(d)),
+        None => value.clone(),
+    })
+}
