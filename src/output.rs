@@ -1,5 +1,7 @@
 //! Writes a build aside and swaps it in, so a failed build (bad content, a
-//! template error, a full disk) leaves the previous output untouched.
+//! template error, a full disk) leaves the previous output untouched; and
+//! edits a served output in place for the live preview. Nothing else in
+//! the crate writes to or deletes from an output folder.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -464,6 +466,38 @@ impl OutputLock {
         }
         Ok(OutputLock { _files: files })
     }
+}
+
+/// Writes files of a live preview into its served output, skipping those
+/// whose bytes are unchanged so browsers and file watchers see no change.
+pub fn write_in_place(out: &Path, files: &[OutputFile]) -> Result<()> {
+    for f in files {
+        let path = out.join(&f.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        if fs::read(&path).is_ok_and(|old| old == f.contents) {
+            continue;
+        }
+        fs::write(&path, &f.contents).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// Removes files of a live preview's output that no page makes any more
+/// (and their folder once empty); returns those that were there.
+pub fn remove_in_place(out: &Path, files: &[String]) -> Vec<String> {
+    let mut removed = Vec::new();
+    for rel in files {
+        let path = out.join(rel);
+        if path.is_file() && fs::remove_file(&path).is_ok() {
+            removed.push(rel.clone());
+            if let Some(dir) = path.parent() {
+                let _ = fs::remove_dir(dir);
+            }
+        }
+    }
+    removed
 }
 
 /// The file in an output folder that names the index generation built with

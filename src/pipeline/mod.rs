@@ -1,5 +1,12 @@
-//! The only code that knows the order of the build:
-//! config -> load -> parse -> site -> render -> output (write aside, swap).
+//! The one sequencer: the only code that knows the order of the stages,
+//! config -> load -> parse -> site -> render | index -> output. `zhiku build`
+//! ([`build`]), `zhiku check` ([`check`]) and the live preview
+//! ([`incremental::update`], planned by [`plan`]) all run the stages from
+//! here.
+
+pub mod incremental;
+mod laps;
+pub mod plan;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -7,6 +14,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use tera::Tera;
+
+pub use incremental::{Kept, Update};
+use laps::Laps;
 
 use crate::config::Config;
 use crate::content::load;
@@ -14,7 +25,7 @@ use crate::content::parse;
 use crate::error::{sort_diagnostics, Diagnostic, Error, Result, Severity};
 use crate::output::{self, OutputLock, Staging};
 use crate::render::theme::Theme;
-use crate::render::{self, RenderOptions};
+use crate::render::{self, OutputFile, RenderOptions};
 use crate::search::index::{Related, SearchIndex};
 use crate::site::lint;
 use crate::site::{self, Site};
@@ -50,7 +61,8 @@ impl BuildOptions {
         }
     }
 
-    fn today(&self) -> NaiveDate {
+    /// The day policy status is computed for.
+    pub fn today(&self) -> NaiveDate {
         self.today
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
@@ -109,24 +121,38 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
         }
         None => Vec::new(),
     };
+    let site = assemble_checked(&config, &parsed, &paths, opts.drafts, &mut diags)?;
+    Ok(Loaded {
+        site,
+        theme,
+        warnings: diags,
+        parsed,
+        paths,
+    })
+}
+
+/// site: the parsed files assembled into a site. Fails with every
+/// diagnostic, sorted, when any is an error; else leaves the warnings in
+/// `diags`. The build and the preview's updates both go through here.
+pub fn assemble_checked(
+    config: &Config,
+    parsed: &BTreeMap<String, parse::Parsed>,
+    paths: &[crate::site::study_path::PathSpec],
+    drafts: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Site> {
     let (site, site_diags) = site::assemble(
-        config,
+        config.clone(),
         parsed.values().cloned().collect(),
-        &paths,
-        opts.drafts,
+        paths,
+        drafts,
     );
     diags.extend(site_diags);
-    sort_diagnostics(&mut diags);
+    sort_diagnostics(diags);
     let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
     match site {
-        Some(site) if !has_errors => Ok(Loaded {
-            site,
-            theme,
-            warnings: diags,
-            parsed,
-            paths,
-        }),
-        _ => Err(Error::Content(diags)),
+        Some(site) if !has_errors => Ok(site),
+        _ => Err(Error::Content(std::mem::take(diags))),
     }
 }
 
@@ -180,102 +206,98 @@ fn strict_gate(opts: &BuildOptions) -> Result<()> {
     Err(Error::Content(diags))
 }
 
-/// Wall time of the stages of a build, in order.
-struct Laps {
-    timings: Vec<(&'static str, Duration)>,
-    last: Instant,
-}
-
-impl Laps {
-    fn start() -> Laps {
-        Laps {
-            timings: Vec::new(),
-            last: Instant::now(),
-        }
-    }
-
-    /// Ends the stage `name`: the time since the previous lap (or the start).
-    fn lap(&mut self, name: &'static str) {
-        let now = Instant::now();
-        self.timings.push((name, now - self.last));
-        self.last = now;
-    }
-
-    /// Records work that ran beside the current stage (not part of the sum).
-    fn note(&mut self, name: &'static str, took: Duration) {
-        self.timings.push((name, took));
-    }
-}
-
-/// What a build leaves for the live preview to continue from.
-pub struct Built {
-    pub loaded: Loaded,
-    pub related: Arc<Related>,
-}
-
-/// [`build`], also returning the site it built.
-pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
+/// [`build`], also returning what the live preview keeps to apply later
+/// changes incrementally ([`incremental::update`]).
+pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
     let started = Instant::now();
     let mut laps = Laps::start();
     let loaded = load_site(opts)?;
-    let site = &loaded.site;
     laps.lap("load + parse + site");
-
     // Templates are checked before anything is written.
     let tera = render::build_tera(&loaded.theme)?;
-    let out_dir = output_dir(opts, &site.config);
-    let mut related = Related::default();
-    let mut index = None;
-    let index_dir = (!opts.no_index).then(|| index_dir(opts, &site.config));
+    let out_dir = output_dir(opts, &loaded.site.config);
+    let index_dir = (!opts.no_index).then(|| index_dir(opts, &loaded.site.config));
     // Held until both outputs are swapped in.
     let lock = OutputLock::acquire(
         &std::iter::once(out_dir.as_path())
             .chain(index_dir.as_deref())
             .collect::<Vec<_>>(),
     )?;
-    // Each build's index is a generation of its own, named in the output's
-    // manifest: swapping the output in switches pages and index at once.
-    let generation = index_dir.as_ref().map(|_| output::new_index_generation());
-    let generation_dir = index_dir
-        .as_ref()
-        .zip(generation.as_ref())
-        .and_then(|(alias, name)| alias.parent().map(|base| base.join(name)));
-    let previous_generation = output::index_generation_of(&out_dir);
-    if let Some(index_dir) = &generation_dir {
-        let dictionary = load::read_dictionary(&opts.root)?;
-        let index_stage = Staging::new(index_dir)?;
-        let search_index = SearchIndex::create(index_stage.path(), &dictionary)?;
-        search_index.write_site(site)?;
-        laps.lap("index");
-        related = search_index.related(site, RELATED_LIMIT)?;
-        laps.lap("related");
-        index = Some((search_index, index_stage));
-    }
-
-    let related = Arc::new(related);
+    let generation = match &index_dir {
+        Some(alias) => Some(IndexGeneration::write(
+            opts,
+            alias,
+            &loaded.site,
+            &mut laps,
+        )?),
+        None => None,
+    };
+    let related = Arc::new(
+        generation
+            .as_ref()
+            .map(|g| g.related.clone())
+            .unwrap_or_default(),
+    );
     let staging = Staging::recycling(&out_dir)?;
-    let targets = render::all_targets(site);
     let options = RenderOptions {
         live_reload: opts.live_reload,
         related: related.clone(),
     };
-    // The static search bundle reads only the finished index and rendering
-    // only the related lists: the bundle is exported on a thread of its own
-    // while the pages render on the others.
+    render_and_bundle(
+        &loaded,
+        &tera,
+        &options,
+        generation.as_ref(),
+        &staging,
+        &mut laps,
+    )?;
+    let files = staging.count();
+    laps.lap("render + write");
+    let index_dir = match generation {
+        Some(g) => Some(g.swap_in_with(staging, &out_dir)?),
+        None => {
+            staging.commit()?;
+            None
+        }
+    };
+    laps.lap("swap");
+    drop(lock);
+    let report = BuildReport {
+        pages: loaded.site.pages.len(),
+        files,
+        out_dir: out_dir.clone(),
+        index_dir: index_dir.clone(),
+        warnings: loaded.warnings.clone(),
+        elapsed: started.elapsed(),
+        timings: laps.timings,
+    };
+    let kept = Kept::new(loaded, tera, related, out_dir, index_dir.as_deref())?;
+    Ok((report, kept))
+}
+
+/// Renders every target into `staging`; the static search bundle is
+/// exported beside it on a thread of its own (it reads only the finished
+/// index, rendering only the related lists).
+fn render_and_bundle(
+    loaded: &Loaded,
+    tera: &Tera,
+    options: &RenderOptions,
+    generation: Option<&IndexGeneration>,
+    staging: &Staging,
+    laps: &mut Laps,
+) -> Result<()> {
+    let site = &loaded.site;
+    let targets = render::all_targets(site);
+    let sink = |files: Vec<OutputFile>| staging.write_files(&files);
     let bundle_took = std::thread::scope(|scope| -> Result<Option<Duration>> {
-        let bundle = index.as_ref().map(|(search_index, _)| {
-            let staging = &staging;
+        let bundle = generation.map(|g| {
             scope.spawn(move || -> Result<Duration> {
                 let began = Instant::now();
-                crate::search::bundle::export(search_index, site, &mut |files| {
-                    staging.write_files(&files)
-                })?;
+                crate::search::bundle::export(&g.index, site, &mut |files| sink(files))?;
                 Ok(began.elapsed())
             })
         });
-        let rendered = render::render_with_sink(site, &tera, &options, &targets, &|files| {
-            staging.write_files(&files)
-        });
+        let rendered = render::render_with_sink(site, tera, options, &targets, &sink);
         let bundled = bundle
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .transpose()?;
@@ -283,46 +305,68 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
         Ok(bundled)
     })?;
     staging.copy_files(&loaded.theme.static_files)?;
-    if let Some(name) = &generation {
-        staging.write_files(&[render::OutputFile {
+    if let Some(g) = generation {
+        staging.write_files(&[OutputFile {
             path: output::INDEX_MANIFEST.to_string(),
-            contents: format!("{name}\n").into_bytes(),
+            contents: format!("{}\n", g.name).into_bytes(),
         }])?;
     }
-    let files = staging.count();
     if let Some(took) = bundle_took {
         laps.note("(static search bundle, beside)", took);
     }
-    laps.lap("render + write");
-    // Both are complete. The new index generation goes in place first (no
-    // output names it yet); swapping the output in is the one switch.
-    if let Some((_, index_stage)) = index {
-        index_stage.commit()?;
+    Ok(())
+}
+
+/// The search index one build writes: a generation of its own, named in the
+/// output's manifest, so that swapping the output in switches pages and
+/// index at once.
+struct IndexGeneration {
+    /// The configured index folder, the generations' common name.
+    alias: PathBuf,
+    name: String,
+    dir: PathBuf,
+    index: SearchIndex,
+    stage: Staging,
+    related: Related,
+}
+
+impl IndexGeneration {
+    fn write(opts: &BuildOptions, alias: &Path, site: &Site, laps: &mut Laps) -> Result<Self> {
+        let name = output::new_index_generation();
+        let dir = alias.parent().unwrap_or(alias).join(&name);
+        let dictionary = load::read_dictionary(&opts.root)?;
+        let stage = Staging::new(&dir)?;
+        let index = SearchIndex::create(stage.path(), &dictionary)?;
+        index.write_site(site)?;
+        laps.lap("index");
+        let related = index.related(site, RELATED_LIMIT)?;
+        laps.lap("related");
+        Ok(IndexGeneration {
+            alias: alias.to_path_buf(),
+            name,
+            dir,
+            index,
+            stage,
+            related,
+        })
     }
-    if let Err(e) = staging.commit() {
-        // No output names the new generation: it goes with the failed build.
-        if let Some(dir) = &generation_dir {
-            let _ = std::fs::remove_dir_all(dir);
+
+    /// Both are complete. The new generation goes in place first (no output
+    /// names it yet); swapping the output in is the one switch. Returns the
+    /// generation's folder.
+    fn swap_in_with(self, staging: Staging, out_dir: &Path) -> Result<PathBuf> {
+        let previous = output::index_generation_of(out_dir);
+        self.stage.commit()?;
+        if let Err(e) = staging.commit() {
+            // No output names the new generation: it goes with the failed build.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(e);
         }
-        return Err(e);
+        let mut keep = vec![self.name.as_str()];
+        keep.extend(previous.as_deref());
+        output::settle_index_generations(&self.alias, &keep)?;
+        Ok(self.dir)
     }
-    if let (Some(alias), Some(name)) = (&index_dir, &generation) {
-        let mut keep = vec![name.as_str()];
-        keep.extend(previous_generation.as_deref());
-        output::settle_index_generations(alias, &keep)?;
-    }
-    laps.lap("swap");
-    let report = BuildReport {
-        pages: loaded.site.pages.len(),
-        files,
-        out_dir,
-        index_dir: generation_dir,
-        warnings: loaded.warnings.clone(),
-        elapsed: started.elapsed(),
-        timings: laps.timings,
-    };
-    drop(lock);
-    Ok((report, Built { loaded, related }))
 }
 
 /// Everything a build would reject, without writing anything. Returns all

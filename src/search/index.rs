@@ -240,9 +240,16 @@ impl SearchIndex {
     }
 
     /// Up to `limit` related documents (URLs) for every page, by the words of
-    /// its title and its tags. Call after `write_site`. Pages are split
-    /// across the machine's cores; results do not depend on how.
+    /// its title and its tags. Call after `write_site`.
     pub fn related(&self, site: &Site, limit: usize) -> Result<Related> {
+        let all: Vec<usize> = (0..site.pages.len()).collect();
+        self.related_of(site, &all, limit)
+    }
+
+    /// [`related`](Self::related) for the pages `of` only (what the live
+    /// preview recomputes). Pages are split across the machine's cores;
+    /// results do not depend on how.
+    pub fn related_of(&self, site: &Site, of: &[usize], limit: usize) -> Result<Related> {
         let reader = self.index.reader().map_err(index_err)?;
         let searcher = reader.searcher();
         // Document -> page through the `pid` fast field: no stored document
@@ -252,8 +259,7 @@ impl SearchIndex {
             .iter()
             .map(|s| s.fast_fields().u64("pid").map_err(index_err))
             .collect::<Result<Vec<_>>>()?;
-        let pages: Vec<usize> = (0..site.pages.len()).collect();
-        let results = crate::parallel::map_chunks(&pages, 64, |part| {
+        let results = crate::parallel::map_chunks(of, 64, |part| {
             part.iter()
                 .map(|&pid| {
                     let top = self.related_pids(&searcher, &pids, site, pid, limit)?;
@@ -262,13 +268,37 @@ impl SearchIndex {
                 })
                 .collect::<Result<Vec<(usize, Vec<String>)>>>()
         });
-        let mut out = Related::with_capacity(site.pages.len());
+        let mut out = Related::with_capacity(of.len());
         for chunk in results {
             for (pid, urls) in chunk? {
                 out.insert(site.pages[pid].url.clone(), urls);
             }
         }
         Ok(out)
+    }
+
+    /// Brings the index in line with `site` after a change: the documents of
+    /// `removed_urls` go, those of `pages` (indices into `site.pages`) are
+    /// written again, and the change is committed.
+    pub fn apply_delta(
+        &self,
+        writer: &mut IndexWriter,
+        site: &Site,
+        removed_urls: &[String],
+        pages: &[usize],
+    ) -> Result<()> {
+        for url in removed_urls {
+            writer.delete_term(self.url_term(url));
+        }
+        for &pid in pages {
+            let page = &site.pages[pid];
+            writer.delete_term(self.url_term(&page.url));
+            writer
+                .add_document(self.document(page, pid))
+                .map_err(index_err)?;
+        }
+        writer.commit().map_err(index_err)?;
+        Ok(())
     }
 
     /// Related pages of page `pid`, best first; ties go to the newer page
@@ -345,34 +375,8 @@ impl SearchIndex {
         (!clauses.is_empty()).then(|| BooleanQuery::new(clauses))
     }
 
-    /// Related documents of one page, from a searcher that sees it (the live
-    /// preview, where pids may be stale: URLs come from the stored documents).
-    pub fn related_to(
-        &self,
-        searcher: &Searcher,
-        page: &Page,
-        limit: usize,
-    ) -> Result<Vec<String>> {
-        let Some(query) = self.related_query(page) else {
-            return Ok(Vec::new());
-        };
-        let top = searcher
-            .search(&query, &TopDocs::with_limit(limit + 1))
-            .map_err(index_err)?;
-        let mut related = Vec::with_capacity(limit);
-        for (_, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
-            if let Some(url) = stored_str(&doc, self.fields.url) {
-                if url != page.url && related.len() < limit {
-                    related.push(url.to_string());
-                }
-            }
-        }
-        Ok(related)
-    }
-
     /// The term that identifies a page's document, for updates and deletes.
-    pub fn url_term(&self, url: &str) -> Term {
+    fn url_term(&self, url: &str) -> Term {
         Term::from_field_text(self.fields.url, url)
     }
 }

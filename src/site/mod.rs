@@ -134,9 +134,12 @@ pub struct Site {
     by_title: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
 }
 
+/// Page URL -> index into `Site::pages`.
+pub type UrlIndex<'a> = HashMap<&'a str, usize>;
+
 impl Site {
     /// Page URL -> index into `pages`.
-    pub fn index_by_url(&self) -> HashMap<&str, usize> {
+    pub fn index_by_url(&self) -> UrlIndex<'_> {
         self.pages
             .iter()
             .enumerate()

@@ -1,0 +1,221 @@
+//! The live preview's update: the same stages as a build, for the changed
+//! files only. Parse the changed files, assemble the site (failing as the
+//! build fails), [`plan`](super::plan) what depends on them, bring the
+//! search index and its related lists up to date, render the planned
+//! targets, refresh the static search bundle and edit the served output.
+//!
+//! On any error nothing is written: the last good site keeps being served.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::IndexWriter;
+use tera::Tera;
+
+use super::laps::Laps;
+use super::plan::{plan, Plan};
+use super::{assemble_checked, BuildOptions, Loaded, RELATED_LIMIT};
+use crate::content::{load, parse};
+use crate::error::{Diagnostic, Result};
+use crate::output;
+use crate::render::{self, RenderOptions};
+use crate::search::index::{Related, SearchIndex};
+use crate::site::Site;
+
+/// What one update did, for the terminal, the browser and the tests.
+#[derive(Debug, Clone, Serialize)]
+pub struct Update {
+    /// True when everything was rebuilt.
+    pub full: bool,
+    /// Output files written (relative paths).
+    pub rendered: Vec<String>,
+    /// Output files removed (a document deleted or moved).
+    pub removed: Vec<String>,
+    pub took_ms: f64,
+    pub warnings: Vec<String>,
+    /// Milliseconds per stage of an incremental update.
+    pub stages: Vec<(&'static str, f64)>,
+}
+
+/// What a build keeps in memory so that a change can be applied to it.
+pub struct Kept {
+    pub loaded: Loaded,
+    tera: Tera,
+    related: Arc<Related>,
+    pub out_dir: PathBuf,
+    /// The index generation the output names, open for writing.
+    index: Option<(SearchIndex, IndexWriter)>,
+}
+
+impl Kept {
+    pub(super) fn new(
+        loaded: Loaded,
+        tera: Tera,
+        related: Arc<Related>,
+        out_dir: PathBuf,
+        index_dir: Option<&Path>,
+    ) -> Result<Kept> {
+        let index = match index_dir {
+            Some(dir) => {
+                let index = SearchIndex::open(dir)?;
+                let writer = index.writer()?;
+                Some((index, writer))
+            }
+            None => None,
+        };
+        Ok(Kept {
+            loaded,
+            tera,
+            related,
+            out_dir,
+            index,
+        })
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.loaded.site
+    }
+}
+
+/// Applies the changed content files (paths under `content/`: existing, new
+/// or deleted) to the kept site and its served output.
+pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Result<Update> {
+    let started = Instant::now();
+    let mut laps = Laps::start();
+    let mut diags = Vec::new();
+    let (changed, undo) = reparse(kept, opts, changed, &mut diags)?;
+    let loaded = &mut kept.loaded;
+    let new_site = match assemble_checked(
+        &loaded.site.config,
+        &loaded.parsed,
+        &loaded.paths,
+        opts.drafts,
+        &mut diags,
+    ) {
+        Ok(site) => site,
+        Err(e) => {
+            restore(&mut loaded.parsed, undo);
+            return Err(e);
+        }
+    };
+    laps.lap("parse + assemble");
+    let index_pages = changed.iter().any(|p| p.ends_with("_index.md"));
+    let plan = plan(&loaded.site, &new_site, &changed, index_pages);
+    laps.lap("plan");
+    // Search index first: related documents of the changed pages come from it.
+    if let Some((index, writer)) = &mut kept.index {
+        index.apply_delta(writer, &new_site, &plan.removed_urls, &plan.reindexed_pages)?;
+        let related = Arc::make_mut(&mut kept.related);
+        for url in &plan.removed_urls {
+            related.remove(url);
+        }
+        related.extend(index.related_of(&new_site, &plan.changed_pages, RELATED_LIMIT)?);
+    }
+    laps.lap("index");
+    let rendered = render_planned(kept, opts, &new_site, &plan)?;
+    laps.lap("render + write");
+    if let Some((index, _)) = &kept.index {
+        crate::search::bundle::export(index, &new_site, &mut |files| {
+            output::write_in_place(&kept.out_dir, &files)
+        })?;
+        laps.lap("static search bundle");
+    }
+    let removed = output::remove_in_place(&kept.out_dir, &plan.removed_files);
+    let old_site = std::mem::replace(&mut kept.loaded.site, new_site);
+    // Freeing ten thousand pages takes milliseconds the reload need not wait for.
+    std::thread::spawn(move || drop(old_site));
+    kept.loaded.warnings = diags.clone();
+    Ok(Update {
+        full: false,
+        rendered,
+        removed,
+        took_ms: millis(started.elapsed()),
+        warnings: diags.iter().map(|d| d.to_string()).collect(),
+        stages: laps
+            .timings
+            .iter()
+            .map(|&(name, took)| (name, millis(took)))
+            .collect(),
+    })
+}
+
+/// A file's parse before the change (`None`: it did not exist).
+type Undo = Vec<(String, Option<parse::Parsed>)>;
+
+/// Parses the changed files into the kept map, returning their names
+/// (`content/x/y.md`) and what to put back if the change is refused.
+fn reparse(
+    kept: &mut Kept,
+    opts: &BuildOptions,
+    changed: &[PathBuf],
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(BTreeSet<String>, Undo)> {
+    let today = opts.today();
+    let parsed = &mut kept.loaded.parsed;
+    let mut undo = Vec::new();
+    let mut names = BTreeSet::new();
+    for path in changed {
+        let rel = load::relative_display(&opts.root, path);
+        if !names.insert(rel.clone()) {
+            continue;
+        }
+        let replacement = if !path.is_file() {
+            None
+        } else {
+            match load::read_source(&opts.root, path, None) {
+                Ok(Err(d)) => {
+                    diags.push(d);
+                    None
+                }
+                Ok(Ok(mut src)) => {
+                    // An edited file is newer than its last commit.
+                    src.committed = None;
+                    parse::parse_file(&src, today, diags)
+                }
+                Err(e) => {
+                    restore(parsed, undo);
+                    return Err(e);
+                }
+            }
+        };
+        let previous = match replacement {
+            Some(p) => parsed.insert(rel.clone(), p),
+            None => parsed.remove(&rel),
+        };
+        undo.push((rel, previous));
+    }
+    Ok((names, undo))
+}
+
+fn restore(parsed: &mut BTreeMap<String, parse::Parsed>, undo: Undo) {
+    for (rel, previous) in undo.into_iter().rev() {
+        match previous {
+            Some(p) => parsed.insert(rel, p),
+            None => parsed.remove(&rel),
+        };
+    }
+}
+
+/// Renders the planned targets of `site` into the served output; returns
+/// the files rendered.
+fn render_planned(
+    kept: &Kept,
+    opts: &BuildOptions,
+    site: &Site,
+    plan: &Plan,
+) -> Result<Vec<String>> {
+    let options = RenderOptions {
+        live_reload: opts.live_reload,
+        related: kept.related.clone(),
+    };
+    let files = render::render_targets(site, &kept.tera, &options, &plan.targets)?;
+    output::write_in_place(&kept.out_dir, &files)?;
+    Ok(files.into_iter().map(|f| f.path).collect())
+}
+
+pub(crate) fn millis(took: std::time::Duration) -> f64 {
+    (took.as_secs_f64() * 1e5).round() / 100.0
+}
