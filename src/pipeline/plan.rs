@@ -272,3 +272,119 @@ fn section_targets(old: &Site, new: &Site, page: &Page, targets: &mut BTreeSet<T
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::content::load::{Placement, SourceFile};
+    use crate::content::parse;
+
+    /// A site of documents given as (section, stem, front matter lines, body).
+    fn site(docs: &[(&str, &str, &str, &str)]) -> Site {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let mut diags = Vec::new();
+        let parsed = docs
+            .iter()
+            .filter_map(|(section, stem, front, body)| {
+                let src = SourceFile {
+                    rel_path: format!("content/{section}/{stem}.md"),
+                    placement: Placement::Document {
+                        section: section.to_string(),
+                        stem: stem.to_string(),
+                    },
+                    text: format!("---\n{front}\n---\n{body}\n"),
+                    modified: None,
+                    committed: None,
+                };
+                parse::parse_file(&src, today, &mut diags)
+            })
+            .collect();
+        let (site, more) = crate::site::assemble(Config::default(), parsed, &[], false);
+        diags.extend(more);
+        assert!(diags.is_empty(), "{diags:?}");
+        site.expect("site assembles")
+    }
+
+    fn changed(paths: &[&str]) -> BTreeSet<String> {
+        paths.iter().map(|p| format!("content/{p}.md")).collect()
+    }
+
+    const A: (&str, &str, &str, &str) = (
+        "cases",
+        "a",
+        "title: 甲社区案例\ndate: 2024-05-01\ntags: [议事]",
+        "正文。",
+    );
+    const B: (&str, &str, &str, &str) = (
+        "experiences",
+        "b",
+        "title: 乙经验\ndate: 2023-01-01\ntags: [志愿服务]",
+        "参见[甲社区](../cases/a.md)。",
+    );
+    const C: (&str, &str, &str, &str) = (
+        "experiences",
+        "c",
+        "title: 丙经验\ndate: 2022-01-01",
+        "与他处无关。",
+    );
+
+    #[test]
+    fn a_text_edit_renders_the_page_its_lists_and_the_pages_linking_to_it() {
+        let old = site(&[A, B, C]);
+        let edited = ("cases", "a", A.2, "改过的正文。");
+        let new = site(&[edited, B, C]);
+        let plan = plan(&old, &new, &changed(&["cases/a"]), false);
+        let a = new.index_by_url()["/cases/a/"];
+        let b = new.index_by_url()["/experiences/b/"];
+        let c = new.index_by_url()["/experiences/c/"];
+        assert!(plan.targets.contains(&Target::Page(a)));
+        assert!(plan.targets.contains(&Target::Page(b)), "b links to a");
+        assert!(
+            !plan.targets.contains(&Target::Page(c)),
+            "{:?}",
+            plan.targets
+        );
+        assert!(plan.targets.contains(&Target::SectionPage(Kind::Case, 1)));
+        assert!(plan
+            .targets
+            .contains(&Target::Term("tags", Site::term_url("tags", "议事"))));
+        assert!(!plan.targets.contains(&Target::Sitemap), "dates unchanged");
+        assert_eq!(plan.changed_pages, vec![a]);
+        assert_eq!(plan.reindexed_pages, vec![a], "no page moved");
+        assert!(plan.removed_urls.is_empty() && plan.removed_files.is_empty());
+    }
+
+    #[test]
+    fn a_new_newest_page_reindexes_every_page_that_moved() {
+        let old = site(&[A, B, C]);
+        let newest = ("cases", "n", "title: 新案例\ndate: 2026-01-01", "新。");
+        let new = site(&[newest, A, B, C]);
+        let plan = plan(&old, &new, &changed(&["cases/n"]), false);
+        assert_eq!(plan.changed_pages, vec![0]);
+        assert_eq!(plan.reindexed_pages, vec![0, 1, 2, 3]);
+        assert!(plan.targets.contains(&Target::Sitemap));
+        assert!(plan.targets.contains(&Target::Section(Kind::Case)));
+    }
+
+    #[test]
+    fn a_deleted_page_removes_its_url_its_file_and_its_last_term() {
+        let old = site(&[A, B, C]);
+        let new = site(&[A, C]);
+        let plan = plan(&old, &new, &changed(&["experiences/b"]), false);
+        assert_eq!(plan.removed_urls, vec!["/experiences/b/".to_string()]);
+        let term = Site::term_url("tags", "志愿服务");
+        assert!(plan
+            .removed_files
+            .contains(&format!("{}index.html", term.trim_start_matches('/'))));
+        assert!(plan
+            .removed_files
+            .contains(&"experiences/b/index.html".to_string()));
+        let a = new.index_by_url()["/cases/a/"];
+        assert!(
+            plan.targets.contains(&Target::Page(a)),
+            "a's 被引用 list loses b"
+        );
+        assert!(plan.changed_pages.is_empty());
+    }
+}

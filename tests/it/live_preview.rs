@@ -303,3 +303,93 @@ fn editing_a_step_rerenders_its_study_path() {
     assert_eq!(update["full"], true, "{update}");
     assert!(get(&srv.addr, "/paths/p/").body.contains("改名的路径"));
 }
+
+/// Every file of the static search bundle under `out/search/`, by path.
+fn bundle_files(out: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(out).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn after_an_update_the_preview_bundle_and_index_match_a_fresh_build() {
+    let site = SiteTest::fixture("search");
+    let opts = zhiku::BuildOptions {
+        out_dir: Some(site.root.join("preview/public")),
+        index_dir: Some(site.root.join("preview/search-index")),
+        ..site.options()
+    };
+    let (mut session, _) = zhiku::serve::preview::Session::start(opts).unwrap();
+    // A new newest document moves every other page one place down (the
+    // bundle addresses pages by place); an edit adds a word to another one.
+    site.write(
+        "content/cases/newest.md",
+        "---\ntitle: 最新的楼道议事案例\ndate: 2026-10-30\ntags: [楼道议事]\n---\n楼道议事会每月召开，居民提出的十二件事办结了十件。\n",
+    );
+    edit(
+        &site,
+        "content/cases/fullwidth.md",
+        "把三会和一课分开讲",
+        "把三会和一课分开讲，试行议事卡片",
+    );
+    let update = session
+        .update(&[
+            site.root.join("content/cases/newest.md"),
+            site.root.join("content/cases/fullwidth.md"),
+        ])
+        .unwrap();
+    assert!(!update.full);
+    assert!(
+        update
+            .stages
+            .iter()
+            .any(|(s, _)| *s == "static search bundle"),
+        "{:?}",
+        update.stages
+    );
+
+    let fresh = site.root.join("fresh");
+    zhiku::build(&zhiku::BuildOptions {
+        out_dir: Some(fresh.join("public")),
+        index_dir: Some(fresh.join("search-index")),
+        ..site.options()
+    })
+    .unwrap();
+    let preview = bundle_files(&site.root.join("preview/public"));
+    let built = bundle_files(&fresh.join("public"));
+    assert_eq!(
+        preview.keys().collect::<Vec<_>>(),
+        built.keys().collect::<Vec<_>>(),
+        "the same bundle files"
+    );
+    let differing: Vec<&String> = preview
+        .iter()
+        .filter(|(path, bytes)| built[*path] != **bytes)
+        .map(|(path, _)| path)
+        .collect();
+    assert!(differing.is_empty(), "bundle files differ: {differing:?}");
+    let doc0: serde_json::Value = serde_json::from_slice(&preview["search/doc/0.json"]).unwrap();
+    assert_eq!(
+        doc0["url"], "/cases/newest/",
+        "document 0 is the newest page"
+    );
+
+    // The server's engine answers from the updated index.
+    let engine = session.engine();
+    let engine = engine.read().unwrap().clone().unwrap();
+    let request =
+        zhiku::search::query::SearchRequest::from_params(&zhiku::search::query::SearchParams {
+            q: Some("议事卡片".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let hits = engine.search(&request).unwrap();
+    assert_eq!(hits.total, 1);
+    assert_eq!(hits.hits[0].url, "/cases/fullwidth/");
+}
