@@ -23,6 +23,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const realFetch = globalThis.fetch;
 globalThis.window = globalThis;
 globalThis.fetch = (url, opts) => realFetch(new URL(String(url), base), opts);
+// The tables the build generated for this site, then the theme's client.
+runInThisContext(await (await realFetch(new URL("/static/js/zhiku-tables.js", base))).text());
 runInThisContext(readFileSync(join(here, "../themes/default/static/static/js/search-static.js"), "utf8"));
 const client = globalThis.ZhikuStaticSearch;
 

@@ -45,6 +45,8 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pages: boo
             .targets
             .extend(new.sections.iter().map(|s| Target::Section(s.kind)));
         planner.targets.insert(Target::Sitemap);
+        // Section titles are among the browser's tables.
+        planner.targets.insert(Target::ClientTables);
     }
     planner.lists_of_newest();
     planner.sitemap_and_graph();

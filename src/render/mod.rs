@@ -2,6 +2,7 @@
 //! disk and never calls the search index: the pipeline hands both the same
 //! site and writes what they produce.
 
+mod client_tables;
 pub mod feeds;
 mod graph;
 mod lists;
@@ -21,6 +22,7 @@ use crate::content::model::Kind;
 use crate::error::{Error, Result};
 use crate::render::theme::Theme;
 use crate::site::Site;
+pub use client_tables::CLIENT_TABLES_FILE;
 use templates::error_chain;
 pub use templates::{build_tera, REQUIRED_TEMPLATES};
 use views::{nav, Crumb, Summary};
@@ -80,6 +82,8 @@ pub enum Target {
     PathList,
     /// One study path, by index into `Site::paths`.
     Path(usize),
+    /// The tables the browser scripts read (`zhiku-tables.js`).
+    ClientTables,
 }
 
 /// Every target of the site, in a stable order.
@@ -107,6 +111,7 @@ pub fn all_targets(site: &Site) -> Vec<Target> {
         Target::Feeds,
         Target::Sitemap,
         Target::Graph,
+        Target::ClientTables,
     ]);
     t
 }
@@ -230,6 +235,7 @@ impl Renderer<'_> {
                 r.out.push(feeds::robots(site));
             }
             Target::Graph => r.out.push(graph::graph(site)),
+            Target::ClientTables => r.out.push(client_tables::client_tables(site)),
             Target::PathList if !site.paths.is_empty() => r.path_list()?,
             Target::Path(i) if *i < site.paths.len() => r.one_path(*i)?,
             Target::Page(_) | Target::Series(_) | Target::PathList | Target::Path(_) => {}

@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 /// Characters of body text in a snippet.
 pub const SNIPPET_CHARS: usize = 120;
 /// Most tag and region values listed in facets.
-const MAX_FACET_VALUES: usize = 30;
+pub const MAX_FACET_VALUES: usize = 30;
 /// Terms a phrase's final lone character may expand to: every bigram it
 /// starts (a few thousand for the commonest characters) must be allowed, or
 /// tantivy would silently drop matches.

@@ -17,6 +17,7 @@ use tantivy::{DateTime, Index, IndexWriter, Searcher, TantivyDocument, Term};
 use super::analyzer::{
     is_gram_char, Analyzer, GramsTokenizer, WordsTokenizer, GRAMS_TOKENIZER, WORDS_TOKENIZER,
 };
+use super::ranking::{RELATED_BODY_BOOST, RELATED_TAG_BOOST, RELATED_TITLE_BOOST};
 use crate::content::docnum;
 use crate::error::{Error, Result};
 use crate::site::{Page, Site};
@@ -354,11 +355,11 @@ impl SearchIndex {
         words.sort();
         words.dedup();
         for w in &words {
-            let mut fields = vec![(f.title, 2.0)];
+            let mut fields = vec![(f.title, RELATED_TITLE_BOOST)];
             // A two-character word is one bigram of the body's grams: its
             // occurrences in the text, without a phrase query per page.
             if w.chars().count() == 2 && w.chars().all(is_gram_char) {
-                fields.push((f.body_grams, 1.0));
+                fields.push((f.body_grams, RELATED_BODY_BOOST));
             }
             for (field, boost) in fields {
                 let q = TermQuery::new(
@@ -370,7 +371,10 @@ impl SearchIndex {
         }
         for t in &page.doc.front.tags {
             let q = TermQuery::new(Term::from_field_text(f.tags, t), IndexRecordOption::Basic);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), 1.5))));
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), RELATED_TAG_BOOST)),
+            ));
         }
         (!clauses.is_empty()).then(|| BooleanQuery::new(clauses))
     }

@@ -4,4 +4,5 @@ pub mod char_query;
 pub mod engine;
 pub mod index;
 pub mod query;
+pub mod ranking;
 pub mod snippet;

@@ -16,3 +16,4 @@ mod search;
 mod search_api;
 mod serve_static;
 mod site_build;
+mod static_parity;

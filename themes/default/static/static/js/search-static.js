@@ -10,23 +10,39 @@
 (function () {
   "use strict";
 
-  var ROOT = "/search/";
-  var MAX_QUERY_CHARS = 256, MAX_PAGE_SIZE = 50, DEFAULT_PAGE_SIZE = 10, MAX_OFFSET = 10000;
-  var SNIPPET_CHARS = 120, MAX_FACET_VALUES = 30;
+  /* 与构建共用的表（种类、效力状态、查询上限、打分权重、文号括号）都来自构建生成的
+   * zhiku-tables.js（window.ZhikuTables），这里不抄任何一份。 */
+  var TABLES = window.ZhikuTables || {};
+  var LIMITS = TABLES.query || {};
+  var ROOT = TABLES.search_root || "/search/";
+  var MAX_QUERY_CHARS = LIMITS.max_chars, MAX_PAGE_SIZE = LIMITS.max_page_size,
+    DEFAULT_PAGE_SIZE = LIMITS.default_page_size, MAX_OFFSET = LIMITS.max_offset;
+  var SNIPPET_CHARS = LIMITS.snippet_chars, MAX_FACET_VALUES = LIMITS.max_facet_values;
   var f32 = Math.fround;
   var K1 = f32(1.2), B = 0.75, K1_PLUS_1 = f32(1 + K1);
 
-  var KINDS = ["policy", "experience", "case", "training"];
-  var KIND_LABELS = { policy: "政策文件", experience: "经验交流", "case": "典型案例", training: "培训材料" };
-  var STATUSES = ["current", "revised", "repealed", "expired", "pending"];
-  var STATUS_LABELS = { current: "现行有效", revised: "已修改", repealed: "已废止", expired: "失效", pending: "尚未生效" };
+  function labels(list) {
+    var out = {};
+    (list || []).forEach(function (e) { out[e.name] = e.label; });
+    return out;
+  }
+  var KIND_LABELS = labels(TABLES.kinds);
+  var KINDS = Object.keys(KIND_LABELS);
+  var STATUS_LABELS = labels(TABLES.statuses);
+  var STATUSES = Object.keys(STATUS_LABELS);
   /* 分面：filters.json 的键 -> 服务器 facets 中的键（issuer 只用于筛选）。 */
   var FACETS = ["kind", "tags", "region", "status", "year"];
   /* 筛选参数 -> filters.json 的键；这些筛选在服务器上是打分的 TermQuery。 */
   var FILTERS = [["kind", "kind"], ["tag", "tags"], ["region", "region"], ["issuer", "issuer"], ["status", "status"]];
-  var GRAM_FIELDS = [["t", "g_t", 4], ["b", "g_b", 1], ["m", "g_m", 1.5]];
-  var WORD_FIELDS = [["t", "w_t", 3], ["h", "w_h", 2]];
-  var OPEN = "〔[(【﹝〖{", CLOSE = "〕])】﹞〗}";
+  /* [分片中的键, meta.json 中的字段名, 权重]：gram 字段为 g_<键>，整词字段为 w_<键>。 */
+  function fieldTable(list, prefix) {
+    return (list || []).map(function (f) { return [f.key, prefix + f.key, f.boost]; });
+  }
+  var RANKING = TABLES.ranking || {};
+  var GRAM_FIELDS = fieldTable(RANKING.grams, "g_");
+  var WORD_FIELDS = fieldTable(RANKING.words, "w_");
+  var DOC_NUMBER_BOOST = RANKING.doc_number;
+  var OPEN = (TABLES.docnum || {}).open || "", CLOSE = (TABLES.docnum || {}).close || "";
 
   function has(o, k) { return o !== null && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, k); }
 
@@ -376,7 +392,7 @@
     if (chars(q).length > MAX_QUERY_CHARS) throw failure("查询词不能超过 " + MAX_QUERY_CHARS + " 个字符", "param", "q");
     var kind = nonempty("kind");
     if (kind !== null && KINDS.indexOf(kind) < 0) {
-      throw failure("未知的文档类型“" + kind + "”，可选 policy、experience、case、training", "param", "kind");
+      throw failure("未知的文档类型“" + kind + "”，可选 " + KINDS.join("、"), "param", "kind");
     }
     var status = nonempty("status");
     if (status !== null) {
@@ -523,14 +539,14 @@
     return out;
   }
 
-  /* 文号字段（raw，每篇至多一个）：boost 10 的 BM25，tf = 1，字段长度 1。 */
+  /* 文号字段（raw，每篇至多一个）：权重 DOC_NUMBER_BOOST 的 BM25，tf = 1，字段长度 1。 */
   function docNumberScores(m, docnums, canonical) {
     var out = new Map();
     if (!canonical || !docnums || typeof docnums[canonical] !== "string") return out;
     var ids = idList(docnums[canonical]), total = 0;
     Object.keys(docnums).forEach(function (k) { total += idList(docnums[k]).length; });
     var avg = m.fields.d && typeof m.fields.d.avg === "number" ? f32(m.fields.d.avg) : f32(f32(total) / f32(m.docs));
-    var score = bm25(m, idf(ids.length, m.docs), 10, avg)(1, normId(m, 1));
+    var score = bm25(m, idf(ids.length, m.docs), DOC_NUMBER_BOOST, avg)(1, normId(m, 1));
     ids.forEach(function (id) { out.set(id, score); });
     return out;
   }

@@ -10,11 +10,21 @@
 (function () {
   "use strict";
 
-  var PAGE_SIZE = 10;
   var TAGS_COLLAPSED = 12;
 
-  var KINDS = { policy: "政策文件", experience: "经验交流", "case": "典型案例", training: "培训材料" };
-  var STATUSES = { current: "现行有效", revised: "已修改", repealed: "已废止", expired: "失效", pending: "尚未生效" };
+  /* 种类、效力状态、栏目和分类的名称来自构建生成的 zhiku-tables.js。 */
+  var TABLES = window.ZhikuTables || {};
+  function labels(list) {
+    var out = {};
+    (list || []).forEach(function (e) { out[e.name] = e.label; });
+    return out;
+  }
+  var KINDS = labels(TABLES.kinds);
+  var STATUSES = labels(TABLES.statuses);
+  var PAGE_SIZE = (TABLES.query || {}).default_page_size;
+  /* 没有结果时给出的浏览入口：各栏目，再加标签、地区。 */
+  var BROWSE = (TABLES.sections || []).map(function (s) { return [s.url, s.title]; })
+    .concat((TABLES.taxonomies || []).map(function (t) { return [t.url, t.label]; }));
   var SORTS = ["relevance", "date"];
   var TEXT_FILTERS = ["tag", "region", "issuer", "from", "to"];
   var FILTER_KEYS = ["kind", "tag", "region", "issuer", "status", "from", "to"];
@@ -643,7 +653,7 @@
       box.appendChild(clearFiltersButton("清除全部筛选条件", "empty-clear"));
     } else {
       var links = make("p", "search-browse");
-      [["/policies/", "政策文件"], ["/experiences/", "经验交流"], ["/cases/", "典型案例"], ["/training/", "培训材料"], ["/tags/", "标签"], ["/regions/", "地区"]].forEach(function (pair) {
+      BROWSE.forEach(function (pair) {
         var a = make("a", null, pair[1]);
         a.href = pair[0];
         links.appendChild(a);

@@ -1,0 +1,39 @@
+// Runs the theme's static search client (search-static.js, with the
+// zhiku-tables.js the build generated) under Node against a built output
+// folder, without a browser or a server, and prints one JSON line per
+// query: the client's whole response, or {"error": ...}.
+//
+//   node tests/browser/parity.mjs PUBLIC_DIR QUERIES_JSON
+//
+// QUERIES_JSON is a JSON array of parameter objects, as for /api/search.
+import { readFileSync, existsSync } from "node:fs";
+import { runInThisContext } from "node:vm";
+import { join } from "node:path";
+
+const [dir, queriesJson] = process.argv.slice(2);
+if (!dir || !queriesJson) {
+  console.error("usage: node tests/browser/parity.mjs PUBLIC_DIR QUERIES_JSON");
+  process.exit(2);
+}
+globalThis.window = globalThis;
+globalThis.fetch = async (url) => {
+  const path = join(dir, decodeURIComponent(String(url).split("?")[0]));
+  if (!existsSync(path)) return { ok: false, status: 404 };
+  const bytes = readFileSync(path);
+  return {
+    ok: true,
+    status: 200,
+    json: async () => JSON.parse(bytes.toString("utf8")),
+    text: async () => bytes.toString("utf8"),
+    arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+  };
+};
+runInThisContext(readFileSync(join(dir, "static/js/zhiku-tables.js"), "utf8"));
+runInThisContext(readFileSync(join(dir, "static/js/search-static.js"), "utf8"));
+for (const params of JSON.parse(queriesJson)) {
+  try {
+    console.log(JSON.stringify(await globalThis.ZhikuStaticSearch.search(params)));
+  } catch (err) {
+    console.log(JSON.stringify({ error: String(err && err.message), type: err && err.type }));
+  }
+}

@@ -1,0 +1,111 @@
+//! The browser's static search (search-static.js reading the bundle, with
+//! the tables the build generated) answers like the server: for queries the
+//! bundle can answer exactly, the same total, the same top ten in the same
+//! order with the same labels, and the same facet counts. Runs the client
+//! under Node on a built site; no browser, no server.
+
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+use crate::common::{repo_root, SiteTest};
+use zhiku::search::engine::SearchEngine;
+use zhiku::search::query::{SearchParams, SearchRequest};
+
+/// Queries whose every term is one or two characters (or a 文号, or none):
+/// the bundle has no positions, so longer phrases are matched as all their
+/// bigrams and may find more (docs/static-search.md).
+fn queries() -> Vec<Value> {
+    let q = |q: &str| json!({ "q": q });
+    vec![
+        q("党"),
+        q("社区"),
+        q("居委"),
+        q("党建 社区"),
+        q("物业"),
+        q("網格"),
+        q("服务 -物业"),
+        json!({ "q": "社区", "kind": "policy" }),
+        json!({ "q": "党员", "sort": "date" }),
+        json!({ "q": "党", "page": "2" }),
+        json!({ "q": "工作", "status": "current" }),
+        json!({ "q": "", "kind": "case" }),
+        json!({ "q": "", "from": "2019", "to": "2021" }),
+    ]
+}
+
+fn params(v: &Value) -> SearchParams {
+    let get = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    SearchParams {
+        q: get("q"),
+        kind: get("kind"),
+        tag: get("tag"),
+        region: get("region"),
+        issuer: get("issuer"),
+        status: get("status"),
+        from: get("from"),
+        to: get("to"),
+        sort: get("sort"),
+        page: get("page"),
+        size: get("size"),
+    }
+}
+
+/// What must agree: total, the hits in order with their labels, the facets.
+fn comparable(response: &Value) -> Value {
+    let hits: Vec<Value> = response["hits"]
+        .as_array()
+        .map(|hits| {
+            hits.iter()
+                .map(|h| json!([h["url"], h["kind_label"], h["status_label"], h["date"]]))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({ "total": response["total"], "hits": hits, "facets": response["facets"] })
+}
+
+#[test]
+#[cfg_attr(
+    not(has_browser_tools),
+    ignore = "needs node (npm ci --prefix tests/browser); .ci/run installs it"
+)]
+fn static_search_ranks_and_counts_like_the_server() {
+    let site = SiteTest::bundled();
+    let report = site.build().unwrap();
+    let engine = SearchEngine::open(report.index_dir.as_ref().unwrap()).unwrap();
+    let queries = queries();
+    let out = Command::new("node")
+        .arg(repo_root().join("tests/browser/parity.mjs"))
+        .arg(site.out())
+        .arg(serde_json::to_string(&queries).unwrap())
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), queries.len());
+    let mut differing = Vec::new();
+    for (query, answer) in queries.iter().zip(&answers) {
+        let request = SearchRequest::from_params(&params(query)).unwrap();
+        let server = serde_json::to_value(engine.search(&request).unwrap()).unwrap();
+        assert!(
+            server["total"].as_u64().unwrap() > 0,
+            "{query}: a query that finds nothing tests nothing"
+        );
+        if comparable(&server) != comparable(answer) {
+            differing.push(format!(
+                "{query}\n  server: {}\n  static: {}",
+                comparable(&server),
+                comparable(answer)
+            ));
+        }
+    }
+    assert!(differing.is_empty(), "{}", differing.join("\n"));
+}
