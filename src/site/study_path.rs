@@ -3,6 +3,7 @@
 //! the file and remembers the line of every path and step; the site resolves
 //! each step to a page the way it resolves a wiki link.
 
+use crate::site::{PathStep, Site, StudyPath};
 use serde_yaml::{Mapping, Value};
 
 use crate::error::Diagnostic;
@@ -336,6 +337,78 @@ impl Block<'_> {
             seen += 1;
         }
         self.line_of("steps")
+    }
+}
+
+/// Turns each path's steps into pages, like wiki links: by path or exact
+/// title. A step naming no page, or several, or a page twice, is an error.
+pub(super) fn resolve_paths(site: &mut Site, specs: &[PathSpec], diags: &mut Vec<Diagnostic>) {
+    let file = format!(
+        "{}/{}",
+        crate::content::load::CONTENT_DIR,
+        crate::site::study_path::PATHS_FILE
+    );
+    for spec in specs {
+        let mut steps: Vec<PathStep> = Vec::new();
+        for (n, step) in spec.steps.iter().enumerate() {
+            let field = format!("steps[{}].page", n + 1);
+            match site.resolve_wiki(&step.target) {
+                Ok((page, _)) if steps.iter().any(|s| s.page == page) => {
+                    diags.push(Diagnostic::field_error(
+                        &file,
+                        Some(step.line),
+                        &field,
+                        format!(
+                            "'{}' is already a step of path '{}'",
+                            step.target, spec.slug
+                        ),
+                    ));
+                }
+                Ok((page, _)) => steps.push(PathStep {
+                    page,
+                    note: step.note.clone(),
+                }),
+                Err(candidates) if candidates.is_empty() => diags.push(
+                    Diagnostic::field_error(
+                        &file,
+                        Some(step.line),
+                        &field,
+                        format!("'{}': no document has this path or title", step.target),
+                    )
+                    .with_hint("write section/slug (policies/xyz) or a document's exact title"),
+                ),
+                Err(candidates) => {
+                    let keys: Vec<&str> = candidates
+                        .iter()
+                        .map(|&j| site.pages[j].doc.content_key())
+                        .collect();
+                    diags.push(
+                        Diagnostic::field_error(
+                            &file,
+                            Some(step.line),
+                            &field,
+                            format!(
+                                "'{}': {} documents have this title",
+                                step.target,
+                                candidates.len()
+                            ),
+                        )
+                        .with_hint(format!("name one by its path: {}", keys.join(" or "))),
+                    );
+                }
+            }
+        }
+        let p = site.paths.len();
+        for (n, step) in steps.iter().enumerate() {
+            site.pages[step.page].paths.push((p, n));
+        }
+        site.paths.push(StudyPath {
+            slug: spec.slug.clone(),
+            title: spec.title.clone(),
+            description: spec.description.clone(),
+            url: format!("/paths/{}/", spec.slug),
+            steps,
+        });
     }
 }
 
