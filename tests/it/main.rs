@@ -16,4 +16,5 @@ mod search;
 mod search_api;
 mod serve_static;
 mod site_build;
+mod snapshots;
 mod static_parity;

@@ -69,6 +69,12 @@ fn new_refuses_to_overwrite_and_unsafe_names() {
         );
     }
     assert!(!site.root.join("escape.md").exists() && !site.root.join("content/escape.md").exists());
+    // An unknown kind is a usage error (exit 2) that lists the kind table.
     let kind = site.zhiku(&["new", "news", "x"]);
-    assert_eq!(kind.status.code(), Some(1));
+    assert_eq!(kind.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&kind.stderr);
+    assert!(
+        said.contains("policy, experience, case, training"),
+        "{said}"
+    );
 }
