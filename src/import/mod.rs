@@ -26,7 +26,7 @@ use crate::content::load::{Placement, SourceFile, CONTENT_DIR};
 use crate::content::model::Kind;
 use crate::content::parse::is_safe_slug;
 use crate::error::{Diagnostic, Severity};
-use crate::extract::{self, Block, ExtractError, Format, Paragraph, Removed};
+use crate::extract::{self, Block, ExtractError, Extracted, Format, Paragraph, Removed};
 use draft::Draft;
 
 /// Where pictures go: `static/images/<slug>/`, served at `/images/<slug>/`.
@@ -146,7 +146,47 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     if Format::of(path) == Some(Format::Markdown) {
         return import_markdown(path, opts);
     }
-    let extracted = extract::read(path)?;
+    let (mut draft, found) = cleaned_draft(extract::read(path)?)?;
+    let title = import_title(path, opts, &found, &mut draft);
+    let (kind, kind_reason) = guess_kind(opts.kind, &title, found.doc_number.as_deref());
+    let date = found.date.or(draft.published).unwrap_or_else(|| {
+        draft.warnings.push(format!(
+            "no date found: used today's date {}; correct the date field",
+            opts.today
+        ));
+        opts.today
+    });
+    let front = front_matter(path, opts, kind, &title, date, &found, &mut draft);
+
+    let year = (found.date.is_some() || draft.published.is_some()).then(|| date.year());
+    let (slug, rel, target) = claim_target(opts, kind, &title, year, front.doc_number.as_deref())?;
+
+    let (image_urls, pictures) = draft.picture_paths(&slug);
+    let markdown = format!(
+        "{}\n{}",
+        front.to_yaml(),
+        write::body(&draft.blocks, &draft.footnotes, &image_urls)
+    );
+    let warnings = validate(&rel, kind, &slug, &markdown, opts.today)?;
+    draft.warnings.extend(warnings);
+
+    let report = ImportReport {
+        fields: front.fields(),
+        removed: draft.removed,
+        warnings: draft.warnings,
+        pictures: pictures.iter().map(|(p, _)| p.clone()).collect(),
+        ..ImportReport::new(path, rel, kind, kind_reason, title)
+    };
+    let files: Vec<(&str, &[u8])> = pictures
+        .iter()
+        .map(|(rel, media)| (rel.as_str(), draft.media[*media].bytes.as_slice()))
+        .collect();
+    deliver(report, markdown, &target, &files, opts)
+}
+
+/// The extracted document through every cleaning step, and what its
+/// 公文 head and foot hold; an error when no text is left.
+fn cleaned_draft(extracted: Extracted) -> Result<(Draft, structure::Found), ImportError> {
     let mut draft = Draft::new(extracted);
     draft.tidy();
     draft.strip_chrome();
@@ -165,7 +205,17 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     {
         return Err(ImportError::Empty);
     }
+    Ok((draft, found))
+}
 
+/// `--title`, else the title the text gives, else the page's; the file
+/// name at worst. One not taken from the text is a warning.
+fn import_title(
+    path: &Path,
+    opts: &ImportOptions,
+    found: &structure::Found,
+    draft: &mut Draft,
+) -> String {
     let title = opts
         .title
         .clone()
@@ -184,22 +234,27 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
             "no title in the text: used \"{title}\" (from the page's title); check it"
         ));
     }
+    title
+}
 
-    let (kind, kind_reason) = guess_kind(opts.kind, &title, found.doc_number.as_deref());
-    let date = found.date.or(draft.published).unwrap_or_else(|| {
-        draft.warnings.push(format!(
-            "no date found: used today's date {}; correct the date field",
-            opts.today
-        ));
-        opts.today
-    });
+/// The imported document's front matter, with a comment asking the
+/// editor to check what the import guessed.
+fn front_matter(
+    path: &Path,
+    opts: &ImportOptions,
+    kind: Kind,
+    title: &str,
+    date: NaiveDate,
+    found: &structure::Found,
+    draft: &mut Draft,
+) -> write::FrontMatter {
     let issuers = if found.signature_issuers.is_empty() {
         found.header_issuers.clone()
     } else {
         found.signature_issuers.clone()
     };
     let mut front = write::FrontMatter {
-        title: title.clone(),
+        title: title.to_string(),
         date: date.to_string(),
         source: draft.source.clone(),
         author: draft.author.clone(),
@@ -247,31 +302,7 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
             }
         }
     }
-
-    let year = (found.date.is_some() || draft.published.is_some()).then(|| date.year());
-    let (slug, rel, target) = claim_target(opts, kind, &title, year, front.doc_number.as_deref())?;
-
-    let (image_urls, pictures) = draft.picture_paths(&slug);
-    let markdown = format!(
-        "{}\n{}",
-        front.to_yaml(),
-        write::body(&draft.blocks, &draft.footnotes, &image_urls)
-    );
-    let warnings = validate(&rel, kind, &slug, &markdown, opts.today)?;
-    draft.warnings.extend(warnings);
-
-    let report = ImportReport {
-        fields: front.fields(),
-        removed: draft.removed,
-        warnings: draft.warnings,
-        pictures: pictures.iter().map(|(p, _)| p.clone()).collect(),
-        ..ImportReport::new(path, rel, kind, kind_reason, title)
-    };
-    let files: Vec<(&str, &[u8])> = pictures
-        .iter()
-        .map(|(rel, media)| (rel.as_str(), draft.media[*media].bytes.as_slice()))
-        .collect();
-    deliver(report, markdown, &target, &files, opts)
+    front
 }
 
 /// The end of every import: with `--dry-run` the report carries the
@@ -303,108 +334,31 @@ fn deliver(
 /// fields it lacks are added: a title from its first `#` heading, a date)
 /// and its body is taken as written.
 fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-    let (text, _) = extract::plain::decode(&bytes);
-    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    let (yaml, body) = match crate::content::frontmatter::split(&text) {
-        Ok(split) => (split.yaml.unwrap_or("").to_string(), split.body.to_string()),
-        Err(_) => (String::new(), text.clone()),
-    };
-    let map: serde_yaml::Mapping = if yaml.trim().is_empty() {
-        serde_yaml::Mapping::new()
-    } else {
-        serde_yaml::from_str(&yaml)
-            .map_err(|e| ImportError::Source(format!("its front matter is not valid YAML: {e}")))?
-    };
-    let field = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let mut source = MarkdownSource::read(path)?;
     let mut warnings = Vec::new();
-    let mut body = body;
     let mut added = Vec::new();
-    let title = match opts.title.clone().or_else(|| field("title")) {
-        Some(t) => t,
-        None => {
-            // The first `# ` heading is the title; it leaves the body.
-            let heading = body
-                .lines()
-                .find(|l| l.starts_with("# "))
-                .map(|l| l[2..].trim().to_string());
-            match heading {
-                Some(h) => {
-                    if let Some(at) = body.find(&format!("# {h}")) {
-                        let end = body[at..].find('\n').map_or(body.len(), |e| at + e + 1);
-                        body.replace_range(at..end, "");
-                    }
-                    h
-                }
-                None => {
-                    warnings.push("no title found: the file name was used".to_string());
-                    path.file_stem()
-                        .map(|s| s.to_string_lossy().to_string())
-                        .unwrap_or_default()
-                }
-            }
-        }
-    };
-    if opts.title.is_some() || field("title").is_none() {
+    let title = source.take_title(path, opts, &mut warnings);
+    if opts.title.is_some() || source.field("title").is_none() {
         added.push(format!(
             "title: {}",
             serde_json::to_string(&title).unwrap_or_default()
         ));
     }
-    let date_value = map.get("date").and_then(|v| match v {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        _ => None,
-    });
-    let date = date_value
-        .as_deref()
-        .and_then(|d| crate::content::frontmatter::parse_date(d).ok());
+    let date = source.date()?;
     if date.is_none() {
-        if map.contains_key("date") {
-            return Err(ImportError::Source(
-                "its front matter has a date zhiku cannot read (write YYYY-MM-DD)".into(),
-            ));
-        }
         warnings.push(format!(
             "no date found: used today's date {}; correct the date field",
             opts.today
         ));
         added.push(format!("date: {}", opts.today));
     }
-    let declared = field("type").and_then(|t| Kind::parse(&t));
-    let (kind, kind_reason) = match (opts.kind, declared) {
-        (None, Some(k)) => (k, "the file's type field".to_string()),
-        (given, _) => guess_kind(given, &title, field("doc_number").as_deref()),
-    };
-    if declared.is_some_and(|d| d != kind) {
-        return Err(ImportError::Source(format!(
-            "its front matter says type {} but --kind is {}",
-            declared.map(Kind::name).unwrap_or_default(),
-            kind.name()
-        )));
-    }
-    let doc_number = field("doc_number").and_then(|n| crate::content::docnum::canonical(&n));
+    let (kind, kind_reason) = source.kind(opts.kind, &title)?;
+    let doc_number = source
+        .field("doc_number")
+        .and_then(|n| crate::content::docnum::canonical(&n));
     let year = date.map(|d| d.year());
     let (slug, rel, target) = claim_target(opts, kind, &title, year, doc_number.as_deref())?;
-    // Added fields first; the file's own lines as they were (a --title
-    // replaces the file's title line).
-    let kept: Vec<&str> = yaml
-        .lines()
-        .filter(|l| !(opts.title.is_some() && l.starts_with("title:")))
-        .collect();
-    let mut front = String::from("---\n");
-    front.push_str(&format!(
-        "# 由 zhiku import 于 {} 从 {} 导入：请核对后删除本行\n",
-        opts.today,
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    ));
-    for line in added.iter().map(String::as_str).chain(kept.iter().copied()) {
-        front.push_str(line);
-        front.push('\n');
-    }
-    front.push_str("---\n\n");
-    let markdown = format!("{front}{}\n", body.trim());
+    let markdown = source.document(path, opts, &added);
     let parsed_warnings =
         validate(&rel, kind, &slug, &markdown, opts.today).map_err(|e| match e {
             ImportError::Invalid(msg) => {
@@ -424,6 +378,135 @@ fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
         ..ImportReport::new(path, rel, kind, kind_reason, title)
     };
     deliver(report, markdown, &target, &[], opts)
+}
+
+/// A Markdown file as written: its front matter (text and fields) and body.
+struct MarkdownSource {
+    yaml: String,
+    fields: serde_yaml::Mapping,
+    body: String,
+}
+
+impl MarkdownSource {
+    fn read(path: &Path) -> Result<MarkdownSource, ImportError> {
+        let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
+        let (text, _) = extract::plain::decode(&bytes);
+        let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+        let (yaml, body) = match crate::content::frontmatter::split(&text) {
+            Ok(split) => (split.yaml.unwrap_or("").to_string(), split.body.to_string()),
+            Err(_) => (String::new(), text.clone()),
+        };
+        let fields: serde_yaml::Mapping = if yaml.trim().is_empty() {
+            serde_yaml::Mapping::new()
+        } else {
+            serde_yaml::from_str(&yaml).map_err(|e| {
+                ImportError::Source(format!("its front matter is not valid YAML: {e}"))
+            })?
+        };
+        Ok(MarkdownSource { yaml, fields, body })
+    }
+
+    /// A front matter field that is text.
+    fn field(&self, key: &str) -> Option<String> {
+        self.fields
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }
+
+    /// `--title`, else the file's `title:`, else its first `# ` heading
+    /// (which then leaves the body), else the file name.
+    fn take_title(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+        warnings: &mut Vec<String>,
+    ) -> String {
+        if let Some(t) = opts.title.clone().or_else(|| self.field("title")) {
+            return t;
+        }
+        let body = &mut self.body;
+        let heading = body
+            .lines()
+            .find(|l| l.starts_with("# "))
+            .map(|l| l[2..].trim().to_string());
+        match heading {
+            Some(h) => {
+                if let Some(at) = body.find(&format!("# {h}")) {
+                    let end = body[at..].find('\n').map_or(body.len(), |e| at + e + 1);
+                    body.replace_range(at..end, "");
+                }
+                h
+            }
+            None => {
+                warnings.push("no title found: the file name was used".to_string());
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// The file's `date:`, `None` when it has none; an error when it has
+    /// one zhiku cannot read.
+    fn date(&self) -> Result<Option<NaiveDate>, ImportError> {
+        let date_value = self.fields.get("date").and_then(|v| match v {
+            serde_yaml::Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+        let date = date_value
+            .as_deref()
+            .and_then(|d| crate::content::frontmatter::parse_date(d).ok());
+        if date.is_none() && self.fields.contains_key("date") {
+            return Err(ImportError::Source(
+                "its front matter has a date zhiku cannot read (write YYYY-MM-DD)".into(),
+            ));
+        }
+        Ok(date)
+    }
+
+    /// `--kind`, else the file's `type:`, else a guess; `--kind` and
+    /// `type:` must agree.
+    fn kind(&self, given: Option<Kind>, title: &str) -> Result<(Kind, String), ImportError> {
+        let declared = self.field("type").and_then(|t| Kind::parse(&t));
+        let (kind, kind_reason) = match (given, declared) {
+            (None, Some(k)) => (k, "the file's type field".to_string()),
+            (given, _) => guess_kind(given, title, self.field("doc_number").as_deref()),
+        };
+        if declared.is_some_and(|d| d != kind) {
+            return Err(ImportError::Source(format!(
+                "its front matter says type {} but --kind is {}",
+                declared.map(Kind::name).unwrap_or_default(),
+                kind.name()
+            )));
+        }
+        Ok((kind, kind_reason))
+    }
+
+    /// The document to write: the `added` fields first, then the file's
+    /// own front matter lines as they were (a --title replaces the file's
+    /// title line), then the body.
+    fn document(&self, path: &Path, opts: &ImportOptions, added: &[String]) -> String {
+        let kept: Vec<&str> = self
+            .yaml
+            .lines()
+            .filter(|l| !(opts.title.is_some() && l.starts_with("title:")))
+            .collect();
+        let mut front = String::from("---\n");
+        front.push_str(&format!(
+            "# 由 zhiku import 于 {} 从 {} 导入：请核对后删除本行\n",
+            opts.today,
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        for line in added.iter().map(String::as_str).chain(kept.iter().copied()) {
+            front.push_str(line);
+            front.push('\n');
+        }
+        front.push_str("---\n\n");
+        format!("{front}{}\n", self.body.trim())
+    }
 }
 
 /// The file a document goes to: `--slug`, or the title's pinyin (and year);
