@@ -196,7 +196,50 @@ fn parse_front_matter(
     let mut f = Fields::parse(file, yaml, yaml_line, diags)?;
     let field_lines = f.lines().clone();
 
-    let kind = match f.string("type", false) {
+    let kind = kind_field(&mut f, folder_kind);
+    let common = common_fields(&mut f);
+    reject_fields_of_other_kinds(&mut f, kind);
+    let mut policy = PolicyMeta::default();
+    let mut training = TrainingMeta::default();
+    let mut organization = None;
+    match kind {
+        Kind::Policy => policy = policy_fields(&mut f, today),
+        Kind::Experience | Kind::Case => organization = f.string("organization", false),
+        Kind::Training => training = training_fields(&mut f),
+    }
+    warn_on_tags_as_text(&mut f, file, &common.tags, common.tags_as_text);
+    let extra = f.into_extra();
+    warn_on_misspelled_fields(file, &extra, &field_lines, diags);
+    if diags[errors_before..]
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        return None;
+    }
+    Some(FrontMatter {
+        title: common.title?,
+        kind,
+        date: common.date?,
+        updated: common.updated,
+        summary: common.summary,
+        tags: common.tags,
+        region: common.region,
+        author: common.author,
+        source: common.source,
+        draft: common.draft,
+        slug: common.slug,
+        organization,
+        policy,
+        training,
+        extra,
+        field_lines,
+    })
+}
+
+/// `type`, which must agree with the folder; the folder's kind when it
+/// does not.
+fn kind_field(f: &mut Fields<'_>, folder_kind: Kind) -> Kind {
+    match f.string("type", false) {
         None => folder_kind,
         Some(name) => match Kind::parse(&name) {
             Some(k) if k == folder_kind => k,
@@ -221,8 +264,27 @@ fn parse_front_matter(
                 folder_kind
             }
         },
-    };
+    }
+}
 
+/// The fields every kind has, as read (a missing required one is `None`,
+/// already reported).
+struct CommonFields {
+    title: Option<String>,
+    date: Option<NaiveDate>,
+    updated: Option<NaiveDate>,
+    summary: Option<String>,
+    /// `tags` was written as one text rather than a list.
+    tags_as_text: bool,
+    tags: Vec<String>,
+    region: Option<String>,
+    author: Option<String>,
+    source: Option<String>,
+    draft: bool,
+    slug: Option<String>,
+}
+
+fn common_fields(f: &mut Fields<'_>) -> CommonFields {
     let title = f.string("title", true);
     let date = f.date("date", true);
     let updated = f.date("updated", false);
@@ -247,7 +309,22 @@ fn parse_front_matter(
             );
         }
     }
+    CommonFields {
+        title,
+        date,
+        updated,
+        summary,
+        tags_as_text,
+        tags,
+        region,
+        author,
+        source,
+        draft,
+        slug,
+    }
+}
 
+fn reject_fields_of_other_kinds(f: &mut Fields<'_>, kind: Kind) {
     for key in POLICY_FIELDS.iter().filter(|_| kind != Kind::Policy) {
         if f.has(key) {
             f.error(key, "only policy documents have this field");
@@ -264,77 +341,79 @@ fn parse_front_matter(
             "only experience and case documents have this field",
         );
     }
+}
 
-    let mut policy = PolicyMeta::default();
-    let mut training = TrainingMeta::default();
-    let mut organization = None;
-    match kind {
-        Kind::Policy => {
-            policy.doc_number = f.string("doc_number", false);
-            policy.issuers = f.string_list("issuer");
-            let explicit = f.string("status", false).and_then(|s| match Status::parse(&s) {
-                Some(st) => Some(st),
-                None => {
-                    f.error(
-                        "status",
-                        format!(
-                            "expected one of current, revised, repealed, expired, pending, got \"{s}\""
-                        ),
-                    );
-                    None
-                }
-            });
-            policy.effective = f.date("effective", false);
-            policy.expires = f.date("expires", false);
-            if let (Some(e), Some(x)) = (policy.effective, policy.expires) {
-                if x < e {
-                    f.error("expires", format!("{x} is before effective {e}"));
-                }
-            }
-            policy.status =
-                Some(explicit.unwrap_or_else(|| {
-                    Status::from_dates(policy.effective, policy.expires, today)
-                }));
-            policy.supersedes = f.string_list("supersedes");
-            policy.superseded_by = f.string_list("superseded_by");
-        }
-        Kind::Experience | Kind::Case => {
-            organization = f.string("organization", false);
-        }
-        Kind::Training => {
-            training.series = f.string("series", false);
-            training.order = f.positive_int("order");
-            training.duration_minutes = f.positive_int("duration_minutes");
-            training.objectives = f.string_list("objectives");
-            training.questions = f.string_list("questions");
-            if training.series.is_some() && training.order.is_none() && !f.has("order") {
+/// A policy's fields; its status, when not given, from its dates.
+fn policy_fields(f: &mut Fields<'_>, today: NaiveDate) -> PolicyMeta {
+    let mut policy = PolicyMeta {
+        doc_number: f.string("doc_number", false),
+        issuers: f.string_list("issuer"),
+        ..PolicyMeta::default()
+    };
+    let explicit = f
+        .string("status", false)
+        .and_then(|s| match Status::parse(&s) {
+            Some(st) => Some(st),
+            None => {
                 f.error(
-                    "order",
-                    "a lesson in a series needs its place in the series (order: 1, 2, …)",
+                    "status",
+                    format!(
+                        "expected one of current, revised, repealed, expired, pending, got \"{s}\""
+                    ),
                 );
+                None
             }
+        });
+    policy.effective = f.date("effective", false);
+    policy.expires = f.date("expires", false);
+    if let (Some(e), Some(x)) = (policy.effective, policy.expires) {
+        if x < e {
+            f.error("expires", format!("{x} is before effective {e}"));
         }
     }
+    policy.status = Some(
+        explicit.unwrap_or_else(|| Status::from_dates(policy.effective, policy.expires, today)),
+    );
+    policy.supersedes = f.string_list("supersedes");
+    policy.superseded_by = f.string_list("superseded_by");
+    policy
+}
 
+fn training_fields(f: &mut Fields<'_>) -> TrainingMeta {
+    let training = TrainingMeta {
+        series: f.string("series", false),
+        order: f.positive_int("order"),
+        duration_minutes: f.positive_int("duration_minutes"),
+        objectives: f.string_list("objectives"),
+        questions: f.string_list("questions"),
+    };
+    if training.series.is_some() && training.order.is_none() && !f.has("order") {
+        f.error(
+            "order",
+            "a lesson in a series needs its place in the series (order: 1, 2, …)",
+        );
+    }
+    training
+}
+
+/// `tags: 红色物业` works, but the next tag added the same way will not;
+/// `tags: 甲，乙` is one tag. Either is a warning with the list to write.
+fn warn_on_tags_as_text(f: &mut Fields<'_>, file: &str, tags: &[String], tags_as_text: bool) {
+    let line = f.line_of("tags");
     if tags.len() == 1 && tags[0].contains(['，', ',', '、', '；']) {
         let parts: Vec<&str> = tags[0]
             .split(['，', ',', '、', '；'])
             .map(str::trim)
             .collect();
-        let mut w = Diagnostic::field_error(
-            file,
-            field_lines.get("tags").copied(),
-            "tags",
-            format!("\"{}\" is one tag", tags[0]),
-        )
-        .with_hint(format!("write a list: tags: [{}]", parts.join(", ")));
+        let mut w =
+            Diagnostic::field_error(file, line, "tags", format!("\"{}\" is one tag", tags[0]))
+                .with_hint(format!("write a list: tags: [{}]", parts.join(", ")));
         w.severity = Severity::Warning;
         f.diags.push(w);
     } else if tags_as_text {
-        // `tags: 红色物业` works, but the next tag added the same way will not.
         let mut w = Diagnostic::field_error(
             file,
-            field_lines.get("tags").copied(),
+            line,
             "tags",
             format!("\"{}\" is text where a list is expected", tags.join("")),
         )
@@ -342,7 +421,16 @@ fn parse_front_matter(
         w.severity = Severity::Warning;
         f.diags.push(w);
     }
-    let extra = f.into_extra();
+}
+
+/// Unknown fields are kept for templates; one that looks like a
+/// misspelled known field is worth a warning.
+fn warn_on_misspelled_fields(
+    file: &str,
+    extra: &BTreeMap<String, serde_json::Value>,
+    field_lines: &BTreeMap<String, usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
     for key in extra.keys() {
         if let Some(known) = near_known_field(key) {
             let mut w = Diagnostic::field_error(
@@ -356,30 +444,6 @@ fn parse_front_matter(
             diags.push(w);
         }
     }
-    if diags[errors_before..]
-        .iter()
-        .any(|d| d.severity == Severity::Error)
-    {
-        return None;
-    }
-    Some(FrontMatter {
-        title: title?,
-        kind,
-        date: date?,
-        updated,
-        summary,
-        tags,
-        region,
-        author,
-        source,
-        draft,
-        slug,
-        organization,
-        policy,
-        training,
-        extra,
-        field_lines,
-    })
 }
 
 fn index_folder(placement: &Placement) -> &str {

@@ -253,10 +253,25 @@ fn layout(collector: Collector) -> Extracted {
     let page_height = collector.page_height.max(1.0);
     let page_width = collector.page_width.max(1.0);
     let mut lines = lines_of(&collector.glyphs);
-
-    // Running heads and feet: the same text (page numbers folded) at the
-    // same height on at least half the pages, in the top or bottom fifth.
     let pages = collector.pages.max(1);
+    drop_running_lines(&mut lines, pages, page_height, &mut out.removed);
+    if lines.is_empty() {
+        return out;
+    }
+    let block = TextBlock::of(&lines, page_width);
+    out.blocks = paragraphs(lines, &block);
+    out
+}
+
+/// Leaves out page numbers and running heads and feet: the same text (page
+/// numbers folded) at the same height on at least half the pages, in the
+/// top or bottom fifth.
+fn drop_running_lines(
+    lines: &mut Vec<Line>,
+    pages: u32,
+    page_height: f64,
+    removed: &mut Vec<Removed>,
+) {
     let edge = |l: &Line| l.y < page_height * 0.2 || l.y > page_height * 0.8;
     let place = |l: &Line| (running_key(&l.text), (l.y / 4.0).round() as i64);
     let mut repeats: HashMap<(String, i64), std::collections::HashSet<u32>> = HashMap::new();
@@ -279,87 +294,105 @@ fn layout(collector: Collector) -> Extracted {
             None
         };
         if let Some(reason) = reason {
-            out.removed.push(Removed {
+            removed.push(Removed {
                 text: l.text.clone(),
                 reason: reason.into(),
             });
         }
         reason.is_none()
     });
-    if lines.is_empty() {
-        return out;
+}
+
+/// The text block: where most lines start and end, and the size most of
+/// the text is set in.
+struct TextBlock {
+    body_size: f64,
+    left: f64,
+    right: f64,
+    width: f64,
+}
+
+impl TextBlock {
+    fn of(lines: &[Line], page_width: f64) -> TextBlock {
+        let body_size = mode(lines.iter().map(|l| (l.size * 2.0).round() as i64)) as f64 / 2.0;
+        let left = percentile(lines.iter().map(|l| l.x0), 0.1);
+        let right = percentile(lines.iter().map(|l| l.x1), 0.9).min(page_width);
+        TextBlock {
+            body_size,
+            left,
+            right,
+            width: (right - left).max(body_size),
+        }
     }
 
-    // The text block: where most lines start and end.
-    let body_size = mode(lines.iter().map(|l| (l.size * 2.0).round() as i64)) as f64 / 2.0;
-    let left = percentile(lines.iter().map(|l| l.x0), 0.1);
-    let right = percentile(lines.iter().map(|l| l.x1), 0.9).min(page_width);
-    let width = (right - left).max(body_size);
-
-    let align_of = |l: &Line| {
-        let lg = l.x0 - left;
-        let rg = right - l.x1;
-        let s = l.size.max(body_size);
+    fn align_of(&self, l: &Line) -> Align {
+        let lg = l.x0 - self.left;
+        let rg = self.right - l.x1;
+        let s = l.size.max(self.body_size);
         if lg < 2.5 * s && rg < 1.2 * s {
             Align::Justify
         } else if lg > 2.0 * s && (lg - rg).abs() < 1.5 * s {
             Align::Center
-        } else if lg > 0.3 * width && rg < lg / 2.0 {
+        } else if lg > 0.3 * self.width && rg < lg / 2.0 {
             Align::Right
         } else {
             Align::Left
         }
-    };
+    }
 
+    /// Whether `line` continues the paragraph `para` whose last line is
+    /// `prev`: a full line's paragraph goes on unless the next line is
+    /// indented, resized, set apart or aligned otherwise; a large centred
+    /// title goes on over several lines.
+    fn joins(
+        &self,
+        para: &Paragraph,
+        prev: &Line,
+        line: &Line,
+        align: Align,
+        indented: bool,
+    ) -> bool {
+        // Chinese line breaking keeps `（` and `“` off a line's end and
+        // `，` off a start, so a full line may stop two characters short.
+        let prev_full = self.right - prev.x1 < 3.0 * prev.size;
+        let same_size = (prev.size - line.size).abs() < 1.0;
+        let same_page_gap = line.page == prev.page
+            && line.y > prev.y
+            && line.y - prev.y < 2.2 * line.size.max(prev.size);
+        let next_page = line.page == prev.page + 1;
+        let centred_run = para.align == Align::Center
+            && align == Align::Center
+            && same_size
+            && same_page_gap
+            && prev.size > self.body_size + 1.0;
+        centred_run
+            || (prev_full
+                && !indented
+                && same_size
+                && (same_page_gap || next_page)
+                && !matches!(align, Align::Center | Align::Right))
+    }
+}
+
+/// The lines joined into paragraphs.
+fn paragraphs(lines: Vec<Line>, block: &TextBlock) -> Vec<Block> {
+    let mut blocks = Vec::new();
     let mut current: Option<(Paragraph, Line)> = None;
     for line in lines {
-        let align = align_of(&line);
+        let align = block.align_of(&line);
         let indented =
-            line.x0 - left > 1.2 * line.size && matches!(align, Align::Justify | Align::Left);
-        let joins = current.as_ref().is_some_and(|(para, prev)| {
-            // Chinese line breaking keeps `（` and `“` off a line's end and
-            // `，` off a start, so a full line may stop two characters short.
-            let prev_full = right - prev.x1 < 3.0 * prev.size;
-            let same_size = (prev.size - line.size).abs() < 1.0;
-            let same_page_gap = line.page == prev.page
-                && line.y > prev.y
-                && line.y - prev.y < 2.2 * line.size.max(prev.size);
-            let next_page = line.page == prev.page + 1;
-            let centred_run = para.align == Align::Center
-                && align == Align::Center
-                && same_size
-                && same_page_gap
-                && prev.size > body_size + 1.0;
-            centred_run
-                || (prev_full
-                    && !indented
-                    && same_size
-                    && (same_page_gap || next_page)
-                    && !matches!(align, Align::Center | Align::Right))
-        });
+            line.x0 - block.left > 1.2 * line.size && matches!(align, Align::Justify | Align::Left);
+        let joins = current
+            .as_ref()
+            .is_some_and(|(para, prev)| block.joins(para, prev, &line, align, indented));
         match &mut current {
             Some((para, prev)) if joins => {
-                let text = &mut para.spans[0].text;
-                let a = text.chars().next_back().unwrap_or(' ');
-                let b = line.text.chars().next().unwrap_or(' ');
-                // A number broken by the line end (`1` / `28`) is one number.
-                let digits = a.is_ascii_digit() && b.is_ascii_digit();
-                if digits || (is_cjk(a) && is_cjk(b)) {
-                } else if para.align == Align::Center {
-                    text.push(' ');
-                } else if !(is_cjk(a) || is_cjk(b)) {
-                    if a == '-' && b.is_alphabetic() {
-                        text.pop();
-                    } else {
-                        text.push(' ');
-                    }
-                }
-                text.push_str(&line.text);
+                append_line(&mut para.spans[0].text, &line.text, para.align);
                 *prev = line;
             }
             _ => {
                 if let Some((para, _)) = current.take() {
-                    out.blocks.push(Block::Paragraph(para));
+                    blocks.push(Block::Paragraph(para));
                 }
                 let para = Paragraph {
                     spans: vec![Span {
@@ -380,9 +413,29 @@ fn layout(collector: Collector) -> Extracted {
         }
     }
     if let Some((para, _)) = current {
-        out.blocks.push(Block::Paragraph(para));
+        blocks.push(Block::Paragraph(para));
     }
-    out
+    blocks
+}
+
+/// Appends the next line of a paragraph: no space between Chinese
+/// characters, a word hyphenated at the line end joined again.
+fn append_line(text: &mut String, line: &str, align: Align) {
+    let a = text.chars().next_back().unwrap_or(' ');
+    let b = line.chars().next().unwrap_or(' ');
+    // A number broken by the line end (`1` / `28`) is one number.
+    let digits = a.is_ascii_digit() && b.is_ascii_digit();
+    if digits || (is_cjk(a) && is_cjk(b)) {
+    } else if align == Align::Center {
+        text.push(' ');
+    } else if !(is_cjk(a) || is_cjk(b)) {
+        if a == '-' && b.is_alphabetic() {
+            text.pop();
+        } else {
+            text.push(' ');
+        }
+    }
+    text.push_str(line);
 }
 
 fn mode(values: impl Iterator<Item = i64>) -> i64 {

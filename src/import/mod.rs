@@ -11,6 +11,7 @@
 
 pub mod chrome;
 pub mod dates;
+mod draft;
 pub mod structure;
 pub mod tidy;
 pub mod write;
@@ -26,6 +27,7 @@ use crate::content::model::Kind;
 use crate::content::parse::is_safe_slug;
 use crate::error::{Diagnostic, Severity};
 use crate::extract::{self, Block, ExtractError, Extracted, Format, Paragraph, Removed};
+use draft::Draft;
 
 /// Where pictures go: `static/images/<slug>/`, served at `/images/<slug>/`.
 pub const IMAGE_DIR: &str = "images";
@@ -144,7 +146,47 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     if Format::of(path) == Some(Format::Markdown) {
         return import_markdown(path, opts);
     }
-    let extracted = extract::read(path)?;
+    let (mut draft, found) = cleaned_draft(extract::read(path)?)?;
+    let title = import_title(path, opts, &found, &mut draft);
+    let (kind, kind_reason) = guess_kind(opts.kind, &title, found.doc_number.as_deref());
+    let date = found.date.or(draft.published).unwrap_or_else(|| {
+        draft.warnings.push(format!(
+            "no date found: used today's date {}; correct the date field",
+            opts.today
+        ));
+        opts.today
+    });
+    let front = front_matter(path, opts, kind, &title, date, &found, &mut draft);
+
+    let year = (found.date.is_some() || draft.published.is_some()).then(|| date.year());
+    let (slug, rel, target) = claim_target(opts, kind, &title, year, front.doc_number.as_deref())?;
+
+    let (image_urls, pictures) = draft.picture_paths(&slug);
+    let markdown = format!(
+        "{}\n{}",
+        front.to_yaml(),
+        write::body(&draft.blocks, &draft.footnotes, &image_urls)
+    );
+    let warnings = validate(&rel, kind, &slug, &markdown, opts.today)?;
+    draft.warnings.extend(warnings);
+
+    let report = ImportReport {
+        fields: front.fields(),
+        removed: draft.removed,
+        warnings: draft.warnings,
+        pictures: pictures.iter().map(|(p, _)| p.clone()).collect(),
+        ..ImportReport::new(path, rel, kind, kind_reason, title)
+    };
+    let files: Vec<(&str, &[u8])> = pictures
+        .iter()
+        .map(|(rel, media)| (rel.as_str(), draft.media[*media].bytes.as_slice()))
+        .collect();
+    deliver(report, markdown, &target, &files, opts)
+}
+
+/// The extracted document through every cleaning step, and what its
+/// 公文 head and foot hold; an error when no text is left.
+fn cleaned_draft(extracted: Extracted) -> Result<(Draft, structure::Found), ImportError> {
     let mut draft = Draft::new(extracted);
     draft.tidy();
     draft.strip_chrome();
@@ -163,7 +205,17 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
     {
         return Err(ImportError::Empty);
     }
+    Ok((draft, found))
+}
 
+/// `--title`, else the title the text gives, else the page's; the file
+/// name at worst. One not taken from the text is a warning.
+fn import_title(
+    path: &Path,
+    opts: &ImportOptions,
+    found: &structure::Found,
+    draft: &mut Draft,
+) -> String {
     let title = opts
         .title
         .clone()
@@ -182,22 +234,27 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
             "no title in the text: used \"{title}\" (from the page's title); check it"
         ));
     }
+    title
+}
 
-    let (kind, kind_reason) = guess_kind(opts.kind, &title, found.doc_number.as_deref());
-    let date = found.date.or(draft.published).unwrap_or_else(|| {
-        draft.warnings.push(format!(
-            "no date found: used today's date {}; correct the date field",
-            opts.today
-        ));
-        opts.today
-    });
+/// The imported document's front matter, with a comment asking the
+/// editor to check what the import guessed.
+fn front_matter(
+    path: &Path,
+    opts: &ImportOptions,
+    kind: Kind,
+    title: &str,
+    date: NaiveDate,
+    found: &structure::Found,
+    draft: &mut Draft,
+) -> write::FrontMatter {
     let issuers = if found.signature_issuers.is_empty() {
         found.header_issuers.clone()
     } else {
         found.signature_issuers.clone()
     };
     let mut front = write::FrontMatter {
-        title: title.clone(),
+        title: title.to_string(),
         date: date.to_string(),
         source: draft.source.clone(),
         author: draft.author.clone(),
@@ -245,31 +302,7 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
             }
         }
     }
-
-    let year = (found.date.is_some() || draft.published.is_some()).then(|| date.year());
-    let (slug, rel, target) = claim_target(opts, kind, &title, year, front.doc_number.as_deref())?;
-
-    let (image_urls, pictures) = draft.picture_paths(&slug);
-    let markdown = format!(
-        "{}\n{}",
-        front.to_yaml(),
-        write::body(&draft.blocks, &draft.footnotes, &image_urls)
-    );
-    let warnings = validate(&rel, kind, &slug, &markdown, opts.today)?;
-    draft.warnings.extend(warnings);
-
-    let report = ImportReport {
-        fields: front.fields(),
-        removed: draft.removed,
-        warnings: draft.warnings,
-        pictures: pictures.iter().map(|(p, _)| p.clone()).collect(),
-        ..ImportReport::new(path, rel, kind, kind_reason, title)
-    };
-    let files: Vec<(&str, &[u8])> = pictures
-        .iter()
-        .map(|(rel, media)| (rel.as_str(), draft.media[*media].bytes.as_slice()))
-        .collect();
-    deliver(report, markdown, &target, &files, opts)
+    front
 }
 
 /// The end of every import: with `--dry-run` the report carries the
@@ -301,108 +334,31 @@ fn deliver(
 /// fields it lacks are added: a title from its first `#` heading, a date)
 /// and its body is taken as written.
 fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
-    let (text, _) = extract::plain::decode(&bytes);
-    let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    let (yaml, body) = match crate::content::frontmatter::split(&text) {
-        Ok(split) => (split.yaml.unwrap_or("").to_string(), split.body.to_string()),
-        Err(_) => (String::new(), text.clone()),
-    };
-    let map: serde_yaml::Mapping = if yaml.trim().is_empty() {
-        serde_yaml::Mapping::new()
-    } else {
-        serde_yaml::from_str(&yaml)
-            .map_err(|e| ImportError::Source(format!("its front matter is not valid YAML: {e}")))?
-    };
-    let field = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let mut source = MarkdownSource::read(path)?;
     let mut warnings = Vec::new();
-    let mut body = body;
     let mut added = Vec::new();
-    let title = match opts.title.clone().or_else(|| field("title")) {
-        Some(t) => t,
-        None => {
-            // The first `# ` heading is the title; it leaves the body.
-            let heading = body
-                .lines()
-                .find(|l| l.starts_with("# "))
-                .map(|l| l[2..].trim().to_string());
-            match heading {
-                Some(h) => {
-                    if let Some(at) = body.find(&format!("# {h}")) {
-                        let end = body[at..].find('\n').map_or(body.len(), |e| at + e + 1);
-                        body.replace_range(at..end, "");
-                    }
-                    h
-                }
-                None => {
-                    warnings.push("no title found: the file name was used".to_string());
-                    path.file_stem()
-                        .map(|s| s.to_string_lossy().to_string())
-                        .unwrap_or_default()
-                }
-            }
-        }
-    };
-    if opts.title.is_some() || field("title").is_none() {
+    let title = source.take_title(path, opts, &mut warnings);
+    if opts.title.is_some() || source.field("title").is_none() {
         added.push(format!(
             "title: {}",
             serde_json::to_string(&title).unwrap_or_default()
         ));
     }
-    let date_value = map.get("date").and_then(|v| match v {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        _ => None,
-    });
-    let date = date_value
-        .as_deref()
-        .and_then(|d| crate::content::frontmatter::parse_date(d).ok());
+    let date = source.date()?;
     if date.is_none() {
-        if map.contains_key("date") {
-            return Err(ImportError::Source(
-                "its front matter has a date zhiku cannot read (write YYYY-MM-DD)".into(),
-            ));
-        }
         warnings.push(format!(
             "no date found: used today's date {}; correct the date field",
             opts.today
         ));
         added.push(format!("date: {}", opts.today));
     }
-    let declared = field("type").and_then(|t| Kind::parse(&t));
-    let (kind, kind_reason) = match (opts.kind, declared) {
-        (None, Some(k)) => (k, "the file's type field".to_string()),
-        (given, _) => guess_kind(given, &title, field("doc_number").as_deref()),
-    };
-    if declared.is_some_and(|d| d != kind) {
-        return Err(ImportError::Source(format!(
-            "its front matter says type {} but --kind is {}",
-            declared.map(Kind::name).unwrap_or_default(),
-            kind.name()
-        )));
-    }
-    let doc_number = field("doc_number").and_then(|n| crate::content::docnum::canonical(&n));
+    let (kind, kind_reason) = source.kind(opts.kind, &title)?;
+    let doc_number = source
+        .field("doc_number")
+        .and_then(|n| crate::content::docnum::canonical(&n));
     let year = date.map(|d| d.year());
     let (slug, rel, target) = claim_target(opts, kind, &title, year, doc_number.as_deref())?;
-    // Added fields first; the file's own lines as they were (a --title
-    // replaces the file's title line).
-    let kept: Vec<&str> = yaml
-        .lines()
-        .filter(|l| !(opts.title.is_some() && l.starts_with("title:")))
-        .collect();
-    let mut front = String::from("---\n");
-    front.push_str(&format!(
-        "# 由 zhiku import 于 {} 从 {} 导入：请核对后删除本行\n",
-        opts.today,
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    ));
-    for line in added.iter().map(String::as_str).chain(kept.iter().copied()) {
-        front.push_str(line);
-        front.push('\n');
-    }
-    front.push_str("---\n\n");
-    let markdown = format!("{front}{}\n", body.trim());
+    let markdown = source.document(path, opts, &added);
     let parsed_warnings =
         validate(&rel, kind, &slug, &markdown, opts.today).map_err(|e| match e {
             ImportError::Invalid(msg) => {
@@ -422,6 +378,135 @@ fn import_markdown(path: &Path, opts: &ImportOptions) -> Result<ImportReport, Im
         ..ImportReport::new(path, rel, kind, kind_reason, title)
     };
     deliver(report, markdown, &target, &[], opts)
+}
+
+/// A Markdown file as written: its front matter (text and fields) and body.
+struct MarkdownSource {
+    yaml: String,
+    fields: serde_yaml::Mapping,
+    body: String,
+}
+
+impl MarkdownSource {
+    fn read(path: &Path) -> Result<MarkdownSource, ImportError> {
+        let bytes = std::fs::read(path).map_err(|e| io(path, e))?;
+        let (text, _) = extract::plain::decode(&bytes);
+        let text = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+        let (yaml, body) = match crate::content::frontmatter::split(&text) {
+            Ok(split) => (split.yaml.unwrap_or("").to_string(), split.body.to_string()),
+            Err(_) => (String::new(), text.clone()),
+        };
+        let fields: serde_yaml::Mapping = if yaml.trim().is_empty() {
+            serde_yaml::Mapping::new()
+        } else {
+            serde_yaml::from_str(&yaml).map_err(|e| {
+                ImportError::Source(format!("its front matter is not valid YAML: {e}"))
+            })?
+        };
+        Ok(MarkdownSource { yaml, fields, body })
+    }
+
+    /// A front matter field that is text.
+    fn field(&self, key: &str) -> Option<String> {
+        self.fields
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    }
+
+    /// `--title`, else the file's `title:`, else its first `# ` heading
+    /// (which then leaves the body), else the file name.
+    fn take_title(
+        &mut self,
+        path: &Path,
+        opts: &ImportOptions,
+        warnings: &mut Vec<String>,
+    ) -> String {
+        if let Some(t) = opts.title.clone().or_else(|| self.field("title")) {
+            return t;
+        }
+        let body = &mut self.body;
+        let heading = body
+            .lines()
+            .find(|l| l.starts_with("# "))
+            .map(|l| l[2..].trim().to_string());
+        match heading {
+            Some(h) => {
+                if let Some(at) = body.find(&format!("# {h}")) {
+                    let end = body[at..].find('\n').map_or(body.len(), |e| at + e + 1);
+                    body.replace_range(at..end, "");
+                }
+                h
+            }
+            None => {
+                warnings.push("no title found: the file name was used".to_string());
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// The file's `date:`, `None` when it has none; an error when it has
+    /// one zhiku cannot read.
+    fn date(&self) -> Result<Option<NaiveDate>, ImportError> {
+        let date_value = self.fields.get("date").and_then(|v| match v {
+            serde_yaml::Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+        let date = date_value
+            .as_deref()
+            .and_then(|d| crate::content::frontmatter::parse_date(d).ok());
+        if date.is_none() && self.fields.contains_key("date") {
+            return Err(ImportError::Source(
+                "its front matter has a date zhiku cannot read (write YYYY-MM-DD)".into(),
+            ));
+        }
+        Ok(date)
+    }
+
+    /// `--kind`, else the file's `type:`, else a guess; `--kind` and
+    /// `type:` must agree.
+    fn kind(&self, given: Option<Kind>, title: &str) -> Result<(Kind, String), ImportError> {
+        let declared = self.field("type").and_then(|t| Kind::parse(&t));
+        let (kind, kind_reason) = match (given, declared) {
+            (None, Some(k)) => (k, "the file's type field".to_string()),
+            (given, _) => guess_kind(given, title, self.field("doc_number").as_deref()),
+        };
+        if declared.is_some_and(|d| d != kind) {
+            return Err(ImportError::Source(format!(
+                "its front matter says type {} but --kind is {}",
+                declared.map(Kind::name).unwrap_or_default(),
+                kind.name()
+            )));
+        }
+        Ok((kind, kind_reason))
+    }
+
+    /// The document to write: the `added` fields first, then the file's
+    /// own front matter lines as they were (a --title replaces the file's
+    /// title line), then the body.
+    fn document(&self, path: &Path, opts: &ImportOptions, added: &[String]) -> String {
+        let kept: Vec<&str> = self
+            .yaml
+            .lines()
+            .filter(|l| !(opts.title.is_some() && l.starts_with("title:")))
+            .collect();
+        let mut front = String::from("---\n");
+        front.push_str(&format!(
+            "# 由 zhiku import 于 {} 从 {} 导入：请核对后删除本行\n",
+            opts.today,
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        for line in added.iter().map(String::as_str).chain(kept.iter().copied()) {
+            front.push_str(line);
+            front.push('\n');
+        }
+        front.push_str("---\n\n");
+        format!("{front}{}\n", self.body.trim())
+    }
 }
 
 /// The file a document goes to: `--slug`, or the title's pinyin (and year);
@@ -621,265 +706,6 @@ pub fn guess_kind(given: Option<Kind>, title: &str, doc_number: Option<&str>) ->
     )
 }
 
-/// A document on its way from the reader to Markdown.
-struct Draft {
-    blocks: Vec<Block>,
-    media: Vec<extract::Media>,
-    footnotes: Vec<extract::Footnote>,
-    title_hint: Option<String>,
-    removed: Vec<Removed>,
-    warnings: Vec<String>,
-    published: Option<NaiveDate>,
-    source: Option<String>,
-    author: Option<String>,
-}
-
-impl Draft {
-    fn new(ex: Extracted) -> Draft {
-        Draft {
-            blocks: ex.blocks,
-            media: ex.media,
-            footnotes: ex.footnotes,
-            title_hint: ex.title_hint.map(|t| site_free_title(&t)),
-            removed: ex.removed,
-            warnings: ex.warnings,
-            published: None,
-            source: None,
-            author: None,
-        }
-    }
-
-    fn paragraphs_mut(&mut self) -> impl Iterator<Item = &mut Paragraph> {
-        self.blocks.iter_mut().filter_map(|b| match b {
-            Block::Paragraph(p) => Some(p),
-            _ => None,
-        })
-    }
-
-    /// Pinyin annotations (when the document has them throughout),
-    /// punctuation and width.
-    fn tidy(&mut self) {
-        let annotations: usize = self
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Paragraph(p) => Some(tidy::count_annotations(&p.text())),
-                _ => None,
-            })
-            .sum();
-        let strip = annotations >= 3;
-        let mut removed = Vec::new();
-        for p in self.paragraphs_mut() {
-            for span in &mut p.spans {
-                if strip {
-                    let (text, gone) = tidy::strip_annotations(&span.text);
-                    span.text = text;
-                    removed.extend(gone);
-                }
-                span.text = tidy::normalize_punctuation(&span.text);
-            }
-        }
-        for rows in self.blocks.iter_mut().filter_map(|b| match b {
-            Block::Table(rows) => Some(rows),
-            _ => None,
-        }) {
-            for cell in rows.iter_mut().flatten() {
-                *cell = tidy::normalize_punctuation(cell);
-            }
-        }
-        if !removed.is_empty() {
-            self.removed.push(Removed {
-                text: removed.join(" "),
-                reason: format!("pinyin annotations ({} removed)", removed.len()),
-            });
-        }
-    }
-
-    /// Furniture lines; an info line gives the date and source first; the
-    /// items of a related-articles list go with its heading; a site name
-    /// above the title goes.
-    fn strip_chrome(&mut self) {
-        let mut keep = Vec::with_capacity(self.blocks.len());
-        let mut in_list = false;
-        let mut before_text = true;
-        for block in std::mem::take(&mut self.blocks) {
-            let Block::Paragraph(p) = &block else {
-                in_list = false;
-                keep.push(block);
-                continue;
-            };
-            let text = p.text();
-            let t = text.trim();
-            let reason = chrome::classify(t)
-                .or_else(|| {
-                    (in_list && chrome::is_list_item(t))
-                        .then_some("related-article and hot-tag lists")
-                })
-                .or_else(|| (before_text && chrome::is_site_name(t)).then_some("site name"));
-            match reason {
-                Some(reason) => {
-                    if reason == "article info line" {
-                        let info = chrome::info_fields(t);
-                        self.published = self.published.or(info.date);
-                        self.source = self.source.take().or(info.source);
-                        self.author = self.author.take().or(info.author);
-                    }
-                    in_list = reason == "related-article and hot-tag lists";
-                    self.removed.push(Removed {
-                        text: t.to_string(),
-                        reason: reason.to_string(),
-                    });
-                }
-                None => {
-                    in_list = false;
-                    before_text = false;
-                    keep.push(block);
-                }
-            }
-        }
-        self.blocks = keep;
-    }
-
-    /// A page whose title is in its `<title>` but in no `<h1>`: the line
-    /// that says the same is the title (what stands above it, the banner).
-    fn title_from_hint(&mut self) {
-        let Some(hint) = self.title_hint.clone() else {
-            return;
-        };
-        let first_30 = || self.blocks.iter().take(30);
-        if first_30().any(|b| matches!(b, Block::Paragraph(p) if p.heading == Some(1))) {
-            return;
-        }
-        let at =
-            first_30().position(|b| matches!(b, Block::Paragraph(p) if p.text().trim() == hint));
-        if let Some(Block::Paragraph(p)) = at.and_then(|i| self.blocks.get_mut(i)) {
-            p.heading = Some(1);
-        }
-    }
-
-    /// A 密级 or a disclosure class other than 主动公开 is stated: a public
-    /// portal must not carry the document, so the editor is told.
-    fn warn_on_disclosure(&mut self) {
-        const MARKS: &[(&str, &str)] = &[
-            ("绝密", "classified (密级)"),
-            ("机密", "classified (密级)"),
-            ("秘密", "classified (密级)"),
-            ("依申请公开", "disclosed on request only (依申请公开)"),
-            ("不予公开", "not to be disclosed (不予公开)"),
-            ("内部资料", "internal material (内部资料)"),
-            ("内部学习资料", "internal material (内部资料)"),
-            ("内部文件", "internal material (内部资料)"),
-        ];
-        let short_lines = self
-            .removed
-            .iter()
-            .map(|r| r.text.clone())
-            .chain(self.blocks.iter().filter_map(|b| match b {
-                Block::Paragraph(p) => Some(p.text()),
-                _ => None,
-            }))
-            .filter(|t| t.chars().count() <= 30)
-            .collect::<Vec<_>>();
-        for (mark, what) in MARKS {
-            if let Some(line) = short_lines.iter().find(|t| t.contains(mark)) {
-                self.warnings.push(format!(
-                    "the document is marked \"{}\": {what}; a public portal carries only documents \
-                     marked 主动公开 (or declassified): publish it only if that has changed",
-                    line.trim()
-                ));
-                break;
-            }
-        }
-    }
-
-    fn split_numbered_runs(&mut self) {
-        let mut out = Vec::with_capacity(self.blocks.len());
-        for block in std::mem::take(&mut self.blocks) {
-            match block {
-                Block::Paragraph(p) if p.spans.len() == 1 && p.heading.is_none() => {
-                    let parts = tidy::split_numbered_run(&p.spans[0].text);
-                    if parts.len() == 1 {
-                        out.push(Block::Paragraph(p));
-                        continue;
-                    }
-                    for part in parts {
-                        let mut q = p.clone();
-                        q.spans[0].text = part;
-                        out.push(Block::Paragraph(q));
-                    }
-                }
-                b => out.push(b),
-            }
-        }
-        self.blocks = out;
-    }
-
-    /// Site-relative paths for the pictures the body shows, and the URL each
-    /// picture gets (`None`: not shown, e.g. SVG, which could carry script).
-    fn picture_paths(&mut self, slug: &str) -> (Vec<Option<String>>, Vec<(String, usize)>) {
-        let mut urls = Vec::new();
-        let mut files = Vec::new();
-        let mut names = std::collections::HashSet::new();
-        for (i, m) in self.media.iter().enumerate() {
-            let ext = m
-                .name
-                .rsplit_once('.')
-                .map(|(_, e)| e.to_ascii_lowercase())
-                .unwrap_or_default();
-            if !matches!(
-                ext.as_str(),
-                "png" | "jpg" | "jpeg" | "gif" | "webp" | "bmp"
-            ) {
-                self.warnings.push(format!(
-                    "picture {} ({}) left out: only PNG, JPEG, GIF, WebP and BMP are published; convert it and add it by hand",
-                    m.name,
-                    if ext.is_empty() { "no type" } else { &ext }
-                ));
-                urls.push(None);
-                continue;
-            }
-            let stem: String = m
-                .name
-                .rsplit_once('.')
-                .map(|(s, _)| s)
-                .unwrap_or("image")
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                        c
-                    } else {
-                        '-'
-                    }
-                })
-                .collect();
-            let mut name = format!("{stem}.{ext}");
-            let mut n = 2;
-            while !names.insert(name.clone()) {
-                name = format!("{stem}-{n}.{ext}");
-                n += 1;
-            }
-            urls.push(Some(format!("/{IMAGE_DIR}/{slug}/{name}")));
-            files.push((format!("static/{IMAGE_DIR}/{slug}/{name}"), i));
-        }
-        (urls, files)
-    }
-}
-
-/// A page title without the site's name (`青川党建网 - 标题` -> `标题`).
-fn site_free_title(title: &str) -> String {
-    let parts: Vec<&str> = title
-        .split([' ', '_', '|', '｜', '—', '-'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    parts
-        .iter()
-        .filter(|p| !chrome::is_site_name(p))
-        .max_by_key(|p| p.chars().count())
-        .map(|p| p.to_string())
-        .unwrap_or_else(|| title.trim().to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -901,14 +727,6 @@ mod tests {
         assert_eq!(
             guess_kind(Some(Kind::Case), "关于…的意见", None).0,
             Kind::Case
-        );
-    }
-
-    #[test]
-    fn site_names_leave_page_titles() {
-        assert_eq!(
-            site_free_title("青川党建网 - 锦绣社区党员责任区"),
-            "锦绣社区党员责任区"
         );
     }
 }

@@ -7,14 +7,16 @@
 //! server. Pure apart from reading that index.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
+use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::termdict::TermMerger;
-use tantivy::{DocSet, TERMINATED};
+use tantivy::{DocSet, InvertedIndexReader, Searcher, TERMINATED};
 
 use super::analyzer::is_gram_char;
 use super::index::{index_err, SearchIndex};
@@ -207,6 +209,7 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
         .iter()
         .map(|s| u64::from(s.max_doc()))
         .sum();
+    let docs = site.pages.len();
 
     // (bundle key, field, boost)
     let gram_fields: &[(&'static str, Field, f32)] = &[
@@ -216,120 +219,205 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
     ];
     let word_fields: &[(&'static str, Field, f32)] = &[("t", f.title, 3.0), ("h", f.headings, 2.0)];
 
-    let mut grams: Terms = HashMap::new();
-    let mut unigrams: Terms = HashMap::new();
-    let mut words: Terms = HashMap::new();
+    let mut terms = Namespaces::default();
     let mut fields_meta = Map::new();
     let mut field_norms: Vec<(String, Vec<u8>)> = Vec::new();
     for (group, fields) in [("grams", gram_fields), ("words", word_fields)] {
         for &(key, field, boost) in fields.iter() {
-            let mut total_tokens = 0u64;
-            let mut norm_ids = vec![0u8; site.pages.len()];
-            let docs = site.pages.len();
-            let mut inverted = Vec::new();
-            let mut pids = Vec::new();
-            for segment in searcher.segment_readers() {
-                let segment_pids = segment.fast_fields().u64("pid").map_err(index_err)?;
-                let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
-                for doc in 0..segment.max_doc() {
-                    if let Some(slot) = segment_pids
-                        .first(doc)
-                        .and_then(|pid| norm_ids.get_mut(pid as usize))
-                    {
-                        *slot = norms.fieldnorm_id(doc);
-                    }
-                }
-                let field_index = segment.inverted_index(field).map_err(index_err)?;
-                total_tokens += field_index.total_num_tokens();
-                inverted.push(field_index);
-                pids.push(segment_pids);
-            }
+            let segments = FieldSegments::read(&searcher, field, docs)?;
             let target = if group == "words" {
-                &mut words
+                &mut terms.words
             } else {
-                &mut grams
+                &mut terms.grams
             };
-            // The segments' term dictionaries merged into one sorted stream:
-            // each term's postings are complete when it is reached and are
-            // encoded at once, so no field's raw postings pile up in memory.
-            let streams = inverted
-                .iter()
-                .map(|i| i.terms().stream())
-                .collect::<std::io::Result<Vec<_>>>()
-                .map_err(|e| crate::Error::Index(e.to_string()))?;
-            let mut merged = TermMerger::new(streams);
-            // A Han character's `u` postings: the sum over the terms it
-            // starts (its bigrams and itself where a run ends), which are
-            // adjacent in the sorted stream.
-            let mut chars = CharPostings::new(docs);
-            let mut put_char = |(c, mut postings): (char, Vec<Posting>)| {
-                let encoded = encode_postings(&mut postings, docs);
-                unigrams
-                    .entry(c.to_string())
-                    .or_default()
-                    .push((key, encoded));
-            };
-            let mut list: Vec<Posting> = Vec::new();
-            while merged.advance() {
-                let Ok(term) = std::str::from_utf8(merged.key()) else {
-                    continue;
-                };
-                let first = term.chars().next().filter(|&c| is_gram_char(c));
-                let counts_for_char = group == "grams" && first.is_some();
-                if let (true, Some(c)) = (counts_for_char, first) {
-                    if let Some(finished) = chars.start(c) {
-                        put_char(finished);
-                    }
-                }
-                let is_bigram = first.is_some() && term.chars().nth(1).is_some();
-                let keep = group == "words" || is_bigram || first.is_none();
-                list.clear();
-                for (ord, info) in merged.current_segment_ords_and_term_infos() {
-                    let mut postings = inverted[ord]
-                        .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
-                        .map_err(|e| crate::Error::Index(e.to_string()))?;
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        if let Some(pid) = pids[ord].first(doc) {
-                            let tf = postings.term_freq();
-                            if counts_for_char {
-                                chars.add(pid as u32, tf);
-                            }
-                            if keep {
-                                list.push((pid as u32, tf));
-                            }
-                        }
-                        doc = postings.advance();
-                    }
-                }
-                if keep && !list.is_empty() {
-                    let encoded = encode_postings(&mut list, docs);
-                    target
-                        .entry(term.to_string())
-                        .or_default()
-                        .push((key, encoded));
-                }
-            }
-            if let Some(finished) = chars.finish() {
-                put_char(finished);
-            }
+            segments.encode_terms(group, key, docs, target, &mut terms.unigrams)?;
             let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
-            field_norms.push((name.clone(), norm_ids));
+            field_norms.push((name.clone(), segments.norm_ids));
             fields_meta.insert(
                 name,
-                json!({ "avg": total_tokens as f32 / num_docs.max(1) as f32, "boost": boost }),
+                json!({ "avg": segments.total_tokens as f32 / num_docs.max(1) as f32, "boost": boost }),
             );
         }
     }
 
     let mut shard_counts = Map::new();
-    for (ns, terms) in [("g", grams), ("u", unigrams), ("w", words)] {
+    for (ns, terms) in [
+        ("g", terms.grams),
+        ("u", terms.unigrams),
+        ("w", terms.words),
+    ] {
         let count = shard(ns, terms, sink)?;
         shard_counts.insert(ns.to_string(), json!(count));
     }
-    let mut out = Vec::new();
+    let meta = meta_json(site, shard_counts, fields_meta, &field_norms);
+    sink(shared_files(site, &meta, &field_norms))?;
+    doc_files(site, sink)
+}
 
+/// The bundle's term namespaces, filled field by field.
+#[derive(Default)]
+struct Namespaces {
+    /// `g`: the gram fields' bigrams and the terms that are not Han.
+    grams: Terms,
+    /// `u`: each Han character of the gram fields.
+    unigrams: Terms,
+    /// `w`: the word fields' terms.
+    words: Terms,
+}
+
+/// One field as the index's segments hold it, read for the bundle.
+struct FieldSegments {
+    inverted: Vec<Arc<InvertedIndexReader>>,
+    /// Each segment's page ids, by the segment's own document ids.
+    pids: Vec<Column<u64>>,
+    total_tokens: u64,
+    /// Each page's field length as tantivy's one-byte fieldnorm id, by page id.
+    norm_ids: Vec<u8>,
+}
+
+impl FieldSegments {
+    fn read(searcher: &Searcher, field: Field, docs: usize) -> Result<FieldSegments> {
+        let mut read = FieldSegments {
+            inverted: Vec::new(),
+            pids: Vec::new(),
+            total_tokens: 0,
+            norm_ids: vec![0u8; docs],
+        };
+        for segment in searcher.segment_readers() {
+            let segment_pids = segment.fast_fields().u64("pid").map_err(index_err)?;
+            let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
+            for doc in 0..segment.max_doc() {
+                if let Some(slot) = segment_pids
+                    .first(doc)
+                    .and_then(|pid| read.norm_ids.get_mut(pid as usize))
+                {
+                    *slot = norms.fieldnorm_id(doc);
+                }
+            }
+            let field_index = segment.inverted_index(field).map_err(index_err)?;
+            read.total_tokens += field_index.total_num_tokens();
+            read.inverted.push(field_index);
+            read.pids.push(segment_pids);
+        }
+        Ok(read)
+    }
+
+    /// Encodes the field's terms into `target` under `key`, and for a gram
+    /// field each Han character's postings into `unigrams`.
+    fn encode_terms(
+        &self,
+        group: &str,
+        key: &'static str,
+        docs: usize,
+        target: &mut Terms,
+        unigrams: &mut Terms,
+    ) -> Result<()> {
+        // The segments' term dictionaries merged into one sorted stream:
+        // each term's postings are complete when it is reached and are
+        // encoded at once, so no field's raw postings pile up in memory.
+        let streams = self
+            .inverted
+            .iter()
+            .map(|i| i.terms().stream())
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| crate::Error::Index(e.to_string()))?;
+        let mut merged = TermMerger::new(streams);
+        // A Han character's `u` postings: the sum over the terms it
+        // starts (its bigrams and itself where a run ends), which are
+        // adjacent in the sorted stream.
+        let mut chars = CharPostings::new(docs);
+        let mut put_char = |(c, mut postings): (char, Vec<Posting>)| {
+            let encoded = encode_postings(&mut postings, docs);
+            unigrams
+                .entry(c.to_string())
+                .or_default()
+                .push((key, encoded));
+        };
+        let mut list: Vec<Posting> = Vec::new();
+        while merged.advance() {
+            let Ok(term) = std::str::from_utf8(merged.key()) else {
+                continue;
+            };
+            let first = term.chars().next().filter(|&c| is_gram_char(c));
+            let counts_for_char = group == "grams" && first.is_some();
+            if let (true, Some(c)) = (counts_for_char, first) {
+                if let Some(finished) = chars.start(c) {
+                    put_char(finished);
+                }
+            }
+            let is_bigram = first.is_some() && term.chars().nth(1).is_some();
+            let keep = group == "words" || is_bigram || first.is_none();
+            list.clear();
+            self.for_each_posting(&merged, |pid, tf| {
+                if counts_for_char {
+                    chars.add(pid, tf);
+                }
+                if keep {
+                    list.push((pid, tf));
+                }
+            })?;
+            if keep && !list.is_empty() {
+                let encoded = encode_postings(&mut list, docs);
+                target
+                    .entry(term.to_string())
+                    .or_default()
+                    .push((key, encoded));
+            }
+        }
+        if let Some(finished) = chars.finish() {
+            put_char(finished);
+        }
+        Ok(())
+    }
+
+    /// Calls `each(page id, term frequency)` for every posting of the
+    /// merged stream's current term.
+    fn for_each_posting<'a>(
+        &self,
+        merged: &'a TermMerger<'a>,
+        mut each: impl FnMut(u32, u32),
+    ) -> Result<()> {
+        for (ord, info) in merged.current_segment_ords_and_term_infos() {
+            let mut postings = self.inverted[ord]
+                .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
+                .map_err(|e| crate::Error::Index(e.to_string()))?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if let Some(pid) = self.pids[ord].first(doc) {
+                    each(pid as u32, postings.term_freq());
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `meta.json`: what the client needs before its first query (shard
+/// counts, field statistics, norms, dates, labels).
+fn meta_json(
+    site: &Site,
+    shard_counts: Map<String, Value>,
+    fields_meta: Map<String, Value>,
+    field_norms: &[(String, Vec<u8>)],
+) -> Value {
     let norms: Vec<u32> = (0..=255u8).map(FieldNormReader::id_to_fieldnorm).collect();
+    json!({
+        "version": FORMAT_VERSION,
+        "docs": site.pages.len(),
+        "shards": shard_counts,
+        "fields": fields_meta,
+        "norms": norms,
+        "norm_fields": field_norms.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
+        "dates": b64(&date_deltas(site)),
+        "kinds": Kind::ALL.iter().map(|k| (k.name(), k.label())).collect::<BTreeMap<_, _>>(),
+        "statuses": Status::ALL.iter().map(|s| (s.name(), s.label())).collect::<BTreeMap<_, _>>(),
+    })
+}
+
+/// The pages' dates as varint day counts: the first since 1970, each next
+/// one back from the one before.
+fn date_deltas(site: &Site) -> Vec<u8> {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let mut date_bytes = Vec::new();
     let mut prev_days = None;
@@ -343,18 +431,13 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
         push_varint(&mut date_bytes, value);
         prev_days = Some(days);
     }
-    let meta = json!({
-        "version": FORMAT_VERSION,
-        "docs": site.pages.len(),
-        "shards": shard_counts,
-        "fields": fields_meta,
-        "norms": norms,
-        "norm_fields": field_norms.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
-        "dates": b64(&date_bytes),
-        "kinds": Kind::ALL.iter().map(|k| (k.name(), k.label())).collect::<BTreeMap<_, _>>(),
-        "statuses": Status::ALL.iter().map(|s| (s.name(), s.label())).collect::<BTreeMap<_, _>>(),
-    });
-    out.push(json_file("search/meta.json", &meta));
+    date_bytes
+}
+
+/// The files beside the term shards and the documents: `meta`, the field
+/// norms, the filter lists and the Traditional -> Simplified tables.
+fn shared_files(site: &Site, meta: &Value, field_norms: &[(String, Vec<u8>)]) -> Vec<OutputFile> {
+    let mut out = vec![json_file("search/meta.json", meta)];
     // Binary: the same bytes as base64 text compress a quarter smaller.
     out.push(OutputFile {
         path: "search/norms.bin".to_string(),
@@ -369,7 +452,11 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
     out.push(json_file("search/issuers.json", &issuers));
     out.push(json_file("search/docnum.json", &doc_numbers(site)));
     out.extend(t2s_files());
-    sink(out)?;
+    out
+}
+
+/// One `search/doc/<id>.json` a page, handed to `sink` 256 at a time.
+fn doc_files(site: &Site, sink: Sink<'_>) -> Result<()> {
     let mut out = Vec::new();
     let text_chars = doc_text_chars(site.pages.len());
     for (id, p) in site.pages.iter().enumerate() {

@@ -10,20 +10,19 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
-
-/// Hits fetched beyond the page so that ties at its end are settled by page id.
-const TIE_SLACK: usize = 16;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DateTime, DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DateTime, DocAddress, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
 use super::char_query::CharQuery;
 use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
-use super::query::{parse_query, SearchRequest, Sort};
+use super::query::{parse_query, ParsedQuery, SearchRequest, Sort};
 use super::snippet::{highlight, highlight_terms, snippet};
 use crate::content::docnum;
 use crate::content::model::{Kind, Status};
@@ -31,6 +30,8 @@ use crate::error::{Error, Result};
 
 /// Characters of body text in a snippet.
 pub const SNIPPET_CHARS: usize = 120;
+/// Hits fetched beyond the page so that ties at its end are settled by page id.
+const TIE_SLACK: usize = 16;
 /// Most tag and region values listed in facets.
 pub const MAX_FACET_VALUES: usize = 30;
 /// Terms a phrase's final lone character may expand to: every bigram it
@@ -84,7 +85,6 @@ pub struct SearchResponse {
     pub facets: Facets,
 }
 
-/// An index opened for searching, with the one reader it keeps.
 /// How long one search may run, and whether anyone still waits for it.
 /// Checked between index segments: a search never holds a worker long after
 /// its client hung up or its time ran out.
@@ -170,6 +170,7 @@ impl<C: Collector> Collector for Budgeted<'_, C> {
     }
 }
 
+/// An index opened for searching, with the one reader it keeps.
 pub struct SearchEngine {
     index: SearchIndex,
     reader: IndexReader,
@@ -211,8 +212,34 @@ impl SearchEngine {
     /// between segments once the budget is spent or its client has gone.
     pub fn search_within(&self, req: &SearchRequest, budget: &Budget) -> Result<SearchResponse> {
         let started = Instant::now();
-        let f = self.index.fields;
         let parsed = parse_query(&req.q);
+        let (query, has_text) = self.request_query(req, &parsed);
+        let searcher = self.reader.searcher();
+        // Without words to rank by, newest first is the useful order.
+        let by_date = req.sort == Sort::Date || !has_text;
+        let (page, total, facet_counts) = collect_page(&searcher, &query, req, by_date, budget)?;
+        let marks = highlight_terms(&parsed.include);
+        let mut hits = Vec::with_capacity(page.len());
+        for (score, addr) in page {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
+            hits.push(self.hit(&doc, score, &marks));
+        }
+        Ok(SearchResponse {
+            query: req.q.clone(),
+            total,
+            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            page: req.page,
+            size: req.size,
+            total_pages: total.div_ceil(req.size),
+            sort: if by_date { Sort::Date } else { Sort::Relevance },
+            hits,
+            facets: facets_of(&facet_counts),
+        })
+    }
+
+    /// The request as one query, and whether any of its words is
+    /// searchable (without one, hits are listed rather than ranked).
+    fn request_query(&self, req: &SearchRequest, parsed: &ParsedQuery) -> (BooleanQuery, bool) {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for term in &parsed.include {
             if let Some(q) = self.term_query(term) {
@@ -225,6 +252,21 @@ impl SearchEngine {
                 clauses.push((Occur::MustNot, q));
             }
         }
+        clauses.extend(self.filter_clauses(req));
+        if !has_text && !parsed.include.is_empty() {
+            // Words were asked for but none is searchable (emoji, lone
+            // punctuation): nothing matches them, rather than everything.
+            clauses.push((Occur::Must, Box::new(EmptyQuery)));
+        } else if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        (BooleanQuery::new(clauses), has_text)
+    }
+
+    /// The request's filters (kind, tag, region, issuer, status, dates).
+    fn filter_clauses(&self, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.index.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let exact = |field: Field, value: &str| -> (Occur, Box<dyn Query>) {
             (
                 Occur::Must,
@@ -261,89 +303,7 @@ impl SearchEngine {
                 Box::new(RangeQuery::new(bound(req.from), bound(req.to))),
             ));
         }
-        if !has_text && !parsed.include.is_empty() {
-            // Words were asked for but none is searchable (emoji, lone
-            // punctuation): nothing matches them, rather than everything.
-            clauses.push((Occur::Must, Box::new(EmptyQuery)));
-        } else if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
-        }
-        let query = BooleanQuery::new(clauses);
-
-        let searcher = self.reader.searcher();
-        let offset = (req.page - 1) * req.size;
-        let mut facets = FacetCollector::for_field("facets");
-        for name in ["/kind", "/tags", "/region", "/status", "/year"] {
-            facets.add_facet(name);
-        }
-        // Without words to rank by, newest first is the useful order.
-        let by_date = req.sort == Sort::Date || !has_text;
-        // Equal scores (or dates) come back in segment order, which depends
-        // on the indexing threads; a few more than the page are fetched and
-        // ties ordered by page id (newest first), as the static client does.
-        let wanted = offset + req.size + TIE_SLACK;
-        let (mut ranked, total, facet_counts): (
-            Vec<(Option<f32>, DocAddress)>,
-            usize,
-            FacetCounts,
-        ) = if by_date {
-            let top =
-                TopDocs::with_limit(wanted).order_by_fast_field::<DateTime>("date", Order::Desc);
-            let (docs, total, counts) = searcher
-                .search(&query, &budget.wrap((top, Count, facets)))
-                .map_err(|e| budget.error(e))?;
-            (
-                docs.into_iter().map(|(_, a)| (None, a)).collect(),
-                total,
-                counts,
-            )
-        } else {
-            let top = TopDocs::with_limit(wanted);
-            let (docs, total, counts) = searcher
-                .search(&query, &budget.wrap((top, Count, facets)))
-                .map_err(|e| budget.error(e))?;
-            (
-                docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
-                total,
-                counts,
-            )
-        };
-        let pid_columns = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.fast_fields().u64("pid").map_err(index_err))
-            .collect::<Result<Vec<_>>>()?;
-        let pid = |a: &DocAddress| {
-            pid_columns
-                .get(a.segment_ord as usize)
-                .and_then(|c| c.first(a.doc_id))
-                .unwrap_or(u64::MAX)
-        };
-        // Pages are numbered newest first, so by date is by page id.
-        ranked.sort_by(|a, b| {
-            let by_score = b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0));
-            by_score.then_with(|| pid(&a.1).cmp(&pid(&b.1)))
-        });
-        let addresses: Vec<(Option<f32>, DocAddress)> =
-            ranked.into_iter().skip(offset).take(req.size).collect();
-
-        let marks = highlight_terms(&parsed.include);
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, addr) in addresses {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
-            hits.push(self.hit(&doc, score, &marks));
-        }
-        Ok(SearchResponse {
-            query: req.q.clone(),
-            total,
-            took_ms: (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
-            page: req.page,
-            size: req.size,
-            total_pages: total.div_ceil(req.size),
-            sort: if by_date { Sort::Date } else { Sort::Relevance },
-            hits,
-            facets: facets_of(&facet_counts),
-        })
+        clauses
     }
 
     /// Documents containing `text` as a substring (ignoring punctuation and
@@ -482,6 +442,74 @@ impl SearchEngine {
 
 fn boost(q: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, weight))
+}
+
+/// A hit: its score (`None` when listed by date) and its document.
+type RankedHit = (Option<f32>, DocAddress);
+
+/// The requested page of hits, with the total and the facet counts, all
+/// collected in one pass.
+fn collect_page(
+    searcher: &Searcher,
+    query: &dyn Query,
+    req: &SearchRequest,
+    by_date: bool,
+    budget: &Budget,
+) -> Result<(Vec<RankedHit>, usize, FacetCounts)> {
+    let offset = (req.page - 1) * req.size;
+    let mut facets = FacetCollector::for_field("facets");
+    for name in ["/kind", "/tags", "/region", "/status", "/year"] {
+        facets.add_facet(name);
+    }
+    // Equal scores (or dates) come back in segment order, which depends
+    // on the indexing threads; a few more than the page are fetched and
+    // ties ordered by page id (newest first), as the static client does.
+    let wanted = offset + req.size + TIE_SLACK;
+    let (mut ranked, total, facet_counts): (Vec<RankedHit>, usize, FacetCounts) = if by_date {
+        let top = TopDocs::with_limit(wanted).order_by_fast_field::<DateTime>("date", Order::Desc);
+        let (docs, total, counts) = searcher
+            .search(query, &budget.wrap((top, Count, facets)))
+            .map_err(|e| budget.error(e))?;
+        (
+            docs.into_iter().map(|(_, a)| (None, a)).collect(),
+            total,
+            counts,
+        )
+    } else {
+        let top = TopDocs::with_limit(wanted);
+        let (docs, total, counts) = searcher
+            .search(query, &budget.wrap((top, Count, facets)))
+            .map_err(|e| budget.error(e))?;
+        (
+            docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
+            total,
+            counts,
+        )
+    };
+    order_ties_by_page_id(searcher, &mut ranked)?;
+    let page = ranked.into_iter().skip(offset).take(req.size).collect();
+    Ok((page, total, facet_counts))
+}
+
+/// Sorts by score, equal scores by page id. Pages are numbered newest
+/// first, so hits listed by date (all scored alike) end up newest first.
+fn order_ties_by_page_id(searcher: &Searcher, ranked: &mut [RankedHit]) -> Result<()> {
+    let pid_columns = searcher
+        .segment_readers()
+        .iter()
+        .map(|r| r.fast_fields().u64("pid").map_err(index_err))
+        .collect::<Result<Vec<_>>>()?;
+    let pid = |a: &DocAddress| {
+        pid_columns
+            .get(a.segment_ord as usize)
+            .and_then(|c| c.first(a.doc_id))
+            .unwrap_or(u64::MAX)
+    };
+    ranked.sort_by(|a, b| {
+        let by_score = b.0.unwrap_or(0.0).total_cmp(&a.0.unwrap_or(0.0));
+        by_score.then_with(|| pid(&a.1).cmp(&pid(&b.1)))
+    });
+    Ok(())
 }
 
 fn facets_of(counts: &FacetCounts) -> Facets {

@@ -142,97 +142,14 @@ fn nonempty(v: &Option<String>) -> Option<&str> {
 }
 
 impl SearchRequest {
+    /// Checks the parameters in order and refuses the first bad one.
     pub fn from_params(p: &SearchParams) -> Result<SearchRequest, ParamError> {
-        let bad = |param: &'static str, error: String| ParamError { param, error };
-        let q = p.q.as_deref().unwrap_or("").trim().to_string();
-        if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(bad("q", format!("查询词不能超过 {MAX_QUERY_CHARS} 个字符")));
-        }
-        let parsed = parse_query(&q);
-        if parsed.include.len() + parsed.exclude.len() > MAX_QUERY_TERMS {
-            return Err(bad(
-                "q",
-                format!("查询词不能超过 {MAX_QUERY_TERMS} 个，请精简后再试"),
-            ));
-        }
-        let kind = match nonempty(&p.kind) {
-            None => None,
-            Some(k) => Some(Kind::parse(k).ok_or_else(|| {
-                bad(
-                    "kind",
-                    format!("未知的文档类型“{k}”，可选 policy、experience、case、training"),
-                )
-            })?),
-        };
-        let status = match nonempty(&p.status) {
-            None => None,
-            Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                bad(
-                    "status",
-                    format!(
-                        "未知的效力状态“{s}”，可选 current、revised、repealed、expired、pending"
-                    ),
-                )
-            })?),
-        };
-        let from = match nonempty(&p.from) {
-            None => None,
-            Some(s) => Some(parse_partial_date(s, false).ok_or_else(|| {
-                bad(
-                    "from",
-                    format!("起始日期“{s}”格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD"),
-                )
-            })?),
-        };
-        let to = match nonempty(&p.to) {
-            None => None,
-            Some(s) => Some(parse_partial_date(s, true).ok_or_else(|| {
-                bad(
-                    "to",
-                    format!("截止日期“{s}”格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD"),
-                )
-            })?),
-        };
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                return Err(bad("from", "起始日期晚于截止日期".to_string()));
-            }
-        }
-        let sort = match nonempty(&p.sort) {
-            None | Some("relevance") => Sort::Relevance,
-            Some("date") => Sort::Date,
-            Some(s) => {
-                return Err(bad(
-                    "sort",
-                    format!("未知的排序方式“{s}”，可选 relevance 或 date"),
-                ))
-            }
-        };
-        let page = match nonempty(&p.page) {
-            None => 1,
-            Some(s) => s
-                .parse::<usize>()
-                .ok()
-                .filter(|&n| n >= 1)
-                .ok_or_else(|| bad("page", format!("页码“{s}”应为正整数")))?,
-        };
-        let size = match nonempty(&p.size) {
-            None => DEFAULT_PAGE_SIZE,
-            Some(s) => {
-                let n = s
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|&n| n >= 1)
-                    .ok_or_else(|| bad("size", format!("每页条数“{s}”应为正整数")))?;
-                if n > MAX_PAGE_SIZE {
-                    return Err(bad("size", format!("参数 size 不能超过 {MAX_PAGE_SIZE}")));
-                }
-                n
-            }
-        };
-        if (page - 1).saturating_mul(size) >= MAX_OFFSET {
-            return Err(bad("page", format!("最多只能查看前 {MAX_OFFSET} 条结果")));
-        }
+        let q = query_param(p)?;
+        let kind = kind_param(p)?;
+        let status = status_param(p)?;
+        let (from, to) = date_params(p)?;
+        let sort = sort_param(p)?;
+        let (page, size) = paging_params(p)?;
         Ok(SearchRequest {
             q,
             kind,
@@ -247,6 +164,121 @@ impl SearchRequest {
             size,
         })
     }
+}
+
+fn bad(param: &'static str, error: String) -> ParamError {
+    ParamError { param, error }
+}
+
+/// The query, trimmed, within the length and term limits.
+fn query_param(p: &SearchParams) -> Result<String, ParamError> {
+    let q = p.q.as_deref().unwrap_or("").trim().to_string();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(bad("q", format!("查询词不能超过 {MAX_QUERY_CHARS} 个字符")));
+    }
+    let parsed = parse_query(&q);
+    if parsed.include.len() + parsed.exclude.len() > MAX_QUERY_TERMS {
+        return Err(bad(
+            "q",
+            format!("查询词不能超过 {MAX_QUERY_TERMS} 个，请精简后再试"),
+        ));
+    }
+    Ok(q)
+}
+
+fn kind_param(p: &SearchParams) -> Result<Option<Kind>, ParamError> {
+    let Some(k) = nonempty(&p.kind) else {
+        return Ok(None);
+    };
+    let kind = Kind::parse(k).ok_or_else(|| {
+        bad(
+            "kind",
+            format!("未知的文档类型“{k}”，可选 policy、experience、case、training"),
+        )
+    })?;
+    Ok(Some(kind))
+}
+
+fn status_param(p: &SearchParams) -> Result<Option<Status>, ParamError> {
+    let Some(s) = nonempty(&p.status) else {
+        return Ok(None);
+    };
+    let status = Status::parse(s).ok_or_else(|| {
+        bad(
+            "status",
+            format!("未知的效力状态“{s}”，可选 current、revised、repealed、expired、pending"),
+        )
+    })?;
+    Ok(Some(status))
+}
+
+/// `from` and `to`, each a period's start or end, in that order.
+fn date_params(p: &SearchParams) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ParamError> {
+    let from = match nonempty(&p.from) {
+        None => None,
+        Some(s) => Some(parse_partial_date(s, false).ok_or_else(|| {
+            bad(
+                "from",
+                format!("起始日期“{s}”格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD"),
+            )
+        })?),
+    };
+    let to = match nonempty(&p.to) {
+        None => None,
+        Some(s) => Some(parse_partial_date(s, true).ok_or_else(|| {
+            bad(
+                "to",
+                format!("截止日期“{s}”格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD"),
+            )
+        })?),
+    };
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(bad("from", "起始日期晚于截止日期".to_string()));
+        }
+    }
+    Ok((from, to))
+}
+
+fn sort_param(p: &SearchParams) -> Result<Sort, ParamError> {
+    match nonempty(&p.sort) {
+        None | Some("relevance") => Ok(Sort::Relevance),
+        Some("date") => Ok(Sort::Date),
+        Some(s) => Err(bad(
+            "sort",
+            format!("未知的排序方式“{s}”，可选 relevance 或 date"),
+        )),
+    }
+}
+
+/// `page` and `size`, within the page size and deep-paging limits.
+fn paging_params(p: &SearchParams) -> Result<(usize, usize), ParamError> {
+    let page = match nonempty(&p.page) {
+        None => 1,
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| bad("page", format!("页码“{s}”应为正整数")))?,
+    };
+    let size = match nonempty(&p.size) {
+        None => DEFAULT_PAGE_SIZE,
+        Some(s) => {
+            let n = s
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| bad("size", format!("每页条数“{s}”应为正整数")))?;
+            if n > MAX_PAGE_SIZE {
+                return Err(bad("size", format!("参数 size 不能超过 {MAX_PAGE_SIZE}")));
+            }
+            n
+        }
+    };
+    if (page - 1).saturating_mul(size) >= MAX_OFFSET {
+        return Err(bad("page", format!("最多只能查看前 {MAX_OFFSET} 条结果")));
+    }
+    Ok((page, size))
 }
 
 /// `2024`, `2024-03` or `2024-03-01`; the start of the period, or its end
