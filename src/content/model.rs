@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// The four kinds of documents, one per section folder.
+/// The four kinds of documents, one per section folder. Everything about a
+/// kind is in its row of [`KINDS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -15,44 +16,107 @@ pub enum Kind {
     Training,
 }
 
+/// One row of the kind table.
+#[derive(Debug)]
+pub struct KindSpec {
+    pub kind: Kind,
+    /// The `type:` value editors write; also the archetype's name
+    /// (`archetypes/<name>.md`).
+    pub name: &'static str,
+    /// The folder under `content/` and the first URL segment.
+    pub section: &'static str,
+    pub label: &'static str,
+    /// The theme template of its pages.
+    pub template: &'static str,
+    /// Front matter fields only this kind has (the others are
+    /// [`COMMON_FIELDS`]).
+    pub own_fields: &'static [&'static str],
+}
+
+/// The kind table, in the order of [`Kind`]. Adding a kind: a row here, a
+/// variant above, its template and archetype in the theme.
+pub const KINDS: [KindSpec; 4] = [
+    KindSpec {
+        kind: Kind::Policy,
+        name: "policy",
+        section: "policies",
+        label: "政策文件",
+        template: "policy.html",
+        own_fields: &[
+            "doc_number",
+            "issuer",
+            "status",
+            "effective",
+            "expires",
+            "supersedes",
+            "superseded_by",
+        ],
+    },
+    KindSpec {
+        kind: Kind::Experience,
+        name: "experience",
+        section: "experiences",
+        label: "经验交流",
+        template: "experience.html",
+        own_fields: &["organization"],
+    },
+    KindSpec {
+        kind: Kind::Case,
+        name: "case",
+        section: "cases",
+        label: "典型案例",
+        template: "case.html",
+        own_fields: &["organization"],
+    },
+    KindSpec {
+        kind: Kind::Training,
+        name: "training",
+        section: "training",
+        label: "培训材料",
+        template: "training.html",
+        own_fields: &[
+            "series",
+            "order",
+            "duration_minutes",
+            "objectives",
+            "questions",
+        ],
+    },
+];
+
+/// Front matter fields every kind has.
+pub const COMMON_FIELDS: &[&str] = &[
+    "title", "type", "date", "updated", "summary", "tags", "region", "author", "source", "draft",
+    "slug",
+];
+
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Policy, Kind::Experience, Kind::Case, Kind::Training];
 
+    pub fn spec(self) -> &'static KindSpec {
+        &KINDS[self as usize]
+    }
+
     pub fn from_section(section: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.section() == section)
+        KINDS.iter().find(|k| k.section == section).map(|k| k.kind)
     }
 
     pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
+        KINDS.iter().find(|k| k.name == name).map(|k| k.kind)
     }
 
     /// The `type:` value editors write.
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Policy => "policy",
-            Kind::Experience => "experience",
-            Kind::Case => "case",
-            Kind::Training => "training",
-        }
+        self.spec().name
     }
 
     /// The folder under `content/` and the first URL segment.
     pub fn section(self) -> &'static str {
-        match self {
-            Kind::Policy => "policies",
-            Kind::Experience => "experiences",
-            Kind::Case => "cases",
-            Kind::Training => "training",
-        }
+        self.spec().section
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            Kind::Policy => "政策文件",
-            Kind::Experience => "经验交流",
-            Kind::Case => "典型案例",
-            Kind::Training => "培训材料",
-        }
+        self.spec().label
     }
 }
 
@@ -165,4 +229,18 @@ pub struct FrontMatter {
 pub fn date_zh(date: NaiveDate) -> String {
     use chrono::Datelike;
     format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_table_is_in_the_order_of_the_enum() {
+        for (i, kind) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(KINDS[i].kind, kind);
+            assert_eq!(Kind::parse(kind.name()), Some(kind));
+            assert_eq!(Kind::from_section(kind.section()), Some(kind));
+        }
+    }
 }

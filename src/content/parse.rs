@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 use crate::content::frontmatter::{split, Fields};
 use crate::content::load::{Placement, SourceFile};
 use crate::content::markdown::{self, Rendered};
-use crate::content::model::{FrontMatter, Kind, PolicyMeta, Status, TrainingMeta};
+use crate::content::model::{
+    FrontMatter, Kind, PolicyMeta, Status, TrainingMeta, COMMON_FIELDS, KINDS,
+};
 use crate::error::{Diagnostic, Severity};
 
 /// A document ready for site assembly.
@@ -167,23 +169,6 @@ pub fn parse_file(
     }
 }
 
-const POLICY_FIELDS: &[&str] = &[
-    "doc_number",
-    "issuer",
-    "status",
-    "effective",
-    "expires",
-    "supersedes",
-    "superseded_by",
-];
-const TRAINING_FIELDS: &[&str] = &[
-    "series",
-    "order",
-    "duration_minutes",
-    "objectives",
-    "questions",
-];
-
 fn parse_front_matter(
     file: &str,
     yaml: &str,
@@ -325,20 +310,21 @@ fn common_fields(f: &mut Fields<'_>) -> CommonFields {
 }
 
 fn reject_fields_of_other_kinds(f: &mut Fields<'_>, kind: Kind) {
-    for key in POLICY_FIELDS.iter().filter(|_| kind != Kind::Policy) {
-        if f.has(key) {
-            f.error(key, "only policy documents have this field");
+    let own = kind.spec().own_fields;
+    let mut said: Vec<&str> = Vec::new();
+    for key in KINDS.iter().flat_map(|k| k.own_fields.iter().copied()) {
+        if own.contains(&key) || said.contains(&key) || !f.has(key) {
+            continue;
         }
-    }
-    for key in TRAINING_FIELDS.iter().filter(|_| kind != Kind::Training) {
-        if f.has(key) {
-            f.error(key, "only training documents have this field");
-        }
-    }
-    if f.has("organization") && !matches!(kind, Kind::Experience | Kind::Case) {
+        said.push(key);
+        let owners: Vec<&str> = KINDS
+            .iter()
+            .filter(|k| k.own_fields.contains(&key))
+            .map(|k| k.name)
+            .collect();
         f.error(
-            "organization",
-            "only experience and case documents have this field",
+            key,
+            format!("only {} documents have this field", owners.join(" and ")),
         );
     }
 }
@@ -459,27 +445,10 @@ pub fn body_line_of(doc: &Document, offset: usize) -> usize {
     doc.body_line + before.matches('\n').count()
 }
 
-/// Fields every kind has (the kind-specific ones are listed above).
-const COMMON_FIELDS: &[&str] = &[
-    "title",
-    "type",
-    "date",
-    "updated",
-    "summary",
-    "tags",
-    "region",
-    "author",
-    "source",
-    "draft",
-    "slug",
-    "organization",
-];
-
 fn known_fields() -> impl Iterator<Item = &'static str> {
     COMMON_FIELDS
         .iter()
-        .chain(POLICY_FIELDS)
-        .chain(TRAINING_FIELDS)
+        .chain(KINDS.iter().flat_map(|k| k.own_fields))
         .copied()
 }
 

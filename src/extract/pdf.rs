@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::{Align, Block, ExtractError, Extracted, Paragraph, Removed, Result, Span};
-use crate::content::markdown::is_cjk;
+use crate::content::text::is_cjk;
 
 pub fn read(bytes: &[u8]) -> Result<Extracted> {
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| match e {

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::dates;
 use crate::content::docnum;
-use crate::content::markdown::numbering_level;
+use crate::content::markdown::numbering::numbering_level;
 use crate::extract::{Align, Block, Paragraph, Removed};
 
 /// What the head and foot gave.

@@ -5,7 +5,8 @@
 //! are split again. Nothing else is rewritten: the script (Simplified or
 //! Traditional) and the wording stay as written.
 
-use crate::content::markdown::{is_cjk, numbering_level};
+use crate::content::markdown::numbering::numbering_level;
+use crate::content::text::is_cjk;
 
 fn is_han(c: char) -> bool {
     matches!(c,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use crate::content::markdown::numbering_level;
+use crate::content::markdown::numbering::numbering_level;
 use crate::extract::{Block, Footnote, Span};
 
 /// Front matter values in the order editors read them.

@@ -24,7 +24,7 @@ use crate::render::theme::Theme;
 use crate::site::Site;
 pub use client_tables::CLIENT_TABLES_FILE;
 use templates::error_chain;
-pub use templates::{build_tera, REQUIRED_TEMPLATES};
+pub use templates::{build_tera, SHARED_TEMPLATES};
 use views::{nav, Crumb, Summary};
 
 /// One generated file, path relative to the output root with `/` separators.

@@ -159,9 +159,8 @@ impl Renderer<'_> {
         };
         let mut ctx = self.context(&p.url, self.page_crumbs(i));
         ctx.insert("page", &full);
-        let template = format!("{}.html", f.kind.name());
         let path = format!("{}index.html", p.url.trim_start_matches('/'));
-        self.emit(&template, &ctx, path)
+        self.emit(f.kind.spec().template, &ctx, path)
     }
 
     fn policy_link(&self, j: usize) -> PolicyLink {

@@ -2,17 +2,14 @@
 
 use tera::Tera;
 
+use crate::content::model::KINDS;
 use crate::error::{Error, Result};
 use crate::render::theme::Theme;
 
-/// Templates a theme must have: one per page kind plus the shared pages.
-pub const REQUIRED_TEMPLATES: &[&str] = &[
+/// Templates a theme must have besides one per kind (`KindSpec::template`).
+pub const SHARED_TEMPLATES: &[&str] = &[
     "index.html",
     "section.html",
-    "policy.html",
-    "experience.html",
-    "case.html",
-    "training.html",
     "series_list.html",
     "series.html",
     "taxonomy_list.html",
@@ -24,8 +21,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 ];
 
 pub fn build_tera(theme: &Theme) -> Result<Tera> {
-    for name in REQUIRED_TEMPLATES {
-        if !theme.templates.contains_key(*name) {
+    let kind_templates = KINDS.iter().map(|k| k.template);
+    for name in SHARED_TEMPLATES.iter().copied().chain(kind_templates) {
+        if !theme.templates.contains_key(name) {
             return Err(Error::Theme {
                 theme: theme.name.clone(),
                 message: format!("template {name} is missing"),

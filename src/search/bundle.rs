@@ -20,6 +20,7 @@ use tantivy::{DocSet, InvertedIndexReader, Searcher, TERMINATED};
 
 use super::analyzer::is_gram_char;
 use super::index::{index_err, SearchIndex};
+use super::ranking::{FieldBoost, GRAM_FIELDS, WORD_FIELDS};
 use crate::content::docnum;
 use crate::content::model::{Kind, Status};
 use crate::error::Result;
@@ -203,7 +204,6 @@ pub type Sink<'a> = &'a mut dyn FnMut(Vec<OutputFile>) -> Result<()>;
 pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
     let reader = index.index.reader().map_err(index_err)?;
     let searcher = reader.searcher();
-    let f = index.fields;
     let num_docs: u64 = searcher
         .segment_readers()
         .iter()
@@ -212,12 +212,14 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
     let docs = site.pages.len();
 
     // (bundle key, field, boost)
-    let gram_fields: &[(&'static str, Field, f32)] = &[
-        ("t", f.title_grams, 4.0),
-        ("b", f.body_grams, 1.0),
-        ("m", f.meta_grams, 1.5),
-    ];
-    let word_fields: &[(&'static str, Field, f32)] = &[("t", f.title, 3.0), ("h", f.headings, 2.0)];
+    let table = |fields: &[FieldBoost]| -> Vec<(&'static str, Field, f32)> {
+        fields
+            .iter()
+            .map(|b| (b.bundle_key, index.field(b.field), b.boost))
+            .collect()
+    };
+    let gram_fields = &table(&GRAM_FIELDS)[..];
+    let word_fields = &table(&WORD_FIELDS)[..];
 
     let mut terms = Namespaces::default();
     let mut fields_meta = Map::new();
@@ -473,7 +475,7 @@ fn doc_files(site: &Site, sink: Sink<'_>) -> Result<()> {
             "tags": front.tags,
             // Exactly what the index stores, so fallback snippets agree.
             "summary": front.summary.clone().or_else(|| {
-                p.doc.rendered.first_paragraph.as_deref().map(|t| crate::content::markdown::summarize(t, 160))
+                p.doc.rendered.first_paragraph.as_deref().map(|t| crate::content::text::summarize(t, 160))
             }).unwrap_or_default(),
             "text": text,
         });

@@ -23,6 +23,7 @@ use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
 use super::char_query::CharQuery;
 use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
 use super::query::{parse_query, ParsedQuery, SearchRequest, Sort};
+use super::ranking::{DOC_NUMBER_BOOST, GRAM_FIELDS, WORD_FIELDS};
 use super::snippet::{highlight, highlight_terms, snippet};
 use crate::content::docnum;
 use crate::content::model::{Kind, Status};
@@ -313,7 +314,6 @@ impl SearchEngine {
         if grams.is_empty() {
             return None;
         }
-        let f = self.index.fields;
         // A character alone is indexed only where its run ends; elsewhere
         // it is the first character of a bigram (see `analyzer::grams`).
         let lone_char = |g: &AnalyzedToken| -> Option<char> {
@@ -343,11 +343,17 @@ impl SearchEngine {
                 (_, None) => Box::new(PhraseQuery::new_with_offset(terms)),
             }
         };
-        Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, boost(find(f.title_grams), 4.0)),
-            (Occur::Should, find(f.body_grams)),
-            (Occur::Should, boost(find(f.meta_grams), 1.5)),
-        ])))
+        Some(Box::new(BooleanQuery::new(
+            GRAM_FIELDS
+                .iter()
+                .map(|g| {
+                    (
+                        Occur::Should,
+                        boost(find(self.index.field(g.field)), g.boost),
+                    )
+                })
+                .collect(),
+        )))
     }
 
     /// One user term or phrase: it must be found as a substring; whole-word
@@ -362,14 +368,15 @@ impl SearchEngine {
                     Term::from_field_text(f.doc_number, &c),
                     IndexRecordOption::Basic,
                 )),
-                10.0,
+                DOC_NUMBER_BOOST,
             )
         });
         let found = found?;
         let words = self.index.analyzer.query_words(text);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, found)];
         if !words.is_empty() {
-            for (field, weight) in [(f.title, 3.0), (f.headings, 2.0)] {
+            for w in WORD_FIELDS {
+                let (field, weight) = (self.index.field(w.field), w.boost);
                 let all_words: Vec<(Occur, Box<dyn Query>)> = words
                     .iter()
                     .map(|w| -> (Occur, Box<dyn Query>) {

@@ -113,6 +113,14 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
+    /// The field a ranking table names; the tables name schema fields only.
+    pub fn field(&self, name: &str) -> Field {
+        self.index
+            .schema()
+            .get_field(name)
+            .unwrap_or_else(|_| panic!("search::ranking names {name}, which the schema lacks"))
+    }
+
     /// Creates an empty index in `dir` (which must exist and be empty).
     pub fn create(dir: &Path, dictionary: &str) -> Result<SearchIndex> {
         let (schema, fields) = schema();

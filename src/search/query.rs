@@ -193,7 +193,10 @@ fn kind_param(p: &SearchParams) -> Result<Option<Kind>, ParamError> {
     let kind = Kind::parse(k).ok_or_else(|| {
         bad(
             "kind",
-            format!("未知的文档类型“{k}”，可选 policy、experience、case、training"),
+            format!(
+                "未知的文档类型“{k}”，可选 {}",
+                Kind::ALL.map(Kind::name).join("、")
+            ),
         )
     })?;
     Ok(Some(kind))
@@ -206,7 +209,10 @@ fn status_param(p: &SearchParams) -> Result<Option<Status>, ParamError> {
     let status = Status::parse(s).ok_or_else(|| {
         bad(
             "status",
-            format!("未知的效力状态“{s}”，可选 current、revised、repealed、expired、pending"),
+            format!(
+                "未知的效力状态“{s}”，可选 {}",
+                Status::ALL.map(Status::name).join("、")
+            ),
         )
     })?;
     Ok(Some(status))

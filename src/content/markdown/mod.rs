@@ -14,12 +14,8 @@ pub mod sanitize;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::content::text::is_cjk;
 use annotate::Annotator;
-// TEMPORARY until the split-functions branch is merged.
-pub use crate::content::docnum::find_in_text as find_doc_numbers;
-pub use crate::content::text::{escape_html, is_cjk, summarize, traditional_lang};
-pub use numbering::numbering_level;
-pub use sanitize::safe_url;
 use sanitize::sanitizer;
 
 /// Characters a minute for reading-time estimates (Chinese reading speed).
@@ -265,7 +261,7 @@ mod tests {
     use super::numbering::numbering_level;
     use super::*;
     use crate::content::docnum::find_in_text as find_doc_numbers;
-    use crate::content::text::slugify;
+    use crate::content::text::{slugify, summarize, traditional_lang};
 
     fn render_doc(md: &str) -> Rendered {
         render(md, "policies")
