@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Single-file rebuild time of the live preview (`zhiku serve`).
 
-usage: rebuild.py ZHIKU_BINARY SITE_ROOT [EDITS]
+usage: rebuild.py ZHIKU_BINARY SITE_ROOT [EDITS] [PAUSE_S]
 
 Starts `zhiku serve` on SITE_ROOT, listens to /__zhiku/events, then edits one
 document EDITS times (appending and removing a sentence, so the page and the
@@ -9,7 +9,11 @@ search entry change each time) and records for each edit the server's own
 rebuild time (took_ms of the reload event: parse, re-assemble, index update,
 re-render and write of the affected pages) and the wall time from the file
 write to the event arriving (which adds the watcher's debounce). Prints
-medians and p90s and the number of files re-rendered.
+medians and p90s and the number of files re-rendered. PAUSE_S (default 0.3)
+is the time between a reload event and the next edit: the preview exports
+the static search bundle after each update, beside, and a newer edit stops
+that export, so short pauses measure edits that compete with it and long
+ones (longer than an export) edits on a quiet preview.
 """
 import glob
 import json
@@ -37,6 +41,7 @@ def events(sock_file):
 def main():
     binary, root = sys.argv[1], sys.argv[2]
     edits = int(sys.argv[3]) if len(sys.argv) > 3 else 15
+    pause = float(sys.argv[4]) if len(sys.argv) > 4 else 0.3
     proc = subprocess.Popen([binary, "serve", "--port", "0", "--root", root],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
@@ -71,7 +76,7 @@ def main():
                 for name, value in update.get("stages", []):
                     stages.setdefault(name, []).append(value)
                 files.append(len(update["rendered"]))
-                time.sleep(0.3)
+                time.sleep(pause)
         finally:
             with open(target, "w", encoding="utf-8") as out:
                 out.write(original)

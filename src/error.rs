@@ -124,6 +124,9 @@ pub enum Error {
         lock.display()
     )]
     Locked { lock: PathBuf, holder: String },
+    /// Work stopped because a newer change made its result stale.
+    #[error("stopped: a newer change superseded it")]
+    Superseded,
 }
 
 impl Error {

@@ -83,7 +83,7 @@ pub struct BuildReport {
 
 /// A loaded, validated site and its theme: what render and index start from.
 pub struct Loaded {
-    pub site: Site,
+    pub site: Arc<Site>,
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
     /// Every parsed file by path (`content/x/y.md`), drafts included: what the
@@ -123,7 +123,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
     };
     let site = assemble_checked(&config, &parsed, &paths, opts.drafts, &mut diags)?;
     Ok(Loaded {
-        site,
+        site: Arc::new(site),
         theme,
         warnings: diags,
         parsed,

@@ -7,6 +7,7 @@
 //! server. Pure apart from reading that index.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -202,6 +203,17 @@ pub type Sink<'a> = &'a mut dyn FnMut(Vec<OutputFile>) -> Result<()>;
 /// Builds every file of the bundle and hands them to `sink`. `index` must
 /// hold exactly `site`'s pages.
 pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
+    export_unless(index, site, sink, &AtomicBool::new(false))
+}
+
+/// [`export`], giving up with [`Error::Superseded`](crate::Error) as soon
+/// as `stop` is set (the live preview's export, when a newer change comes).
+pub fn export_unless(
+    index: &SearchIndex,
+    site: &Site,
+    sink: Sink<'_>,
+    stop: &AtomicBool,
+) -> Result<()> {
     let reader = index.index.reader().map_err(index_err)?;
     let searcher = reader.searcher();
     let num_docs: u64 = searcher
@@ -232,7 +244,7 @@ pub fn export(index: &SearchIndex, site: &Site, sink: Sink<'_>) -> Result<()> {
             } else {
                 &mut terms.grams
             };
-            segments.encode_terms(group, key, docs, target, &mut terms.unigrams)?;
+            segments.encode_terms(group, key, docs, target, &mut terms.unigrams, stop)?;
             let name = format!("{}_{key}", if group == "words" { "w" } else { "g" });
             field_norms.push((name.clone(), segments.norm_ids));
             fields_meta.insert(
@@ -272,6 +284,9 @@ struct FieldSegments {
     inverted: Vec<Arc<InvertedIndexReader>>,
     /// Each segment's page ids, by the segment's own document ids.
     pids: Vec<Column<u64>>,
+    /// Each segment's live documents: the live preview deletes and re-adds
+    /// documents, and until segments merge the old versions stay in them.
+    alive: Vec<Option<tantivy::fastfield::AliveBitSet>>,
     total_tokens: u64,
     /// Each page's field length as tantivy's one-byte fieldnorm id, by page id.
     norm_ids: Vec<u8>,
@@ -282,6 +297,7 @@ impl FieldSegments {
         let mut read = FieldSegments {
             inverted: Vec::new(),
             pids: Vec::new(),
+            alive: Vec::new(),
             total_tokens: 0,
             norm_ids: vec![0u8; docs],
         };
@@ -289,6 +305,9 @@ impl FieldSegments {
             let segment_pids = segment.fast_fields().u64("pid").map_err(index_err)?;
             let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
             for doc in 0..segment.max_doc() {
+                if segment.is_deleted(doc) {
+                    continue;
+                }
                 if let Some(slot) = segment_pids
                     .first(doc)
                     .and_then(|pid| read.norm_ids.get_mut(pid as usize))
@@ -300,6 +319,7 @@ impl FieldSegments {
             read.total_tokens += field_index.total_num_tokens();
             read.inverted.push(field_index);
             read.pids.push(segment_pids);
+            read.alive.push(segment.alive_bitset().cloned());
         }
         Ok(read)
     }
@@ -313,6 +333,7 @@ impl FieldSegments {
         docs: usize,
         target: &mut Terms,
         unigrams: &mut Terms,
+        stop: &AtomicBool,
     ) -> Result<()> {
         // The segments' term dictionaries merged into one sorted stream:
         // each term's postings are complete when it is reached and are
@@ -336,7 +357,12 @@ impl FieldSegments {
                 .push((key, encoded));
         };
         let mut list: Vec<Posting> = Vec::new();
+        let mut seen = 0u32;
         while merged.advance() {
+            seen = seen.wrapping_add(1);
+            if seen % 1024 == 0 && stop.load(Ordering::Relaxed) {
+                return Err(crate::Error::Superseded);
+            }
             let Ok(term) = std::str::from_utf8(merged.key()) else {
                 continue;
             };
@@ -384,8 +410,10 @@ impl FieldSegments {
                 .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
                 .map_err(|e| crate::Error::Index(e.to_string()))?;
             let mut doc = postings.doc();
+            let alive = self.alive[ord].as_ref();
             while doc != TERMINATED {
-                if let Some(pid) = self.pids[ord].first(doc) {
+                let live = alive.is_none_or(|a| a.is_alive(doc));
+                if let Some(pid) = self.pids[ord].first(doc).filter(|_| live) {
                     each(pid as u32, postings.term_freq());
                 }
                 doc = postings.advance();

@@ -68,6 +68,8 @@ impl Session {
     /// changed). On failure the last good site and index stay served.
     pub fn rebuild(&mut self) -> Result<Update> {
         let started = Instant::now();
+        // Its files go where the build is about to swap the new output in.
+        let _ = self.kept.finish_bundle();
         let (report, kept) = pipeline::build_keeping(&self.opts)?;
         self.kept = kept;
         self.open_engine(report.index_dir.as_deref())?;
@@ -79,6 +81,11 @@ impl Session {
             warnings: report.warnings.iter().map(|d| d.to_string()).collect(),
             stages: Vec::new(),
         })
+    }
+
+    /// Waits until the static search bundle of the last update is written.
+    pub fn finish_bundle(&mut self) -> Result<()> {
+        self.kept.finish_bundle()
     }
 
     /// Re-renders what the changed content files affect. `changed` are paths
