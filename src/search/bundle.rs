@@ -360,7 +360,7 @@ impl FieldSegments {
         let mut seen = 0u32;
         while merged.advance() {
             seen = seen.wrapping_add(1);
-            if seen % 1024 == 0 && stop.load(Ordering::Relaxed) {
+            if seen.is_multiple_of(1024) && stop.load(Ordering::Relaxed) {
                 return Err(crate::Error::Superseded);
             }
             let Ok(term) = std::str::from_utf8(merged.key()) else {
