@@ -1,15 +1,16 @@
 //! The tables the browser scripts share with the build, written as one
 //! generated script, `static/js/zhiku-tables.js`, which defines
 //! `window.ZhikuTables`. The search page's scripts read kinds, statuses,
-//! sections, taxonomies, query limits, ranking weights and the 文号
-//! brackets from it, so no script holds a copy of what the build knows.
+//! sections, taxonomies, filters, facets, sorts, query limits, ranking
+//! weights and the 文号 brackets from it, so no script holds a copy of what
+//! the build knows.
 
 use serde_json::json;
 
 use super::OutputFile;
 use crate::content::docnum;
 use crate::content::model::{Kind, Status};
-use crate::search::{query, ranking};
+use crate::search::{filters, query, ranking};
 use crate::site::Site;
 
 /// Where the generated script is written in the output.
@@ -53,6 +54,17 @@ pub fn client_tables(site: &Site) -> OutputFile {
             "words": field_boosts(&ranking::WORD_FIELDS),
             "doc_number": ranking::DOC_NUMBER_BOOST,
         },
+        "filters": filters::FILTERS.map(|f| json!({
+            "param": f.param,
+            "bundle_key": f.bundle_key,
+            "choice": f.choice,
+        })),
+        "facets": filters::FACETS.map(|f| json!({
+            "key": f.key,
+            "param": f.param,
+            "title": f.title,
+        })),
+        "sorts": query::SORTS,
         "docnum": {
             "open": docnum::OPEN.iter().collect::<String>(),
             "close": docnum::CLOSE.iter().collect::<String>(),

@@ -21,6 +21,7 @@ use tantivy::{
 
 use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
 use super::char_query::CharQuery;
+use super::filters::FACETS;
 use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
 use super::query::{parse_query, ParsedQuery, SearchRequest, Sort};
 use super::ranking::{DOC_NUMBER_BOOST, GRAM_FIELDS, WORD_FIELDS};
@@ -465,8 +466,8 @@ fn collect_page(
 ) -> Result<(Vec<RankedHit>, usize, FacetCounts)> {
     let offset = (req.page - 1) * req.size;
     let mut facets = FacetCollector::for_field("facets");
-    for name in ["/kind", "/tags", "/region", "/status", "/year"] {
-        facets.add_facet(name);
+    for facet in FACETS {
+        facets.add_facet(format!("/{}", facet.key).as_str());
     }
     // Equal scores (or dates) come back in segment order, which depends
     // on the indexing threads; a few more than the page are fetched and

@@ -90,6 +90,9 @@ pub enum Sort {
     Date,
 }
 
+/// The `sort` values, the default first.
+pub const SORTS: [&str; 2] = ["relevance", "date"];
+
 /// Raw parameters as they arrive from a URL query string or the CLI.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SearchParams {
@@ -248,11 +251,12 @@ fn date_params(p: &SearchParams) -> Result<(Option<NaiveDate>, Option<NaiveDate>
 
 fn sort_param(p: &SearchParams) -> Result<Sort, ParamError> {
     match nonempty(&p.sort) {
-        None | Some("relevance") => Ok(Sort::Relevance),
-        Some("date") => Ok(Sort::Date),
+        None => Ok(Sort::Relevance),
+        Some(s) if s == SORTS[0] => Ok(Sort::Relevance),
+        Some(s) if s == SORTS[1] => Ok(Sort::Date),
         Some(s) => Err(bad(
             "sort",
-            format!("未知的排序方式“{s}”，可选 relevance 或 date"),
+            format!("未知的排序方式“{s}”，可选 {}", SORTS.join(" 或 ")),
         )),
     }
 }

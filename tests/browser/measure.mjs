@@ -105,6 +105,8 @@ export async function openMeasuredPage(context, origin) {
   page.on('requestfailed', (req) => {
     if (!req.url().startsWith(origin + '/')) return;
     const f = req.failure();
+    // Abandoned by the browser as the page moved on, not failed by the server.
+    if (f && f.errorText === 'net::ERR_ABORTED') return;
     watch.problems.push(`request failed: ${short(req.url())} (${f ? f.errorText : 'unknown'})`);
   });
   page.on('response', (res) => {

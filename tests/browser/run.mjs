@@ -82,6 +82,9 @@ async function openWatchedPage(context) {
     const u = req.url();
     if (!u.startsWith(origin + '/')) return;
     const f = req.failure();
+    // The browser abandons a request (the favicon, say) when the page moves
+    // on; the server did not fail it. Errors of the server show as responses.
+    if (f && f.errorText === 'net::ERR_ABORTED') return;
     watch.problems.push(`request failed: ${short(u)} (${f ? f.errorText : 'unknown'})`);
   });
   page.on('response', (res) => {

@@ -30,14 +30,16 @@
   var KINDS = Object.keys(KIND_LABELS);
   var STATUS_LABELS = labels(TABLES.statuses);
   var STATUSES = Object.keys(STATUS_LABELS);
-  /* 分面：filters.json 的键 -> 服务器 facets 中的键（issuer 只用于筛选）。 */
-  var FACETS = ["kind", "tags", "region", "status", "year"];
-  /* 筛选参数 -> filters.json 的键；这些筛选在服务器上是打分的 TermQuery。 */
-  var FILTERS = [["kind", "kind"], ["tag", "tags"], ["region", "region"], ["issuer", "issuer"], ["status", "status"]];
+  /* 分面：filters.json 的键，即服务器 facets 中的键（issuer 只用于筛选）。 */
+  var FACETS = (TABLES.facets || []).map(function (f) { return f.key; });
+  /* [筛选参数, filters.json 的键]；这些筛选在服务器上是打分的 TermQuery。 */
+  var FILTERS = (TABLES.filters || []).filter(function (f) { return f.bundle_key; })
+    .map(function (f) { return [f.param, f.bundle_key]; });
   /* [分片中的键, meta.json 中的字段名, 权重]：gram 字段为 g_<键>，整词字段为 w_<键>。 */
   function fieldTable(list, prefix) {
     return (list || []).map(function (f) { return [f.key, prefix + f.key, f.boost]; });
   }
+  var SORTS = TABLES.sorts || [];
   var RANKING = TABLES.ranking || {};
   var GRAM_FIELDS = fieldTable(RANKING.grams, "g_");
   var WORD_FIELDS = fieldTable(RANKING.words, "w_");
@@ -397,7 +399,7 @@
     var status = nonempty("status");
     if (status !== null) {
       var name = STATUSES.filter(function (s) { return s === status || STATUS_LABELS[s] === status; })[0];
-      if (!name) throw failure("未知的效力状态“" + status + "”，可选 current、revised、repealed、expired、pending", "param", "status");
+      if (!name) throw failure("未知的效力状态“" + status + "”，可选 " + STATUSES.join("、"), "param", "status");
       status = name;
     }
     var from = nonempty("from"), to = nonempty("to"), fromDay = null, toDay = null;
@@ -409,8 +411,8 @@
     }
     if (fromDay !== null && toDay !== null && fromDay > toDay) throw failure("起始日期晚于截止日期", "param", "from");
     var sort = nonempty("sort");
-    if (sort !== null && sort !== "relevance" && sort !== "date") {
-      throw failure("未知的排序方式“" + sort + "”，可选 relevance 或 date", "param", "sort");
+    if (sort !== null && SORTS.indexOf(sort) < 0) {
+      throw failure("未知的排序方式“" + sort + "”，可选 " + SORTS.join(" 或 "), "param", "sort");
     }
     var page = 1, size = DEFAULT_PAGE_SIZE, v;
     if ((v = nonempty("page")) !== null) {

@@ -25,20 +25,20 @@
   /* 没有结果时给出的浏览入口：各栏目，再加标签、地区。 */
   var BROWSE = (TABLES.sections || []).map(function (s) { return [s.url, s.title]; })
     .concat((TABLES.taxonomies || []).map(function (t) { return [t.url, t.label]; }));
-  var SORTS = ["relevance", "date"];
-  var TEXT_FILTERS = ["tag", "region", "issuer", "from", "to"];
-  var FILTER_KEYS = ["kind", "tag", "region", "issuer", "status", "from", "to"];
+  var SORTS = TABLES.sorts || [];
+  var FILTER_TABLE = TABLES.filters || [];
+  var TEXT_FILTERS = FILTER_TABLE.filter(function (f) { return !f.choice; }).map(function (f) { return f.param; });
+  var FILTER_KEYS = FILTER_TABLE.map(function (f) { return f.param; });
   var DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
   /* 筛选面板的分组：facet 为返回数据中 facets 的键，param 为对应的检索参数。
    * 年份分组没有单独的参数，选中某年即把 from、to 都设为该年。 */
-  var FACET_GROUPS = [
-    { facet: "kind", param: "kind", title: "类别" },
-    { facet: "status", param: "status", title: "效力状态" },
-    { facet: "year", param: "year", title: "发布年份" },
-    { facet: "region", param: "region", title: "地区" },
-    { facet: "tags", param: "tag", title: "标签" }
-  ];
+  var FACET_GROUPS = (TABLES.facets || []).map(function (f) { return { facet: f.key, param: f.param, title: f.title }; });
+  /* 分面的标题（类别、效力状态……）加冒号，用于已选条件和结果的隐藏说明。 */
+  function titleOf(facet) {
+    var g = FACET_GROUPS.filter(function (x) { return x.facet === facet; })[0];
+    return (g ? g.title : facet) + "：";
+  }
 
   /* ---------- 数据来源 ---------- */
 
@@ -591,7 +591,7 @@
     var label = typeof hit.kind_label === "string" && hit.kind_label ? hit.kind_label : kindLabel(kind);
     if (label) {
       var k = make("span", "search-hit-kind");
-      k.appendChild(hidden("类别："));
+      k.appendChild(hidden(titleOf("kind")));
       k.appendChild(document.createTextNode(label));
       meta.appendChild(k);
     }
@@ -611,7 +611,7 @@
     }
     if (typeof hit.status === "string" && hit.status) {
       var st = make("span", "search-hit-status");
-      st.appendChild(hidden("效力状态："));
+      st.appendChild(hidden(titleOf("status")));
       var cls = Object.prototype.hasOwnProperty.call(STATUSES, hit.status) ? " status-" + hit.status : "";
       st.appendChild(make("span", "badge" + cls, typeof hit.status_label === "string" && hit.status_label ? hit.status_label : statusLabel(hit.status)));
       meta.appendChild(st);
@@ -675,15 +675,15 @@
   function renderActive(s) {
     clear(el.active);
     var items = [];
-    if (s.kind) items.push({ keys: ["kind"], text: "类别：" + kindLabel(s.kind) });
-    if (s.status) items.push({ keys: ["status"], text: "效力状态：" + statusLabel(s.status) });
+    if (s.kind) items.push({ keys: ["kind"], text: titleOf("kind") + kindLabel(s.kind) });
+    if (s.status) items.push({ keys: ["status"], text: titleOf("status") + statusLabel(s.status) });
     if (yearOf(s)) {
-      items.push({ keys: ["from", "to"], text: "发布年份：" + s.from + "年" });
+      items.push({ keys: ["from", "to"], text: titleOf("year") + s.from + "年" });
     } else if (s.from || s.to) {
       items.push({ keys: ["from", "to"], text: "发布日期：" + (s.from ? formatDate(s.from) : "不限") + " 至 " + (s.to ? formatDate(s.to) : "不限") });
     }
-    if (s.region) items.push({ keys: ["region"], text: "地区：" + s.region });
-    if (s.tag) items.push({ keys: ["tag"], text: "标签：" + s.tag });
+    if (s.region) items.push({ keys: ["region"], text: titleOf("region") + s.region });
+    if (s.tag) items.push({ keys: ["tag"], text: titleOf("tags") + s.tag });
     if (s.issuer) items.push({ keys: ["issuer"], text: "发文机关：" + s.issuer });
 
     if (items.length === 0) {
