@@ -143,7 +143,7 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
     let new_site = match assemble_checked(
         &loaded.site.config,
         &loaded.parsed,
-        &loaded.paths,
+        &loaded.path_specs,
         opts.drafts,
         &mut diags,
     ) {

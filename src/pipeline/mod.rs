@@ -90,7 +90,7 @@ pub struct Loaded {
     /// live preview re-assembles the site from after a change.
     pub parsed: BTreeMap<String, parse::Parsed>,
     /// Study paths as written in `content/_paths.yaml`.
-    pub paths: Vec<crate::site::study_path::PathSpec>,
+    pub path_specs: Vec<crate::site::study_path::PathSpec>,
 }
 
 pub fn load_config(opts: &BuildOptions) -> Result<Config> {
@@ -127,7 +127,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
         theme,
         warnings: diags,
         parsed,
-        paths,
+        path_specs: paths,
     })
 }
 

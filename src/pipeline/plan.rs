@@ -163,10 +163,10 @@ impl<'a> Planner<'a> {
         for &j in related.chain(&p.links_to) {
             self.page_target(&site.pages[j].url);
         }
-        for &(k, n) in &p.paths {
-            let path = &site.paths[k];
+        for &(k, n) in &p.path_steps {
+            let path = &site.study_paths[k];
             self.targets.insert(Target::PathList);
-            if let Some(nk) = self.new.paths.iter().position(|x| x.url == path.url) {
+            if let Some(nk) = self.new.study_paths.iter().position(|x| x.url == path.url) {
                 self.targets.insert(Target::Path(nk));
             }
             for m in [n.checked_sub(1), Some(n + 1)].into_iter().flatten() {

@@ -93,9 +93,9 @@ pub fn all_targets(site: &Site) -> Vec<Target> {
     t.extend((0..site.pages.len()).map(Target::Page));
     t.push(Target::SeriesList);
     t.extend((0..site.series.len()).map(Target::Series));
-    if !site.paths.is_empty() {
+    if !site.study_paths.is_empty() {
         t.push(Target::PathList);
-        t.extend((0..site.paths.len()).map(Target::Path));
+        t.extend((0..site.study_paths.len()).map(Target::Path));
     }
     for tax in &site.taxonomies {
         t.push(Target::TaxonomyList(tax.name));
@@ -157,7 +157,7 @@ fn render_with(
     let mut base = Context::new();
     base.insert("config", &site.config);
     base.insert("nav", &nav(site));
-    base.insert("has_paths", &!site.paths.is_empty());
+    base.insert("has_paths", &!site.study_paths.is_empty());
     base.insert("live_reload", &options.live_reload);
     base.insert("build_year", &chrono::Local::now().year());
     let summaries: Vec<OnceLock<Summary>> =
@@ -226,9 +226,9 @@ impl Renderer<'_> {
                 }
             }
             Target::Search => {
-                r.simple("search.html", "/search/", "全文检索", "search/index.html")?
+                r.fixed_page("search.html", "/search/", "全文检索", "search/index.html")?
             }
-            Target::NotFound => r.simple("404.html", "/404.html", "页面未找到", "404.html")?,
+            Target::NotFound => r.fixed_page("404.html", "/404.html", "页面未找到", "404.html")?,
             Target::Feeds => r.out.extend(feeds::feeds(site)),
             Target::Sitemap => {
                 r.out.push(feeds::sitemap(site));
@@ -236,8 +236,8 @@ impl Renderer<'_> {
             }
             Target::Graph => r.out.push(graph::graph(site)),
             Target::ClientTables => r.out.push(client_tables::client_tables(site)),
-            Target::PathList if !site.paths.is_empty() => r.path_list()?,
-            Target::Path(i) if *i < site.paths.len() => r.one_path(*i)?,
+            Target::PathList if !site.study_paths.is_empty() => r.path_list()?,
+            Target::Path(i) if *i < site.study_paths.len() => r.one_path(*i)?,
             Target::Page(_) | Target::Series(_) | Target::PathList | Target::Path(_) => {}
         }
         Ok(())
@@ -273,7 +273,7 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    fn simple(&mut self, template: &str, url: &str, title: &str, path: &str) -> Result<()> {
+    fn fixed_page(&mut self, template: &str, url: &str, title: &str, path: &str) -> Result<()> {
         let ctx = self.context(
             url,
             vec![Crumb {

@@ -269,10 +269,10 @@ impl Renderer<'_> {
             })
         };
         site.pages[i]
-            .paths
+            .path_steps
             .iter()
             .map(|&(k, n)| {
-                let path = &site.paths[k];
+                let path = &site.study_paths[k];
                 PathPosition {
                     slug: &path.slug,
                     title: &path.title,

@@ -72,7 +72,7 @@ pub(super) fn print_ids(html: &str, n: usize) -> String {
 impl Renderer<'_> {
     pub(super) fn path_view(&self, k: usize, with_content: bool) -> PathView<'_> {
         let site = self.site;
-        let path = &site.paths[k];
+        let path = &site.study_paths[k];
         let mut kinds: Vec<&'static str> = Vec::new();
         let steps: Vec<PathStepView> = path
             .steps
@@ -118,7 +118,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn path_list(&mut self) -> Result<()> {
-        let all: Vec<PathView> = (0..self.site.paths.len())
+        let all: Vec<PathView> = (0..self.site.study_paths.len())
             .map(|k| self.path_view(k, false))
             .collect();
         let mut ctx = self.context("/paths/", vec![Self::paths_crumb()]);

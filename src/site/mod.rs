@@ -45,7 +45,7 @@ pub struct Page {
     /// Pages that link to or cite this one, with the sentence around it.
     pub backlinks: Vec<Backlink>,
     /// Study paths this page is a step of: (index into `Site::paths`, step index).
-    pub paths: Vec<(usize, usize)>,
+    pub path_steps: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -131,7 +131,7 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub taxonomies: Vec<Taxonomy>,
     pub series: Vec<Series>,
-    pub paths: Vec<StudyPath>,
+    pub study_paths: Vec<StudyPath>,
     /// `policies/xyz` -> index into `pages`.
     pub by_key: HashMap<String, usize>,
     /// Canonical 文号 -> the policy carrying it.
@@ -223,7 +223,7 @@ pub fn assemble(
             series: None,
             links_to: Vec::new(),
             backlinks: Vec::new(),
-            paths: Vec::new(),
+            path_steps: Vec::new(),
         })
         .collect();
 
@@ -262,7 +262,7 @@ pub fn assemble(
         pages,
         taxonomies,
         series,
-        paths: Vec::new(),
+        study_paths: Vec::new(),
     };
     link_graph(&mut site, &mut diags);
     resolve_paths(&mut site, paths, &mut diags);

@@ -398,11 +398,11 @@ pub(super) fn resolve_paths(site: &mut Site, specs: &[PathSpec], diags: &mut Vec
                 }
             }
         }
-        let p = site.paths.len();
+        let p = site.study_paths.len();
         for (n, step) in steps.iter().enumerate() {
-            site.pages[step.page].paths.push((p, n));
+            site.pages[step.page].path_steps.push((p, n));
         }
-        site.paths.push(StudyPath {
+        site.study_paths.push(StudyPath {
             slug: spec.slug.clone(),
             title: spec.title.clone(),
             description: spec.description.clone(),
