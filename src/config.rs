@@ -50,6 +50,26 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The path part of `base_url` without its trailing slash: `/dangjian`
+    /// for a site published at `http://example.gov.cn/dangjian/`, empty at
+    /// a domain's root. Every URL the build writes starts with it.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map_or(0, |i| i + 3);
+        match self.base_url[after_scheme..].find('/') {
+            Some(i) => self.base_url[after_scheme + i..].trim_end_matches('/'),
+            None => "",
+        }
+    }
+
+    /// A site URL (`/policies/x/`) as the published site links it.
+    pub fn href(&self, url: &str) -> String {
+        if url.starts_with('/') && !url.starts_with("//") {
+            format!("{}{url}", self.base_path())
+        } else {
+            url.to_string()
+        }
+    }
+
     /// Parses and validates config text; `path` only names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -124,6 +144,16 @@ mod tests {
         .unwrap();
         assert_eq!(c.title, "测试");
         assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.base_path(), "");
+        let sub = Config::parse(
+            "base_url: http://example.gov.cn/dangjian/\n",
+            Path::new("z.yaml"),
+        )
+        .unwrap();
+        assert_eq!(sub.base_path(), "/dangjian");
+        assert_eq!(sub.href("/policies/x/"), "/dangjian/policies/x/");
+        assert_eq!(sub.href("#top"), "#top");
+        assert_eq!(sub.href("https://other.org/"), "https://other.org/");
         assert_eq!(c.paginate, 10);
     }
 

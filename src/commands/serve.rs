@@ -105,8 +105,9 @@ async fn serve_built(
         None
     };
     say(&format!(
-        "zhiku: serving {} at {base_url}/ (Ctrl+C to stop)",
-        out_dir.display()
+        "zhiku: serving {} at {base_url}{}/ (Ctrl+C to stop)",
+        out_dir.display(),
+        config.base_path()
     ));
     let engine = Arc::new(RwLock::new(engine));
     if !args.index.no_index {
@@ -122,6 +123,9 @@ async fn serve_built(
         engine,
         None,
     );
+    // Served where it is published: a site built for `…/dangjian/` answers
+    // under `/dangjian/`, as behind the web server it is deployed to.
+    let app = serve::under_base_path(app, config.base_path());
     serve::run(listener, app).await?;
     Ok(ExitCode::SUCCESS)
 }

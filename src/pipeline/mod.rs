@@ -214,7 +214,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
     let loaded = load_site(opts)?;
     laps.lap("load + parse + site");
     // Templates are checked before anything is written.
-    let tera = render::build_tera(&loaded.theme)?;
+    let tera = render::build_tera(&loaded.theme, &loaded.site.config)?;
     let out_dir = output_dir(opts, &loaded.site.config);
     let index_dir = (!opts.no_index).then(|| index_dir(opts, &loaded.site.config));
     // Held until both outputs are swapped in.

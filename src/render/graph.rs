@@ -13,7 +13,7 @@ pub(super) fn graph(site: &Site) -> OutputFile {
         .iter()
         .map(|p| {
             serde_json::json!({
-                "id": p.url,
+                "id": site.config.href(&p.url),
                 "title": p.doc.front.title,
                 "kind": p.doc.front.kind.name(),
                 "date": p.doc.front.date.to_string(),
@@ -21,13 +21,14 @@ pub(super) fn graph(site: &Site) -> OutputFile {
             })
         })
         .collect();
+    let href = |url: &str| site.config.href(url);
     let mut edges = Vec::new();
     for p in &site.pages {
         for &j in &p.links_to {
-            edges.push(serde_json::json!({ "source": p.url, "target": site.pages[j].url, "type": "cites" }));
+            edges.push(serde_json::json!({ "source": href(&p.url), "target": href(&site.pages[j].url), "type": "cites" }));
         }
         for &j in &p.supersedes {
-            edges.push(serde_json::json!({ "source": p.url, "target": site.pages[j].url, "type": "supersedes" }));
+            edges.push(serde_json::json!({ "source": href(&p.url), "target": href(&site.pages[j].url), "type": "supersedes" }));
         }
     }
     OutputFile {

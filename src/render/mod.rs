@@ -118,7 +118,7 @@ pub fn all_targets(site: &Site) -> Vec<Target> {
 
 /// Renders every page of the site plus feeds, sitemap and robots.txt.
 pub fn render_site(site: &Site, theme: &Theme, options: &RenderOptions) -> Result<Vec<OutputFile>> {
-    let tera = build_tera(theme)?;
+    let tera = build_tera(theme, &site.config)?;
     render_targets(site, &tera, options, &all_targets(site))
 }
 

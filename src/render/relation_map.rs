@@ -139,7 +139,7 @@ fn node(s: &mut String, site: &Site, j: usize, x: usize, y: usize, this: bool) {
         let _ = write!(
             s,
             r#"<a class="{class}" href="{}"><title>{}：{}</title>{rect}</a>"#,
-            escape_html(&page.url),
+            escape_html(&site.config.href(&page.url)),
             kind.label(),
             escape_html(title)
         );

@@ -2,6 +2,7 @@
 
 use tera::Tera;
 
+use crate::config::Config;
 use crate::content::model::KINDS;
 use crate::error::{Error, Result};
 use crate::render::theme::Theme;
@@ -20,7 +21,9 @@ pub const SHARED_TEMPLATES: &[&str] = &[
     "path.html",
 ];
 
-pub fn build_tera(theme: &Theme) -> Result<Tera> {
+/// The theme's templates, checked and loaded, with the filters bound to
+/// this site (`url` prefixes its base path).
+pub fn build_tera(theme: &Theme, config: &Config) -> Result<Tera> {
     let kind_templates = KINDS.iter().map(|k| k.template);
     for name in SHARED_TEMPLATES.iter().copied().chain(kind_templates) {
         if !theme.templates.contains_key(name) {
@@ -35,6 +38,18 @@ pub fn build_tera(theme: &Theme) -> Result<Tera> {
     // output unreadable (`&#x2F;policies&#x2F;`); these five are what HTML needs.
     tera.set_escape_fn(crate::content::text::escape_html);
     tera.register_filter("date_zh", date_zh_filter);
+    let base_path = config.base_path().to_string();
+    tera.register_filter(
+        "url",
+        move |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+            Ok(match value.as_str() {
+                Some(url) if url.starts_with('/') && !url.starts_with("//") => {
+                    tera::Value::String(format!("{base_path}{url}"))
+                }
+                _ => value.clone(),
+            })
+        },
+    );
     tera.add_raw_templates(
         theme
             .templates

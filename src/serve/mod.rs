@@ -146,6 +146,41 @@ pub fn router(
     app.layer(axum::middleware::map_response(with_security_headers))
 }
 
+/// Serves `app` under the site's base path (`/dangjian` for a site
+/// published at `http://example.gov.cn/dangjian/`): requests outside it get
+/// 404, `/` is redirected to it, and the header that tells the search page
+/// where the API is names it under the base path.
+pub fn under_base_path(app: Router, base_path: &str) -> Router {
+    if base_path.is_empty() {
+        return app;
+    }
+    let home = format!("{base_path}/");
+    let api = HeaderValue::from_str(&format!("{base_path}/api/search")).ok();
+    let app = app.layer(axum::middleware::map_response(
+        move |mut response: Response| {
+            let api = api.clone();
+            async move {
+                let h = response.headers_mut();
+                if let (true, Some(api)) = (h.contains_key("x-zhiku-search"), api) {
+                    h.insert("x-zhiku-search", api);
+                }
+                response
+            }
+        },
+    ));
+    Router::new()
+        .route(
+            "/",
+            axum::routing::get(move || {
+                let home = home.clone();
+                async move { redirect(&home) }
+            }),
+        )
+        .nest_service(base_path, app)
+        .fallback(|| async { plain(StatusCode::NOT_FOUND, "not found") })
+        .layer(axum::middleware::map_response(with_security_headers))
+}
+
 async fn with_security_headers(mut response: Response) -> Response {
     security_headers(response.headers_mut());
     response
@@ -347,6 +382,7 @@ async fn static_file(
     State(state): State<ServeState>,
     method: Method,
     uri: Uri,
+    axum::extract::OriginalUri(original): axum::extract::OriginalUri,
     headers: HeaderMap,
 ) -> Response {
     let Ok(_permit) = state.permits.try_acquire() else {
@@ -381,8 +417,9 @@ async fn static_file(
         Ok(m) if m.is_dir() => {
             if !uri.path().ends_with('/') {
                 // One leading slash: `//static` must not become a
-                // protocol-relative redirect to the host `static`.
-                let mut location = format!("/{}/", uri.path().trim_start_matches('/'));
+                // protocol-relative redirect to the host `static`. The
+                // path as requested, base path included (see `under_base_path`).
+                let mut location = format!("/{}/", original.path().trim_start_matches('/'));
                 if let Some(q) = uri.query() {
                     location.push('?');
                     location.push_str(q);

@@ -25,7 +25,7 @@ impl Site {
             match self.resolve_wiki(&target) {
                 Ok((j, section)) => {
                     let page = &self.pages[j];
-                    out.push_str(&page.url);
+                    out.push_str(&self.config.href(&page.url));
                     if let Some(s) = &section {
                         out.push('#');
                         out.push_str(&crate::content::text::escape_html(s));
@@ -124,7 +124,7 @@ impl Site {
                     out.push_str(&text[..start]);
                     out.push_str(&format!(
                         "<a class=\"docnum\" href=\"{}\" title=\"{}\">{}</a>",
-                        page.url,
+                        self.config.href(&page.url),
                         crate::content::text::escape_html(&page.doc.front.title),
                         &text[start..]
                     ));
@@ -143,10 +143,11 @@ impl Site {
     pub fn resolve_internal_links<'h>(&self, html: &'h str) -> std::borrow::Cow<'h, str> {
         const NEEDLE: &str = "href=\"@/";
         const WIKI: &str = "href=\"@wiki/";
+        let html = self.under_base_path(html);
         let html: std::borrow::Cow<'h, str> = if html.contains(WIKI) {
-            std::borrow::Cow::Owned(self.resolve_wiki_links(html, WIKI))
+            std::borrow::Cow::Owned(self.resolve_wiki_links(&html, WIKI))
         } else {
-            std::borrow::Cow::Borrowed(html)
+            html
         };
         if !html.contains(NEEDLE) {
             return html;
@@ -166,7 +167,7 @@ impl Site {
             let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
             match self.page_by_key(&path) {
                 Some(page) => {
-                    out.push_str(&page.url);
+                    out.push_str(&self.config.href(&page.url));
                     if let Some(f) = fragment {
                         out.push('#');
                         out.push_str(f);
@@ -175,6 +176,34 @@ impl Site {
                 None => out.push('#'),
             }
             rest = &rest[end..];
+        }
+        out.push_str(rest);
+        std::borrow::Cow::Owned(out)
+    }
+}
+
+impl Site {
+    /// Site-absolute links and images an editor wrote (`/cases/x/`) moved
+    /// under the base path of a site published in a sub-path; the site's own
+    /// links are made with [`Config::href`](crate::config::Config::href).
+    fn under_base_path<'h>(&self, html: &'h str) -> std::borrow::Cow<'h, str> {
+        let base = self.config.base_path();
+        if base.is_empty() || !(html.contains("href=\"/") || html.contains("src=\"/")) {
+            return std::borrow::Cow::Borrowed(html);
+        }
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut rest = html;
+        loop {
+            let next = ["href=\"/", "src=\"/"]
+                .iter()
+                .filter_map(|n| rest.find(n).map(|i| (i, n.len())))
+                .min();
+            let Some((i, len)) = next else { break };
+            out.push_str(&rest[..i + len - 1]);
+            rest = &rest[i + len - 1..];
+            if !rest.starts_with("//") {
+                out.push_str(base);
+            }
         }
         out.push_str(rest);
         std::borrow::Cow::Owned(out)

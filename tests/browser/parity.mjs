@@ -6,6 +6,7 @@
 //   node tests/browser/parity.mjs PUBLIC_DIR QUERIES_JSON
 //
 // QUERIES_JSON is a JSON array of parameter objects, as for /api/search.
+// Files are looked up under PUBLIC_DIR after the site's base path.
 import { readFileSync, existsSync } from "node:fs";
 import { runInThisContext } from "node:vm";
 import { join } from "node:path";
@@ -16,8 +17,16 @@ if (!dir || !queriesJson) {
   process.exit(2);
 }
 globalThis.window = globalThis;
+// The client must fetch under the site's base path (a site published in a
+// sub-path): anything else is a 404, as on the real web server.
+let base = "";
 globalThis.fetch = async (url) => {
-  const path = join(dir, decodeURIComponent(String(url).split("?")[0]));
+  let local = decodeURIComponent(String(url).split("?")[0]);
+  if (base) {
+    if (!local.startsWith(base + "/")) return { ok: false, status: 404 };
+    local = local.slice(base.length);
+  }
+  const path = join(dir, local);
   if (!existsSync(path)) return { ok: false, status: 404 };
   const bytes = readFileSync(path);
   return {
@@ -29,6 +38,7 @@ globalThis.fetch = async (url) => {
   };
 };
 runInThisContext(readFileSync(join(dir, "static/js/zhiku-tables.js"), "utf8"));
+base = globalThis.ZhikuTables.base_path || "";
 runInThisContext(readFileSync(join(dir, "static/js/search-static.js"), "utf8"));
 for (const params of JSON.parse(queriesJson)) {
   try {

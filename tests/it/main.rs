@@ -6,6 +6,7 @@ mod common;
 mod browser;
 mod bundled_site;
 mod check_rules;
+mod deployment;
 mod fuzz;
 mod import;
 mod invalid_sites;

@@ -14,6 +14,8 @@
 
   /* 种类、效力状态、栏目和分类的名称来自构建生成的 zhiku-tables.js。 */
   var TABLES = window.ZhikuTables || {};
+  /* 站点发布所在的路径（如 /dangjian），结果的地址是站内路径，链接时加上它。 */
+  var BASE = TABLES.base_path || "";
   function labels(list) {
     var out = {};
     (list || []).forEach(function (e) { out[e.name] = e.label; });
@@ -577,6 +579,7 @@
 
     var h = make("h3", "search-hit-title");
     var href = safeHref(hit.url);
+    if (href && href.charAt(0) === "/") href = BASE + href;
     var titleBox = href ? make("a") : make("span");
     if (href) titleBox.href = href;
     if (typeof hit.title_html === "string" && hit.title_html) {

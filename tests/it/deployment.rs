@@ -1,0 +1,165 @@
+//! A site published under a sub-path (`http://example.gov.cn/dangjian/`,
+//! a column under an existing government domain): every URL the build
+//! writes lives under that path and leads to a file of the output, the
+//! browser's static search finds its bundle there, and `serve --prod`
+//! serves the site there.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::common::http::{get, Server};
+use crate::common::SiteTest;
+
+const BASE: &str = "/dangjian";
+
+fn sub_path_site() -> SiteTest {
+    let site = SiteTest::bundled();
+    let config = std::fs::read_to_string(site.root.join("zhiku.yaml")).unwrap();
+    let config: String = config
+        .lines()
+        .map(|l| {
+            if l.starts_with("base_url:") {
+                "base_url: http://example.gov.cn/dangjian/".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    site.write("zhiku.yaml", &config);
+    site
+}
+
+/// Every `href`, `src` and `action` value of an HTML or SVG text.
+fn urls_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\"", "action=\""] {
+        let mut rest = text;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            out.push(crate::common::unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// The output file a site URL names, if there is one.
+fn target_exists(out: &Path, url: &str) -> bool {
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    let rel = path
+        .strip_prefix(BASE)
+        .unwrap_or(path)
+        .trim_start_matches('/');
+    let rel = percent_encoding::percent_decode_str(rel).decode_utf8_lossy();
+    let file = out.join(rel.as_ref());
+    file.is_file() || file.join("index.html").is_file()
+}
+
+#[test]
+fn every_url_of_a_sub_path_site_lives_under_its_path_and_resolves() {
+    let site = sub_path_site();
+    site.built();
+    let out = site.out();
+    let mut outside = BTreeSet::new();
+    let mut broken = BTreeSet::new();
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let is_markup = path
+            .extension()
+            .is_some_and(|e| e == "html" || e == "svg" || e == "xml");
+        if !entry.file_type().is_file() || !is_markup {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let page = path.strip_prefix(&out).unwrap().display().to_string();
+        for url in urls_in(&text) {
+            let local = url
+                .strip_prefix("http://example.gov.cn")
+                .unwrap_or(&url)
+                .to_string();
+            if !local.starts_with('/') || local.starts_with("//") {
+                continue;
+            }
+            checked += 1;
+            if !local.starts_with(&format!("{BASE}/")) {
+                outside.insert(format!("{page}: {url}"));
+            } else if !target_exists(&out, &local) {
+                broken.insert(format!("{page}: {url}"));
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} URLs checked");
+    assert!(outside.is_empty(), "URLs outside {BASE}/: {outside:#?}");
+    assert!(broken.is_empty(), "broken URLs: {broken:#?}");
+
+    let tables = site.read("static/js/zhiku-tables.js");
+    assert!(tables.contains("\"search_root\":\"/dangjian/search/\""));
+    assert!(tables.contains("\"base_path\":\"/dangjian\""));
+    let graph: serde_json::Value = serde_json::from_str(&site.read("graph.json")).unwrap();
+    assert!(graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["id"].as_str().unwrap().starts_with("/dangjian/")));
+    let feed = site.read("atom.xml");
+    assert!(feed.contains("<link href=\"http://example.gov.cn/dangjian/policies/"));
+}
+
+#[test]
+fn serve_prod_serves_a_sub_path_site_under_its_path() {
+    let srv = Server::start_prod(sub_path_site());
+    let root = get(&srv.addr, "/");
+    assert_eq!(root.status, 301, "{}", root.head);
+    assert!(
+        root.head.contains("location: /dangjian/\r\n"),
+        "{}",
+        root.head
+    );
+    let home = get(&srv.addr, "/dangjian/");
+    assert_eq!(home.status, 200);
+    assert!(home.head.contains("x-zhiku-search: /dangjian/api/search"));
+    assert!(home
+        .body
+        .contains("href=\"/dangjian/static/css/style.css\""));
+    let section = get(&srv.addr, "/dangjian/policies");
+    assert_eq!(section.status, 301);
+    assert!(
+        section.head.contains("location: /dangjian/policies/\r\n"),
+        "{}",
+        section.head
+    );
+    assert_eq!(get(&srv.addr, "/policies/").status, 404);
+    let api = get(&srv.addr, "/dangjian/api/search?q=%E5%85%9A"); // 党
+    assert_eq!(api.status, 200);
+    let answer: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert!(answer["total"].as_u64().unwrap() > 0);
+}
+
+#[test]
+#[cfg_attr(
+    not(has_browser_tools),
+    ignore = "needs node (npm ci --prefix tests/browser); .ci/run installs it"
+)]
+fn static_search_of_a_sub_path_site_fetches_its_bundle_there() {
+    let site = sub_path_site();
+    site.built();
+    let out = std::process::Command::new("node")
+        .arg(crate::common::repo_root().join("tests/browser/parity.mjs"))
+        .arg(site.out())
+        .arg(r#"[{"q": "党"}, {"q": "红色物业"}]"#)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    for line in stdout.lines() {
+        let answer: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(
+            answer["total"].as_u64().is_some_and(|t| t > 0),
+            "no hits (the bundle fetched outside /dangjian/?): {line}"
+        );
+    }
+}
