@@ -41,6 +41,9 @@ pub struct ServeArgs {
     /// Searches that may wait for a worker; more get 503 at once (default 64)
     #[arg(long)]
     search_queue: Option<usize>,
+    /// With --prod: log every request, common log format, to FILE (appended) or - (stdout)
+    #[arg(long, value_name = "FILE|-")]
+    access_log: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -126,6 +129,14 @@ async fn serve_built(
     // Served where it is published: a site built for `…/dangjian/` answers
     // under `/dangjian/`, as behind the web server it is deployed to.
     let app = serve::under_base_path(app, config.base_path());
+    let app = match &args.access_log {
+        Some(target) => {
+            let sink = serve::ops::open_access_log(target)
+                .with_context(|| format!("cannot open the access log {target}"))?;
+            serve::ops::with_access_log(app, sink)
+        }
+        None => app,
+    };
     serve::run(listener, app).await?;
     Ok(ExitCode::SUCCESS)
 }

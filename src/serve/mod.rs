@@ -3,6 +3,7 @@
 //! GET and HEAD only, no directory listings, no path that escapes the output
 //! folder, bounded request size and concurrency. It must never write.
 
+pub mod ops;
 pub mod preview;
 pub mod watch;
 
@@ -121,6 +122,7 @@ pub fn router(
     live: Option<broadcast::Sender<LiveEvent>>,
 ) -> Router {
     let limits = state.search_limits;
+    let health = ops::health_routes(state.root.clone(), search.clone());
     let api = Router::new()
         .route("/api/search", axum::routing::get(api_search))
         .with_state(Api {
@@ -133,7 +135,8 @@ pub fn router(
     let mut app = Router::new()
         .fallback(static_file)
         .with_state(state)
-        .merge(api);
+        .merge(api)
+        .merge(health);
     if let Some(tx) = live {
         let live = Router::new()
             .route("/__zhiku/live.js", axum::routing::get(live_script))
@@ -355,14 +358,17 @@ pub async fn run(listener: tokio::net::TcpListener, app: Router) -> std::io::Res
             _ = &mut shutdown => return Ok(()),
             accepted = listener.accept() => accepted,
         };
-        let Ok((stream, _)) = accepted else {
+        let Ok((stream, peer)) = accepted else {
             // Out of file descriptors and the like: wait instead of spinning.
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
         };
-        let service = app
-            .clone()
-            .map_request(|req: axum::http::Request<hyper::body::Incoming>| req.map(Body::new));
+        let service =
+            app.clone()
+                .map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(ops::Peer(peer));
+                    req.map(Body::new)
+                });
         tokio::spawn(async move {
             let _ = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())

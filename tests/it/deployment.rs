@@ -163,3 +163,34 @@ fn static_search_of_a_sub_path_site_fetches_its_bundle_there() {
         );
     }
 }
+
+#[test]
+fn serve_prod_answers_health_checks_and_writes_an_access_log() {
+    let site = sub_path_site();
+    let log = site.root.join("access.log");
+    let log_arg = log.display().to_string();
+    let srv = Server::start_prod_with(site, &["--access-log", &log_arg]);
+    let health = get(&srv.addr, "/dangjian/healthz");
+    assert_eq!(health.status, 200, "{}", health.body);
+    let health: serde_json::Value = serde_json::from_str(&health.body).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["index"], true);
+    assert!(health["documents"].as_u64().unwrap() > 20, "{health}");
+    assert!(health["built"].as_str().is_some());
+    assert_eq!(get(&srv.addr, "/dangjian/no-such-page/").status, 404);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    // client - - [01/Dec/2026:18:40:00 +0000] "GET /dangjian/healthz HTTP/1.1" 200 87
+    assert!(lines[0].starts_with("127.0.0.1 - - ["), "{text}");
+    assert!(
+        lines[0].contains("] \"GET /dangjian/healthz HTTP/1.1\" 200 "),
+        "{text}"
+    );
+    let bytes: u64 = lines[0].rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(bytes > 20, "{text}");
+    assert!(
+        lines[1].contains("\"GET /dangjian/no-such-page/ HTTP/1.1\" 404 "),
+        "{text}"
+    );
+}
