@@ -26,6 +26,10 @@ pub struct BuildArgs {
     /// images, warnings): any problem fails the build before anything is written
     #[arg(long)]
     strict: bool,
+    /// Also write .gz and .br beside every HTML, CSS, JS, JSON, XML, SVG and text file of 1 KB
+    /// or more, for web servers that serve them as they are (nginx gzip_static, serve --prod)
+    #[arg(long)]
+    precompress: bool,
 }
 
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
@@ -35,6 +39,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         index_dir: args.index.index_dir,
         no_index: args.index.no_index,
         strict: args.strict,
+        precompress: args.precompress,
         ..args.site.options()
     };
     let report = pipeline::build(&opts)?;

@@ -48,6 +48,8 @@ pub struct BuildOptions {
     /// Refuse to build, before writing anything, when `check --strict`
     /// would fail (broken links and anchors, missing images, warnings).
     pub strict: bool,
+    /// Write `.gz` and `.br` beside the output's text files.
+    pub precompress: bool,
 }
 
 /// Related documents shown on each page.
@@ -253,6 +255,10 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
     )?;
     let files = staging.count();
     laps.lap("render + write");
+    if opts.precompress {
+        staging.precompress()?;
+        laps.lap("precompress");
+    }
     let index_dir = match generation {
         Some(g) => Some(g.swap_in_with(staging, &out_dir)?),
         None => {

@@ -442,10 +442,51 @@ async fn static_file(
         Ok(real) if real.starts_with(state.root.as_path()) => {}
         _ => return not_found(&state.root).await,
     }
+    // A precompressed copy the client accepts, best first (zhiku build
+    // --precompress writes them); else the file as it is.
+    for (suffix, encoding) in [(".br", "br"), (".gz", "gzip")] {
+        if !accepts(&headers, encoding) {
+            continue;
+        }
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        if let Ok(bytes) = tokio::fs::read(&name).await {
+            let mut r = file_response(StatusCode::OK, &file, bytes);
+            r.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            r.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            return r;
+        }
+    }
     match tokio::fs::read(&file).await {
-        Ok(bytes) => file_response(StatusCode::OK, &file, bytes),
+        Ok(bytes) => {
+            let mut r = file_response(StatusCode::OK, &file, bytes);
+            r.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            r
+        }
         Err(_) => not_found(&state.root).await,
     }
+}
+
+/// Whether `Accept-Encoding` allows `encoding` (named, or `*`, and not `q=0`).
+fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            (name.eq_ignore_ascii_case(encoding) || name == "*") && !refused
+        })
 }
 
 /// Decodes a request path into a relative path, refusing `..`, `.`,

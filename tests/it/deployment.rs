@@ -194,3 +194,102 @@ fn serve_prod_answers_health_checks_and_writes_an_access_log() {
         "{text}"
     );
 }
+
+fn decompressed(encoding: &str, bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match encoding {
+        "gzip" => {
+            flate2::read::GzDecoder::new(bytes)
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        "br" => {
+            brotli::Decompressor::new(bytes, 4096)
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        _ => out.extend_from_slice(bytes),
+    }
+    out
+}
+
+/// GET with an `Accept-Encoding`; the head (lower case) and the raw body.
+fn get_encoded(addr: &str, path: &str, accept: &str) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {accept}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    (head, raw[split + 4..].to_vec())
+}
+
+#[test]
+fn precompressed_files_are_written_kept_when_unchanged_and_served() {
+    let site = SiteTest::fixture("search");
+    let opts = zhiku::BuildOptions {
+        precompress: true,
+        ..site.options()
+    };
+    zhiku::build(&opts).unwrap();
+    let out = site.out();
+    let home = std::fs::read(out.join("index.html")).unwrap();
+    for (suffix, encoding) in [(".gz", "gzip"), (".br", "br")] {
+        let packed = std::fs::read(out.join(format!("index.html{suffix}"))).unwrap();
+        assert!(packed.len() < home.len() / 2, "{suffix} compresses");
+        assert_eq!(decompressed(encoding, &packed), home, "{suffix}");
+    }
+    let robots = std::fs::metadata(out.join("robots.txt")).unwrap();
+    assert!(robots.len() < 1024 && !out.join("robots.txt.gz").exists());
+
+    // A rebuild reuses the output before last (see output::Staging): it
+    // keeps that output's compressed copies of unchanged files and renews
+    // those of changed ones.
+    let untouched = out.join("cases/fullwidth/index.html.br");
+    let before = std::fs::metadata(&untouched).unwrap().modified().unwrap();
+    zhiku::build(&opts).unwrap();
+    let doc = site.root.join("content/experiences/simplified.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("全年坚持", "全年坚持不懈")).unwrap();
+    zhiku::build(&opts).unwrap();
+    assert_eq!(
+        std::fs::metadata(&untouched).unwrap().modified().unwrap(),
+        before
+    );
+    let page = std::fs::read(out.join("experiences/simplified/index.html")).unwrap();
+    let packed = std::fs::read(out.join("experiences/simplified/index.html.gz")).unwrap();
+    assert_eq!(decompressed("gzip", &packed), page);
+    assert!(String::from_utf8_lossy(&page).contains("全年坚持不懈"));
+
+    let srv = Server::start_prod_as_built(site);
+    let home = std::fs::read(srv.site.out().join("index.html")).unwrap();
+    for (accept, encoding) in [
+        ("gzip, deflate, br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("br;q=0, gzip", Some("gzip")),
+        ("identity", None),
+    ] {
+        let (head, body) = get_encoded(&srv.addr, "/", accept);
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        assert!(head.contains("vary: accept-encoding"), "{head}");
+        match encoding {
+            Some(e) => assert!(
+                head.contains(&format!("content-encoding: {e}\r\n")),
+                "{accept}: {head}"
+            ),
+            None => assert!(!head.contains("content-encoding"), "{head}"),
+        }
+        assert!(head.contains("content-type: text/html"), "{head}");
+        assert_eq!(
+            decompressed(encoding.unwrap_or(""), &body),
+            home,
+            "{accept}"
+        );
+    }
+}

@@ -38,6 +38,11 @@ impl Server {
         Server::spawn(site, &["--prod"], false)
     }
 
+    /// `zhiku serve --prod` on the site as it was built (no build first).
+    pub fn start_prod_as_built(site: SiteTest) -> Server {
+        Server::spawn(site, &["--prod"], false)
+    }
+
     /// `zhiku serve --prod` with more options.
     pub fn start_prod_with(site: SiteTest, extra: &[&str]) -> Server {
         site.built();
