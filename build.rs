@@ -6,6 +6,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(has_soffice)");
     println!("cargo::rustc-check-cfg=cfg(can_mount_tmpfs)");
     println!("cargo::rustc-check-cfg=cfg(has_browser_tools)");
+    println!("cargo::rustc-check-cfg=cfg(has_nginx)");
     // npm ci (or removing node_modules) changes this folder.
     println!("cargo::rerun-if-changed=tests/browser");
     println!("cargo::rerun-if-env-changed=PATH");
@@ -24,6 +25,10 @@ fn main() {
         && node;
     if browser {
         println!("cargo::rustc-cfg=has_browser_tools");
+    }
+    // The deployment recipe of docs/deploy.md: Debian's nginx.
+    if std::path::Path::new("/usr/sbin/nginx").exists() {
+        println!("cargo::rustc-cfg=has_nginx");
     }
     // Mounting a small tmpfs (to fill a disk on purpose) takes root.
     let root = std::process::Command::new("id")

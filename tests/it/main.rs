@@ -12,6 +12,7 @@ mod import;
 mod invalid_sites;
 mod live_preview;
 mod new_command;
+mod nginx;
 mod reliability;
 mod search;
 mod search_api;
