@@ -38,15 +38,14 @@ pub fn build_tera(theme: &Theme, config: &Config) -> Result<Tera> {
     // output unreadable (`&#x2F;policies&#x2F;`); these five are what HTML needs.
     tera.set_escape_fn(crate::content::text::escape_html);
     tera.register_filter("date_zh", date_zh_filter);
-    let base_path = config.base_path().to_string();
+    // The same rule as the links the Rust code makes: `Config::href`.
+    let site = config.clone();
     tera.register_filter(
         "url",
         move |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
             Ok(match value.as_str() {
-                Some(url) if url.starts_with('/') && !url.starts_with("//") => {
-                    tera::Value::String(format!("{base_path}{url}"))
-                }
-                _ => value.clone(),
+                Some(url) => tera::Value::String(site.href(url)),
+                None => value.clone(),
             })
         },
     );
