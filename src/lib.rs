@@ -15,6 +15,7 @@
 //!
 //! See docs/architecture.md for where each kind of change goes.
 
+pub mod compression;
 pub mod config;
 pub mod content;
 pub mod error;

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::compression;
 use crate::error::{Error, Result};
 use crate::render::OutputFile;
 
@@ -270,7 +271,7 @@ impl Staging {
     }
 
     /// Writes `.gz` and `.br` beside every text file of at least
-    /// [`PRECOMPRESS_MIN_BYTES`], for web servers that serve them as they
+    /// [`compression::MIN_BYTES`], for web servers that serve them as they
     /// are (`gzip_static`) and for `serve --prod`. A compressed file left by
     /// the recycled output is kept when it is newer than its original (which
     /// a changed original never is: it was just written). Returns the
@@ -279,8 +280,11 @@ impl Staging {
         let originals: Vec<PathBuf> = walkdir::WalkDir::new(&self.dir)
             .into_iter()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file() && worth_compressing(e.path()))
-            .filter(|e| e.metadata().is_ok_and(|m| m.len() >= PRECOMPRESS_MIN_BYTES))
+            .filter(|e| e.file_type().is_file())
+            .filter(|e| {
+                e.metadata()
+                    .is_ok_and(|m| compression::worth_compressing(e.path(), m.len()))
+            })
             .map(|e| e.into_path())
             .collect();
         let parts =
@@ -288,13 +292,15 @@ impl Staging {
                 let mut made = Vec::with_capacity(part.len() * 2);
                 let mut written = 0;
                 for original in part {
-                    for (suffix, compress) in COMPRESSIONS {
+                    for encoding in &compression::ENCODINGS {
                         let mut name = original.as_os_str().to_owned();
-                        name.push(suffix);
+                        name.push(encoding.suffix);
                         let packed = PathBuf::from(name);
                         if !is_newer(&packed, original) {
                             let bytes = fs::read(original).map_err(|e| Error::io(original, e))?;
-                            let out = compress(&bytes).map_err(|e| Error::io(&packed, e))?;
+                            let out = encoding
+                                .precompress(&bytes)
+                                .map_err(|e| Error::io(&packed, e))?;
                             fs::write(&packed, out).map_err(|e| Error::io(&packed, e))?;
                             written += 1;
                         }
@@ -546,48 +552,9 @@ pub fn remove_in_place(out: &Path, files: &[String]) -> Vec<String> {
     removed
 }
 
-/// Text files below this size gain too little from compression to be worth
-/// a second and third copy.
-pub const PRECOMPRESS_MIN_BYTES: u64 = 1024;
-
-/// The kinds of files [`Staging::precompress`] compresses: text.
-const PRECOMPRESSED_EXTENSIONS: &[&str] = &["html", "css", "js", "json", "xml", "svg", "txt"];
-
-/// The precompressed encodings: their file suffix, as `serve --prod` and
-/// nginx's `gzip_static` look for them, and how to make them.
-pub const COMPRESSIONS: [(&str, Compress); 2] = [(".br", brotli_bytes), (".gz", gzip_bytes)];
-
-/// Compresses a file's bytes.
-pub type Compress = fn(&[u8]) -> std::io::Result<Vec<u8>>;
-
-fn worth_compressing(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| PRECOMPRESSED_EXTENSIONS.contains(&e))
-}
-
 fn is_newer(packed: &Path, original: &Path) -> bool {
     let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
     matches!((modified(packed), modified(original)), (Some(a), Some(b)) if a >= b)
-}
-
-fn gzip_bytes(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    use std::io::Write;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(bytes)?;
-    gz.finish()
-}
-
-/// Brotli at quality 9, not 11: about as small for these pages, and fast
-/// enough for tens of thousands of files.
-fn brotli_bytes(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    use std::io::Write;
-    let mut out = Vec::with_capacity(bytes.len() / 3);
-    {
-        let mut br = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
-        br.write_all(bytes)?;
-    }
-    Ok(out)
 }
 
 /// The file in an output folder that names the index generation built with

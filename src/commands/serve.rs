@@ -150,9 +150,15 @@ async fn serve_preview(
 ) -> anyhow::Result<ExitCode> {
     let limits = args.limits();
     let preview = args.site.root.join(PREVIEW_DIR);
+    // Previewed under the path it is published at, so links that would
+    // break there break here too.
+    let base_path = pipeline::load_config(&args.site.options())?
+        .base_path()
+        .to_string();
+    let base_url = format!("{base_url}{base_path}");
     let opts = BuildOptions {
         out_dir: Some(args.out.unwrap_or_else(|| preview.join("public"))),
-        base_url: Some(base_url.clone()),
+        base_url: Some(format!("{base_url}/")),
         index_dir: Some(
             args.index
                 .index_dir
@@ -182,7 +188,7 @@ async fn serve_preview(
         engine,
         Some(events),
     );
-    serve::run(listener, app).await?;
+    serve::run(listener, serve::under_base_path(app, &base_path)).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -38,13 +38,18 @@ pub fn build_tera(theme: &Theme, config: &Config) -> Result<Tera> {
     // output unreadable (`&#x2F;policies&#x2F;`); these five are what HTML needs.
     tera.set_escape_fn(crate::content::text::escape_html);
     tera.register_filter("date_zh", date_zh_filter);
-    // The same rule as the links the Rust code makes: `Config::href`.
+    // The same rule as the links the Rust code makes (`Config::href`), plus
+    // the content fingerprint of a theme stylesheet or script.
     let site = config.clone();
+    let fingerprints = theme.fingerprints()?;
     tera.register_filter(
         "url",
         move |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
             Ok(match value.as_str() {
-                Some(url) => tera::Value::String(site.href(url)),
+                Some(url) => tera::Value::String(match fingerprints.get(url) {
+                    Some(print) => format!("{}?v={print}", site.href(url)),
+                    None => site.href(url),
+                }),
                 None => value.clone(),
             })
         },

@@ -21,6 +21,17 @@ pub struct Theme {
     pub archetypes: BTreeMap<String, String>,
 }
 
+/// Which static files get a content fingerprint in the URLs the templates
+/// write (`style.css?v=…`): the stylesheets and scripts every page loads, so
+/// a server may let browsers keep them for a year (`immutable`) and a new
+/// build still reaches them at once. Generated files (the client tables)
+/// change with the content, not the theme, and are revalidated instead.
+pub const FINGERPRINTED: &[&str] = &["css", "js"];
+
+/// Site URL of a static file (`/static/css/style.css`) -> the first eight
+/// hex digits of the CRC-32 of its bytes.
+pub type Fingerprints = BTreeMap<String, String>;
+
 impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme> {
         let dir = root.join("themes").join(name);
@@ -47,6 +58,25 @@ impl Theme {
             .map(|(k, v)| (k.trim_end_matches(".md").to_string(), v))
             .collect();
         Ok(theme)
+    }
+}
+
+impl Theme {
+    /// The fingerprints of the files in [`FINGERPRINTED`] formats.
+    pub fn fingerprints(&self) -> Result<Fingerprints> {
+        let mut prints = Fingerprints::new();
+        for (name, path) in &self.static_files {
+            let ext = Path::new(name).extension().and_then(|e| e.to_str());
+            if !ext.is_some_and(|e| FINGERPRINTED.contains(&e)) {
+                continue;
+            }
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            prints.insert(
+                format!("/{name}"),
+                format!("{:08x}", crc32fast::hash(&bytes)),
+            );
+        }
+        Ok(prints)
     }
 }
 

@@ -14,7 +14,10 @@
     overlay.textContent = "构建失败，页面仍显示上一次成功构建的内容。修正后将自动刷新。\n\n" + message;
   }
   if (!window.EventSource) { return; }
-  var source = new EventSource("/__zhiku/events");
+  // Beside this script, so a site previewed under its base path
+  // (/dangjian/__zhiku/live.js) listens under it too.
+  var here = document.currentScript ? document.currentScript.src : "/__zhiku/live.js";
+  var source = new EventSource(new URL("events", here).href);
   source.addEventListener("reload", function () { window.location.reload(); });
   source.addEventListener("build-error", function (e) {
     var message = "";

@@ -3,23 +3,25 @@
 //! GET and HEAD only, no directory listings, no path that escapes the output
 //! folder, bounded request size and concurrency. It must never write.
 
+mod files;
 pub mod ops;
 pub mod preview;
 pub mod watch;
 
 use std::net::SocketAddr;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use percent_encoding::percent_decode_str;
 use tokio::sync::Semaphore;
+
+pub use files::{content_type, safe_relative_path, CompressedCache};
 
 use crate::search::engine::Budget;
 use crate::search::query::{SearchParams, SearchRequest};
@@ -67,6 +69,8 @@ pub struct ServeState {
     pub root: Arc<PathBuf>,
     permits: Arc<Semaphore>,
     search_limits: SearchLimits,
+    /// Responses `serve` compressed itself, kept for the next request.
+    pub compressed: Arc<CompressedCache>,
 }
 
 impl ServeState {
@@ -76,6 +80,7 @@ impl ServeState {
             root: Arc::new(root),
             permits: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
             search_limits: SearchLimits::default(),
+            compressed: Arc::new(CompressedCache::default()),
         }
     }
 
@@ -133,7 +138,7 @@ pub fn router(
             queue: limits.queue,
         });
     let mut app = Router::new()
-        .fallback(static_file)
+        .fallback(files::static_file)
         .with_state(state)
         .merge(api)
         .merge(health);
@@ -384,178 +389,6 @@ pub async fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> 
     tokio::net::TcpListener::bind(addr).await
 }
 
-async fn static_file(
-    State(state): State<ServeState>,
-    method: Method,
-    uri: Uri,
-    axum::extract::OriginalUri(original): axum::extract::OriginalUri,
-    headers: HeaderMap,
-) -> Response {
-    let Ok(_permit) = state.permits.try_acquire() else {
-        return busy();
-    };
-    if method != Method::GET && method != Method::HEAD {
-        let mut r = plain(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "read-only server: GET and HEAD only",
-        );
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return r;
-    }
-    if uri.path().len() > MAX_URI_LEN {
-        return plain(StatusCode::URI_TOO_LONG, "request path too long");
-    }
-    let has_body = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v != "0")
-        || headers.contains_key(header::TRANSFER_ENCODING);
-    if has_body {
-        return plain(StatusCode::PAYLOAD_TOO_LARGE, "requests carry no body here");
-    }
-    let Some(rel) = safe_relative_path(uri.path()) else {
-        return plain(StatusCode::BAD_REQUEST, "bad path");
-    };
-    let full = state.root.join(&rel);
-    let meta = tokio::fs::metadata(&full).await;
-    let file = match meta {
-        Ok(m) if m.is_dir() => {
-            if !uri.path().ends_with('/') {
-                // One leading slash: `//static` must not become a
-                // protocol-relative redirect to the host `static`. The
-                // path as requested, base path included (see `under_base_path`).
-                let mut location = format!("/{}/", original.path().trim_start_matches('/'));
-                if let Some(q) = uri.query() {
-                    location.push('?');
-                    location.push_str(q);
-                }
-                return redirect(&location);
-            }
-            full.join("index.html")
-        }
-        Ok(_) => full,
-        Err(_) => return not_found(&state.root).await,
-    };
-    // A symlink inside the output must not lead outside it.
-    match tokio::fs::canonicalize(&file).await {
-        Ok(real) if real.starts_with(state.root.as_path()) => {}
-        _ => return not_found(&state.root).await,
-    }
-    // A precompressed copy the client accepts, best first (zhiku build
-    // --precompress writes them); else the file as it is.
-    for (suffix, encoding) in [(".br", "br"), (".gz", "gzip")] {
-        if !accepts(&headers, encoding) {
-            continue;
-        }
-        let mut name = file.as_os_str().to_owned();
-        name.push(suffix);
-        if let Ok(bytes) = tokio::fs::read(&name).await {
-            let mut r = file_response(StatusCode::OK, &file, bytes);
-            r.headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-            r.headers_mut()
-                .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-            return r;
-        }
-    }
-    match tokio::fs::read(&file).await {
-        Ok(bytes) => {
-            let mut r = file_response(StatusCode::OK, &file, bytes);
-            r.headers_mut()
-                .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-            r
-        }
-        Err(_) => not_found(&state.root).await,
-    }
-}
-
-/// Whether `Accept-Encoding` allows `encoding` (named, or `*`, and not `q=0`).
-fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let name = parts.next().unwrap_or("");
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q == 0.0)
-            });
-            (name.eq_ignore_ascii_case(encoding) || name == "*") && !refused
-        })
-}
-
-/// Decodes a request path into a relative path, refusing `..`, `.`,
-/// backslashes, NUL and anything that is not UTF-8.
-pub fn safe_relative_path(path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode_str(path).decode_utf8().ok()?;
-    let mut rel = PathBuf::new();
-    for seg in decoded.split('/') {
-        if seg.is_empty() {
-            continue;
-        }
-        if seg == "." || seg == ".." || seg.contains(['\\', '\0']) || seg.starts_with('.') {
-            return None;
-        }
-        let p = Path::new(seg);
-        if p.components().count() != 1
-            || !matches!(p.components().next(), Some(Component::Normal(_)))
-        {
-            return None;
-        }
-        rel.push(seg);
-    }
-    Some(rel)
-}
-
-async fn not_found(root: &Path) -> Response {
-    let page = root.join("404.html");
-    match tokio::fs::read(&page).await {
-        Ok(bytes) => file_response(StatusCode::NOT_FOUND, &page, bytes),
-        Err(_) => plain(StatusCode::NOT_FOUND, "not found"),
-    }
-}
-
-pub fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "wasm" => "application/wasm",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    }
-}
-
-fn file_response(status: StatusCode, path: &Path, bytes: Vec<u8>) -> Response {
-    let mut r = (status, Body::from(bytes)).into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(path)),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    // Tells the search page that this server answers /api/search, so it need
-    // not use the static bundle (a plain static host sends no such header).
-    h.insert("x-zhiku-search", HeaderValue::from_static("/api/search"));
-    security_headers(h);
-    r
-}
-
 fn security_headers(h: &mut HeaderMap) {
     h.insert(
         "x-content-type-options",
@@ -585,29 +418,4 @@ fn redirect(location: &str) -> Response {
         r.headers_mut().insert(header::LOCATION, v);
     }
     r
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn traversal_is_refused() {
-        assert_eq!(safe_relative_path("/a/b/"), Some(PathBuf::from("a/b")));
-        assert_eq!(
-            safe_relative_path("/tags/%E5%85%9A%E5%BB%BA/"),
-            Some(PathBuf::from("tags/党建"))
-        );
-        for bad in [
-            "/../etc/passwd",
-            "/a/%2e%2e/b",
-            "/a/..%2f..%2fb",
-            "/%00",
-            "/a\\..\\b",
-            "/.git/config",
-            "/%ff",
-        ] {
-            assert_eq!(safe_relative_path(bad), None, "{bad}");
-        }
-    }
 }

@@ -124,7 +124,7 @@ fn serve_prod_serves_a_sub_path_site_under_its_path() {
     assert!(home.head.contains("x-zhiku-search: /dangjian/api/search"));
     assert!(home
         .body
-        .contains("href=\"/dangjian/static/css/style.css\""));
+        .contains("href=\"/dangjian/static/css/style.css?v="));
     let section = get(&srv.addr, "/dangjian/policies");
     assert_eq!(section.status, 301);
     assert!(
@@ -292,4 +292,144 @@ fn precompressed_files_are_written_kept_when_unchanged_and_served() {
             "{accept}"
         );
     }
+}
+
+/// The value of a header in a lower-cased head.
+fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .map(str::trim)
+}
+
+fn get_with(addr: &str, path: &str, extra: &str) -> crate::common::http::Reply {
+    crate::common::http::request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: x\r\n{extra}Connection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn responses_carry_validators_answer_304_and_fingerprinted_assets_are_kept() {
+    let srv = Server::start_prod(SiteTest::fixture("search"));
+    let out = srv.site.out();
+    let home = get(&srv.addr, "/");
+    assert_eq!(header(&home.head, "cache-control"), Some("no-cache"));
+    let etag = header(&home.head, "etag").expect("etag").to_string();
+    assert!(
+        header(&home.head, "last-modified").is_some(),
+        "{}",
+        home.head
+    );
+
+    // The stylesheet's URL carries the CRC-32 of the file the build wrote,
+    // and under that URL it may be kept for a year.
+    let css = std::fs::read(out.join("static/css/style.css")).unwrap();
+    let fingerprinted = format!("/static/css/style.css?v={:08x}", crc32fast::hash(&css));
+    assert!(
+        home.body.contains(&format!("href=\"{fingerprinted}\"")),
+        "{fingerprinted} not linked"
+    );
+    let asset = get(&srv.addr, &fingerprinted);
+    assert_eq!(asset.status, 200);
+    assert_eq!(
+        header(&asset.head, "cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    let unversioned = get(&srv.addr, "/static/css/style.css");
+    assert_eq!(header(&unversioned.head, "cache-control"), Some("no-cache"));
+
+    // Conditional requests: the same version is 304 with no body.
+    let again = get_with(&srv.addr, "/", &format!("If-None-Match: {etag}\r\n"));
+    assert_eq!(again.status, 304, "{}", again.head);
+    assert!(again.body.is_empty());
+    assert_eq!(header(&again.head, "etag"), Some(etag.as_str()));
+    let weak = get_with(
+        &srv.addr,
+        "/",
+        &format!("If-None-Match: \"x\", W/{etag}\r\n"),
+    );
+    assert_eq!(weak.status, 304);
+    let other = get_with(&srv.addr, "/", "If-None-Match: \"other\"\r\n");
+    assert_eq!(other.status, 200);
+    let modified = std::fs::metadata(out.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let since = httpdate::fmt_http_date(modified);
+    let fresh = get_with(&srv.addr, "/", &format!("If-Modified-Since: {since}\r\n"));
+    assert_eq!(fresh.status, 304, "{}", fresh.head);
+    let stale = get_with(
+        &srv.addr,
+        "/",
+        "If-Modified-Since: Mon, 01 Jan 2001 00:00:00 GMT\r\n",
+    );
+    assert_eq!(stale.status, 200);
+
+    // No precompressed copies in this build: the server compresses, keeps
+    // the result, and gives each encoding its own validator.
+    assert!(!out.join("index.html.gz").exists());
+    let page = std::fs::read(out.join("index.html")).unwrap();
+    let mut tags = BTreeSet::from([etag.clone()]);
+    for encoding in ["br", "gzip"] {
+        let (head, first) = get_encoded(&srv.addr, "/", encoding);
+        assert!(
+            head.contains(&format!("content-encoding: {encoding}\r\n")),
+            "{head}"
+        );
+        assert_eq!(decompressed(encoding, &first), page, "{encoding}");
+        let (_, second) = get_encoded(&srv.addr, "/", encoding);
+        assert_eq!(first, second);
+        tags.insert(header(&head, "etag").unwrap().to_string());
+    }
+    assert_eq!(tags.len(), 3, "one validator per representation: {tags:?}");
+    // Small files and images go as they are.
+    let (head, _) = get_encoded(&srv.addr, "/robots.txt", "gzip");
+    assert!(!head.contains("content-encoding"), "{head}");
+}
+
+/// The head of a response whose body does not end (an event stream).
+fn head_only(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = s.read(&mut buf).unwrap();
+        assert!(n > 0, "closed before the head ended");
+        raw.extend_from_slice(&buf[..n]);
+    }
+    String::from_utf8_lossy(&raw).to_ascii_lowercase()
+}
+
+#[test]
+fn the_live_preview_runs_under_the_sub_path_too() {
+    let srv = Server::start(sub_path_site());
+    let root = get(&srv.addr, "/");
+    assert_eq!(root.status, 301);
+    assert!(
+        root.head.contains("location: /dangjian/\r\n"),
+        "{}",
+        root.head
+    );
+    let home = get(&srv.addr, "/dangjian/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body.contains("src=\"/dangjian/__zhiku/live.js\""),
+        "the reload script is linked under the base path"
+    );
+    let script = get(&srv.addr, "/dangjian/__zhiku/live.js");
+    assert_eq!(script.status, 200);
+    // It finds its event stream beside itself, under the base path.
+    assert!(script.body.contains("new URL(\"events\", here)"));
+    let events = head_only(&srv.addr, "/dangjian/__zhiku/events");
+    assert!(events.starts_with("http/1.1 200"), "{events}");
+    assert!(
+        events.contains("content-type: text/event-stream"),
+        "{events}"
+    );
+    assert_eq!(get(&srv.addr, "/__zhiku/live.js").status, 404);
+    assert_eq!(get(&srv.addr, "/policies/").status, 404);
 }
