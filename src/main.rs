@@ -32,6 +32,8 @@ enum Command {
     Import(commands::import::ImportArgs),
     /// Search the built index from the terminal
     Search(commands::search::SearchArgs),
+    /// Export the documents for OpenSearch/Elasticsearch (bulk NDJSON) or their mapping
+    Export(commands::export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::New(args) => commands::new::run(args),
         Command::Import(args) => commands::import::run(args),
         Command::Search(args) => commands::search::run(args),
+        Command::Export(args) => commands::export::run(args),
     };
     match result {
         Ok(code) => code,

@@ -502,9 +502,7 @@ fn doc_files(site: &Site, sink: Sink<'_>) -> Result<()> {
             "region": front.region,
             "tags": front.tags,
             // Exactly what the index stores, so fallback snippets agree.
-            "summary": front.summary.clone().or_else(|| {
-                p.doc.rendered.first_paragraph.as_deref().map(|t| crate::content::text::summarize(t, 160))
-            }).unwrap_or_default(),
+            "summary": super::index::summary_of(p).unwrap_or_default(),
             "text": text,
         });
         out.push(json_file(&format!("search/doc/{id}.json"), &doc));

@@ -195,10 +195,10 @@ impl SearchIndex {
         d.add_text(f.body, &page.doc.rendered.text);
         d.add_text(f.body_grams, &page.doc.rendered.text);
         if let Some(summary) = &front.summary {
-            d.add_text(f.summary, summary);
             d.add_text(f.body_grams, summary);
-        } else if let Some(p) = &page.doc.rendered.first_paragraph {
-            d.add_text(f.summary, crate::content::text::summarize(p, 160));
+        }
+        if let Some(summary) = summary_of(page) {
+            d.add_text(f.summary, summary);
         }
         let mut facet =
             |kind: &str, value: &str| d.add_facet(f.facets, Facet::from_path([kind, value]));
@@ -422,6 +422,22 @@ fn same_score(a: f32, b: f32) -> bool {
 
 /// Page URL -> URLs of its related documents.
 pub type Related = std::collections::HashMap<String, Vec<String>>;
+
+/// The summary a search result shows: the front matter's, else the
+/// opening of the first paragraph. The index, the static bundle and the
+/// export all store this one.
+pub fn summary_of(page: &Page) -> Option<String> {
+    page.doc.front.summary.clone().or_else(|| {
+        page.doc
+            .rendered
+            .first_paragraph
+            .as_deref()
+            .map(|t| crate::content::text::summarize(t, SUMMARY_CHARS))
+    })
+}
+
+/// Longest generated summary, in characters.
+const SUMMARY_CHARS: usize = 160;
 
 pub fn to_datetime(date: NaiveDate) -> DateTime {
     let secs = date

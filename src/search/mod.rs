@@ -2,6 +2,7 @@ pub mod analyzer;
 pub mod bundle;
 pub mod char_query;
 pub mod engine;
+pub mod export;
 pub mod filters;
 pub mod index;
 pub mod query;

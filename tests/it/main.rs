@@ -7,6 +7,7 @@ mod browser;
 mod bundled_site;
 mod check_rules;
 mod deployment;
+mod export;
 mod fuzz;
 mod import;
 mod invalid_sites;
