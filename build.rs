@@ -7,6 +7,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(can_mount_tmpfs)");
     println!("cargo::rustc-check-cfg=cfg(has_browser_tools)");
     println!("cargo::rustc-check-cfg=cfg(has_nginx)");
+    println!("cargo::rustc-check-cfg=cfg(has_systemd_analyze)");
     // npm ci (or removing node_modules) changes this folder.
     println!("cargo::rerun-if-changed=tests/browser");
     println!("cargo::rerun-if-env-changed=PATH");
@@ -29,6 +30,10 @@ fn main() {
     // The deployment recipe of docs/deploy.md: Debian's nginx.
     if std::path::Path::new("/usr/sbin/nginx").exists() {
         println!("cargo::rustc-cfg=has_nginx");
+    }
+    // Checking the documented systemd unit (docs/deploy/zhiku.service).
+    if std::env::split_paths(&path).any(|dir| dir.join("systemd-analyze").is_file()) {
+        println!("cargo::rustc-cfg=has_systemd_analyze");
     }
     // Mounting a small tmpfs (to fill a disk on purpose) takes root.
     let root = std::process::Command::new("id")

@@ -104,7 +104,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             index_dir.display()
         );
     }
-    let engine = SearchEngine::open(&index_dir)?;
+    let engine = SearchEngine::open_read_only(&index_dir)?;
     let response = engine.search(&request)?;
     if args.json {
         say(&serde_json::to_string(&response)?);

@@ -94,7 +94,8 @@ async fn serve_built(
         ..args.site.options()
     };
     let config = pipeline::load_config(&opts)?;
-    let out_dir = pipeline::output_dir(&opts, &config);
+    // Not resolved: a link switched to a new build is followed.
+    let out_dir = pipeline::output_path(&opts, &config);
     if !out_dir.join("index.html").is_file() {
         anyhow::bail!(
             "{} has no built site: run `zhiku build` first",
@@ -103,7 +104,7 @@ async fn serve_built(
     }
     let index_dir = pipeline::live_index_dir(&opts, &config);
     let engine = if index_dir.is_dir() && !args.index.no_index {
-        Some(Arc::new(SearchEngine::open(&index_dir)?))
+        Some(Arc::new(SearchEngine::open_read_only(&index_dir)?))
     } else {
         None
     };

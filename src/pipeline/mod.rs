@@ -434,13 +434,19 @@ pub fn index_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
     base.join(crate::search::index::TANTIVY_DIR)
 }
 
+/// The output folder as configured, a symbolic link left as it is: what a
+/// server keeps following when a deployment switches the link.
+pub fn output_path(opts: &BuildOptions, config: &Config) -> PathBuf {
+    match &opts.out_dir {
+        Some(dir) => absolute_from_cwd(dir),
+        None => config.output_path(&opts.root),
+    }
+}
+
 /// The output folder. One that is a symbolic link is written through: the
 /// build works beside the link's target, so the link stays as it is.
 pub fn output_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
-    let dir = match &opts.out_dir {
-        Some(dir) => absolute_from_cwd(dir),
-        None => config.output_path(&opts.root),
-    };
+    let dir = output_path(opts, config);
     if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
         if let Ok(real) = std::fs::canonicalize(&dir) {
             return real;

@@ -183,6 +183,12 @@ impl SearchEngine {
         SearchEngine::new(SearchIndex::open(dir)?)
     }
 
+    /// For a built index no process writes any more: `serve --prod` and
+    /// `zhiku search`. Works on a read-only file system.
+    pub fn open_read_only(dir: &Path) -> Result<SearchEngine> {
+        SearchEngine::new(SearchIndex::open_read_only(dir)?)
+    }
+
     pub fn new(index: SearchIndex) -> Result<SearchEngine> {
         let reader = index
             .index

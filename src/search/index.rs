@@ -146,6 +146,22 @@ impl SearchIndex {
         Ok(SearchIndex::with_tokenizers(index, fields, &dictionary))
     }
 
+    /// Opens a built index for searching only: nothing is written in its
+    /// folder, not even a lock file (see [`super::read_only`]).
+    pub fn open_read_only(dir: &Path) -> Result<SearchIndex> {
+        let cannot = |e: tantivy::TantivyError| {
+            Error::Index(format!(
+                "cannot open the search index in {}: {e} (run `zhiku build` first)",
+                dir.display()
+            ))
+        };
+        let directory = super::read_only::ReadOnlyDirectory::open(dir).map_err(cannot)?;
+        let index = Index::open(directory).map_err(cannot)?;
+        let dictionary = std::fs::read_to_string(dir.join(DICTIONARY_FILE)).unwrap_or_default();
+        let (_, fields) = schema();
+        Ok(SearchIndex::with_tokenizers(index, fields, &dictionary))
+    }
+
     fn with_tokenizers(index: Index, fields: Fields, dictionary: &str) -> SearchIndex {
         let analyzer = Analyzer::shared(dictionary);
         index

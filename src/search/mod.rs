@@ -7,4 +7,5 @@ pub mod filters;
 pub mod index;
 pub mod query;
 pub mod ranking;
+pub mod read_only;
 pub mod snippet;

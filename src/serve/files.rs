@@ -132,7 +132,11 @@ pub(super) async fn static_file(
     let Some(rel) = safe_relative_path(uri.path()) else {
         return plain(StatusCode::BAD_REQUEST, "bad path");
     };
-    let full = state.root.join(&rel);
+    // This request's build: the folder `root` names now.
+    let Ok(root) = tokio::fs::canonicalize(state.root.as_path()).await else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "no site");
+    };
+    let full = root.join(&rel);
     let file = match tokio::fs::metadata(&full).await {
         Ok(m) if m.is_dir() => {
             if !uri.path().ends_with('/') {
@@ -149,15 +153,15 @@ pub(super) async fn static_file(
             full.join("index.html")
         }
         Ok(_) => full,
-        Err(_) => return not_found(&state.root).await,
+        Err(_) => return not_found(&root).await,
     };
     // A symlink inside the output must not lead outside it.
     match tokio::fs::canonicalize(&file).await {
-        Ok(real) if real.starts_with(state.root.as_path()) => {}
-        _ => return not_found(&state.root).await,
+        Ok(real) if real.starts_with(&root) => {}
+        _ => return not_found(&root).await,
     }
     let Some(found) = representation(&state, &file, &headers).await else {
-        return not_found(&state.root).await;
+        return not_found(&root).await;
     };
     let cache_control = if is_fingerprinted(&file, &uri) {
         CACHE_FINGERPRINTED

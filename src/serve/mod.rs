@@ -74,8 +74,11 @@ pub struct ServeState {
 }
 
 impl ServeState {
+    /// Serves the folder at `root`. The path is resolved on every request,
+    /// not once: when `root` is a symbolic link that a deployment switches
+    /// to a new build, the new build is what is served.
     pub fn new(root: PathBuf) -> Self {
-        let root = std::fs::canonicalize(&root).unwrap_or(root);
+        let root = std::path::absolute(&root).unwrap_or(root);
         ServeState {
             root: Arc::new(root),
             permits: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
@@ -325,9 +328,10 @@ pub async fn follow_rebuilds(out_dir: PathBuf, alias: PathBuf, engine: SharedEng
         if now == seen || now.is_none() {
             continue;
         }
-        let opened =
-            tokio::task::spawn_blocking(move || crate::search::engine::SearchEngine::open(&dir))
-                .await;
+        let opened = tokio::task::spawn_blocking(move || {
+            crate::search::engine::SearchEngine::open_read_only(&dir)
+        })
+        .await;
         // An unreadable index: keep serving the old one, try again later.
         if let Ok(Ok(new)) = opened {
             *engine.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(new));
@@ -349,14 +353,21 @@ fn index_signature(dir: &Path) -> Option<(PathBuf, u64, std::time::SystemTime)> 
 /// never held open for ever.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Serves `app` until Ctrl+C. Our own accept loop over hyper, because the
+/// Serves `app` until Ctrl+C or SIGTERM. Our own accept loop over hyper, because the
 /// header-read timeout (which also closes idle kept-alive connections) is
 /// hyper's and `axum::serve` does not set it.
 pub async fn run(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
     use tower::ServiceExt;
-    let shutdown = tokio::signal::ctrl_c();
+    // Ctrl+C, and SIGTERM from systemd, docker stop or Kubernetes.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let shutdown = async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    };
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {

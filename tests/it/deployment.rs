@@ -433,3 +433,172 @@ fn the_live_preview_runs_under_the_sub_path_too() {
     assert_eq!(get(&srv.addr, "/__zhiku/live.js").status, 404);
     assert_eq!(get(&srv.addr, "/policies/").status, 404);
 }
+
+/// The search-index generation the built output names.
+fn live_index(site: &SiteTest) -> std::path::PathBuf {
+    zhiku::output::live_index_dir(&site.out(), &site.root.join("search-index/tantivy"))
+}
+
+fn dir_state(dir: &Path) -> (std::time::SystemTime, BTreeSet<String>) {
+    let names = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    (std::fs::metadata(dir).unwrap().modified().unwrap(), names)
+}
+
+#[test]
+fn a_served_index_is_opened_without_writing_to_it() {
+    use zhiku::search::engine::SearchEngine;
+    use zhiku::search::query::{SearchParams, SearchRequest};
+    let site = SiteTest::fixture("search");
+    site.built();
+    let dir = live_index(&site);
+    // The build leaves tantivy's lock file; a server must not need it.
+    let lock = dir.join(".tantivy-meta.lock");
+    let _ = std::fs::remove_file(&lock);
+    let before = dir_state(&dir);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let engine = SearchEngine::open_read_only(&dir).unwrap();
+    let params = SearchParams {
+        q: Some("红色物业".to_string()),
+        ..Default::default()
+    };
+    let found = engine
+        .search(&SearchRequest::from_params(&params).unwrap())
+        .unwrap();
+    assert!(found.total > 0);
+    drop(engine);
+    assert_eq!(dir_state(&dir), before, "nothing created, nothing removed");
+    // The writer's way of opening creates the lock file, which is what a
+    // read-only file system refuses.
+    drop(SearchEngine::open(&dir).unwrap());
+    assert!(lock.exists());
+}
+
+#[test]
+#[cfg_attr(
+    not(can_mount_tmpfs),
+    ignore = "a read-only bind mount needs root; CI runs as root"
+)]
+fn serve_prod_searches_an_index_on_a_read_only_file_system() {
+    use std::process::Command;
+    let site = SiteTest::fixture("search");
+    site.built();
+    let index = site.root.join("search-index");
+    let mount = |args: &[&str]| {
+        let ok = Command::new("mount")
+            .args(args)
+            .arg(&index)
+            .arg(&index)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "mount {args:?} failed although running as root");
+    };
+    mount(&["--bind"]);
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(index.clone());
+    mount(&["-o", "remount,bind,ro"]);
+    let refused = std::fs::write(live_index(&site).join("probe"), "x").unwrap_err();
+    assert_eq!(refused.raw_os_error(), Some(30), "EROFS: {refused}");
+
+    let srv = Server::start_prod_as_built(site);
+    let reply = get(
+        &srv.addr,
+        "/api/search?q=%E7%BA%A2%E8%89%B2%E7%89%A9%E4%B8%9A",
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let answer: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert!(answer["total"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_symlinked_output_switched_to_another_build_is_served_at_once() {
+    let site = SiteTest::fixture("search");
+    let release = |name: &str, title: &str| {
+        site.write(
+            "zhiku.yaml",
+            &format!("title: {title}\nbase_url: https://dangjian.example.org\n"),
+        );
+        let out = site.root.join(name);
+        let opts = zhiku::BuildOptions {
+            out_dir: Some(out.clone()),
+            no_index: true,
+            ..site.options()
+        };
+        zhiku::build(&opts).unwrap();
+        out
+    };
+    let first = release("release-1", "第一版站点");
+    let second = release("release-2", "第二版站点");
+    let link = site.root.join("public");
+    std::os::unix::fs::symlink(&first, &link).unwrap();
+    let srv = Server::start_prod_with_root(site, &["--no-index"]);
+    assert!(get(&srv.addr, "/").body.contains("第一版站点"));
+    // Switched as a deployment does: a new link renamed over the old one.
+    let next = srv.site.root.join("public.next");
+    std::os::unix::fs::symlink(&second, &next).unwrap();
+    std::fs::rename(&next, &link).unwrap();
+    let home = get(&srv.addr, "/");
+    assert!(home.body.contains("第二版站点"), "still the first build");
+}
+
+#[test]
+fn serve_prod_stops_cleanly_on_sigterm() {
+    let srv = Server::start_prod(SiteTest::fixture("search"));
+    assert_eq!(get(&srv.addr, "/").status, 200);
+    let status = srv.terminate();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn the_documented_unit_and_container_file_are_the_files_in_docs_deploy() {
+    use crate::common::{documented_block, repo_root};
+    for (name, lang, file) in [
+        ("systemd", "ini", "docs/deploy/zhiku.service"),
+        ("container", "dockerfile", "docs/deploy/Containerfile"),
+    ] {
+        let shown = documented_block(name, lang);
+        let real = std::fs::read_to_string(repo_root().join(file)).unwrap();
+        assert_eq!(shown, real, "docs/deploy.md shows {file} as it is");
+    }
+    // The commands the container runs are the CLI's.
+    let container = std::fs::read_to_string(repo_root().join("docs/deploy/Containerfile")).unwrap();
+    assert!(container.contains("zhiku build --precompress"));
+    assert!(container.contains(r#"CMD ["serve", "--prod", "--bind", "0.0.0.0", "--port", "8080""#));
+}
+
+#[test]
+#[cfg_attr(
+    not(has_systemd_analyze),
+    ignore = "needs systemd-analyze (Debian package systemd); .ci/run installs it"
+)]
+fn the_documented_systemd_unit_verifies() {
+    use crate::common::repo_root;
+    let unit = std::fs::read_to_string(repo_root().join("docs/deploy/zhiku.service")).unwrap();
+    assert!(unit.contains("ExecStart=/usr/local/bin/zhiku serve --prod"));
+    // The same unit with this build's binary where it is installed.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zhiku.service");
+    std::fs::write(
+        &path,
+        unit.replace("/usr/local/bin/zhiku", env!("CARGO_BIN_EXE_zhiku")),
+    )
+    .unwrap();
+    let out = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success() && said.trim().is_empty(), "{said}");
+}

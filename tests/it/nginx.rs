@@ -7,19 +7,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::http::{get, request, Server};
-use crate::common::{repo_root, SiteTest};
+use crate::common::SiteTest;
 
 /// The server block between the markers in docs/deploy.md.
 fn documented_server_block() -> String {
-    let doc = std::fs::read_to_string(repo_root().join("docs/deploy.md")).unwrap();
-    let start = doc
-        .find("<!-- zhiku:nginx-begin -->")
-        .expect("begin marker");
-    let end = doc.find("<!-- zhiku:nginx-end -->").expect("end marker");
-    let block = &doc[start..end];
-    let code_start = block.find("```nginx\n").expect("nginx code block") + "```nginx\n".len();
-    let code_end = block[code_start..].find("```").unwrap() + code_start;
-    block[code_start..code_end].to_string()
+    crate::common::documented_block("nginx", "nginx")
 }
 
 struct Nginx(Child);
@@ -158,6 +150,25 @@ fn the_documented_nginx_recipe_serves_the_sub_path_site_and_its_search() {
     assert!(!plain.head.contains("content-encoding"), "{}", plain.head);
     assert!(plain.body.contains("<main"));
     assert_eq!(get(&addr, "/dangjian").status, 301);
+    // The recipe's cache policy: pages revalidated, fingerprinted assets kept.
+    assert!(
+        plain.head.contains("cache-control: no-cache"),
+        "{}",
+        plain.head
+    );
+    let css = links(&plain.body)
+        .into_iter()
+        .find(|l| l.contains("/static/css/style.css?v="))
+        .expect("a fingerprinted stylesheet");
+    let asset = get(&addr, &css);
+    assert_eq!(asset.status, 200);
+    assert!(
+        asset
+            .head
+            .contains("cache-control: public, max-age=31536000, immutable"),
+        "{}",
+        asset.head
+    );
 
     // A search through the proxy.
     let search = get(

@@ -51,6 +51,29 @@ impl Server {
         Server::spawn(site, &args, false)
     }
 
+    /// `zhiku serve --prod` on the site as it is, nothing built first.
+    pub fn start_prod_with_root(site: SiteTest, extra: &[&str]) -> Server {
+        let mut args = vec!["--prod"];
+        args.extend_from_slice(extra);
+        Server::spawn(site, &args, false)
+    }
+
+    /// Sends SIGTERM (as systemd and `docker stop` do) and waits for the exit.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("still running 5 s after SIGTERM");
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

@@ -10,6 +10,23 @@ use std::process::{Command, Output};
 
 use zhiku::pipeline::{build, BuildOptions, BuildReport};
 
+/// The code block of language `lang` between `<!-- zhiku:NAME-begin -->` and
+/// `<!-- zhiku:NAME-end -->` in docs/deploy.md: the recipes tests run as written.
+pub fn documented_block(name: &str, lang: &str) -> String {
+    let doc = std::fs::read_to_string(repo_root().join("docs/deploy.md")).unwrap();
+    let start = doc
+        .find(&format!("<!-- zhiku:{name}-begin -->"))
+        .expect("begin marker");
+    let end = doc
+        .find(&format!("<!-- zhiku:{name}-end -->"))
+        .expect("end marker");
+    let block = &doc[start..end];
+    let fence = format!("```{lang}\n");
+    let code_start = block.find(&fence).expect("code block") + fence.len();
+    let code_end = block[code_start..].find("```").unwrap() + code_start;
+    block[code_start..code_end].to_string()
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
