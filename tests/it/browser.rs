@@ -35,7 +35,7 @@ fn missing_prerequisite() -> Option<String> {
 
 /// The tools were there when the tests were built (else the tests are
 /// compiled as ignored); they must still be.
-fn can_run() -> bool {
+pub(crate) fn can_run() -> bool {
     if let Some(why) = missing_prerequisite() {
         panic!("browser test cannot run: {why}");
     }
@@ -43,7 +43,7 @@ fn can_run() -> bool {
 }
 
 /// Runs a tests/browser script against a base URL; it must report no failure.
-fn run_script(script: &str, addr: &str, extra: &[String]) {
+pub(crate) fn run_script(script: &str, addr: &str, extra: &[String]) {
     let out = Command::new("node")
         .arg(repo_root().join("tests/browser").join(script))
         .arg(format!("http://{addr}"))
@@ -72,9 +72,9 @@ fn portal_and_search_page_in_headless_chromium() {
 
 /// A plain static file server (Python's http.server) on a built site: no
 /// zhiku process, as on nginx or an object store.
-struct StaticServer {
+pub(crate) struct StaticServer {
     child: std::process::Child,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Drop for StaticServer {
@@ -84,7 +84,7 @@ impl Drop for StaticServer {
     }
 }
 
-fn static_server(dir: &Path) -> StaticServer {
+pub(crate) fn static_server(dir: &Path) -> StaticServer {
     use std::io::BufRead;
     let mut child = Command::new("python3")
         .args([

@@ -165,6 +165,27 @@ fn static_search_of_a_sub_path_site_fetches_its_bundle_there() {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_browser_tools),
+    ignore = "needs chromium, node and playwright-core (npm ci --prefix tests/browser); .ci/run installs them"
+)]
+fn static_search_of_a_sub_path_site_works_in_chromium_on_a_plain_file_server() {
+    use crate::browser::{can_run, run_script, static_server};
+    if !can_run() {
+        return;
+    }
+    let site = sub_path_site();
+    site.built();
+    // The file server's root holds the site at dangjian/, as a web server
+    // whose document root has the column in a folder.
+    let docroot = site.root.join("docroot");
+    std::fs::create_dir(&docroot).unwrap();
+    std::os::unix::fs::symlink(site.out(), docroot.join("dangjian")).unwrap();
+    let srv = static_server(&docroot);
+    run_script("subpath.mjs", &format!("{}/dangjian/", srv.addr), &[]);
+}
+
+#[test]
 fn serve_prod_answers_health_checks_and_writes_an_access_log() {
     let site = sub_path_site();
     let log = site.root.join("access.log");
