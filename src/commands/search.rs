@@ -123,13 +123,23 @@ fn print_hits(r: &SearchResponse) {
         ("", "")
     };
     let marks = |html: &str| unescape_html(&html.replace("<mark>", open).replace("</mark>", close));
-    let mut out = format!(
+    let mut out = String::new();
+    if let Some(expanded) = &r.expanded {
+        out.push_str(&format!("已按“{expanded}”检索\n"));
+    }
+    if !r.also.is_empty() {
+        out.push_str(&format!("同时检索了同义词：{}\n", r.also.join("、")));
+    }
+    if let Some(suggestion) = &r.suggestion {
+        out.push_str(&format!("您是不是要找：{suggestion}\n"));
+    }
+    out.push_str(&format!(
         "{} 篇文档（第 {}/{} 页，用时 {} 毫秒）\n",
         r.total,
         r.page,
         r.total_pages.max(1),
         r.took_ms
-    );
+    ));
     let first = (r.page - 1) * r.size;
     for (i, h) in r.hits.iter().enumerate() {
         let mut meta = vec![h.kind_label.clone()];

@@ -147,7 +147,10 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
         opts.drafts,
         &mut diags,
     ) {
-        Ok(site) => site,
+        Ok(mut site) => {
+            site.hot_words = loaded.site.hot_words.clone();
+            site
+        }
         Err(e) => {
             restore(&mut loaded.parsed, undo);
             return Err(e);
@@ -165,6 +168,16 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
             related.remove(url);
         }
         related.extend(index.related_of(&new_site, &plan.changed_pages, RELATED_LIMIT)?);
+        // The vocabulary and completions follow the content, as a build's would.
+        if let Some(dir) = index.dir().map(Path::to_path_buf) {
+            let dictionary = crate::content::load::read_dictionary(&opts.root)?;
+            let sources = crate::search::assist::Sources {
+                site: &new_site,
+                dictionary: &dictionary,
+                synonyms: loaded.synonyms.clone(),
+            };
+            index.write_assist(&dir, sources)?;
+        }
     }
     laps.lap("index");
     let rendered = render_planned(kept, opts, &new_site, &plan)?;

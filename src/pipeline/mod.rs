@@ -26,6 +26,7 @@ use crate::error::{sort_diagnostics, Diagnostic, Error, Result, Severity};
 use crate::output::{self, OutputLock, Staging};
 use crate::render::theme::Theme;
 use crate::render::{self, OutputFile, RenderOptions};
+use crate::search::assist;
 use crate::search::index::{Related, SearchIndex};
 use crate::site::lint;
 use crate::site::{self, Site};
@@ -93,6 +94,8 @@ pub struct Loaded {
     pub parsed: BTreeMap<String, parse::Parsed>,
     /// Study paths as written in `content/_paths.yaml`.
     pub path_specs: Vec<crate::site::study_path::PathSpec>,
+    /// Synonym groups: zhiku's and `content/_synonyms.txt`.
+    pub synonyms: Vec<Vec<String>>,
 }
 
 pub fn load_config(opts: &BuildOptions) -> Result<Config> {
@@ -123,13 +126,63 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
         }
         None => Vec::new(),
     };
-    let site = assemble_checked(&config, &parsed, &paths, opts.drafts, &mut diags)?;
+    let synonyms = read_synonyms(&opts.root, &mut diags)?;
+    let hot_words = read_hot_words(&opts.root, &mut diags)?;
+    let mut site = assemble_checked(&config, &parsed, &paths, opts.drafts, &mut diags)?;
+    site.hot_words = hot_words;
     Ok(Loaded {
         site: Arc::new(site),
         theme,
         warnings: diags,
         parsed,
         path_specs: paths,
+        synonyms,
+    })
+}
+
+/// A list file under `content/`, or a diagnostic when it is not UTF-8.
+fn read_list(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<String>> {
+    let rel = format!("{}/{name}", load::CONTENT_DIR);
+    let path = root.join(&rel);
+    match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(Some(text.trim_start_matches('\u{feff}').to_string())),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::error(rel, None, "file is not valid UTF-8")
+                        .with_hint("save it as UTF-8 text"),
+                );
+                Ok(None)
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// zhiku's synonym groups and the site's (`content/_synonyms.txt`); its
+/// malformed lines are errors, as any bad input is.
+fn read_synonyms(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<Vec<String>>> {
+    let (mut groups, _) = assist::parse_synonyms("(zhiku)", assist::DEFAULT_SYNONYMS);
+    if let Some(text) = read_list(root, assist::SYNONYMS_FILE, diags)? {
+        let file = format!("{}/{}", load::CONTENT_DIR, assist::SYNONYMS_FILE);
+        let (site_groups, problems) = assist::parse_synonyms(&file, &text);
+        groups.extend(site_groups);
+        diags.extend(problems);
+    }
+    Ok(groups)
+}
+
+/// The editors' hot words (`content/_hotwords.txt`).
+fn read_hot_words(root: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
+    let file = format!("{}/{}", load::CONTENT_DIR, assist::HOT_WORDS_FILE);
+    Ok(match read_list(root, assist::HOT_WORDS_FILE, diags)? {
+        Some(text) => {
+            let (words, problems) = assist::parse_hot_words(&file, &text);
+            diags.extend(problems);
+            words
+        }
+        None => Vec::new(),
     })
 }
 
@@ -230,6 +283,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
             opts,
             alias,
             &loaded.site,
+            &loaded.synonyms,
             &mut laps,
         )?),
         None => None,
@@ -337,14 +391,27 @@ struct IndexGeneration {
 }
 
 impl IndexGeneration {
-    fn write(opts: &BuildOptions, alias: &Path, site: &Site, laps: &mut Laps) -> Result<Self> {
+    fn write(
+        opts: &BuildOptions,
+        alias: &Path,
+        site: &Site,
+        synonyms: &[Vec<String>],
+        laps: &mut Laps,
+    ) -> Result<Self> {
         let name = output::new_index_generation();
         let dir = alias.parent().unwrap_or(alias).join(&name);
         let dictionary = load::read_dictionary(&opts.root)?;
         let stage = Staging::new(&dir)?;
-        let index = SearchIndex::create(stage.path(), &dictionary)?;
+        let mut index = SearchIndex::create(stage.path(), &dictionary)?;
         index.write_site(site)?;
         laps.lap("index");
+        let sources = assist::Sources {
+            site,
+            dictionary: &dictionary,
+            synonyms: synonyms.to_vec(),
+        };
+        index.write_assist(stage.path(), sources)?;
+        laps.lap("search assistance");
         let related = index.related(site, RELATED_LIMIT)?;
         laps.lap("related");
         Ok(IndexGeneration {

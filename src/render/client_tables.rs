@@ -10,7 +10,7 @@ use serde_json::json;
 use super::OutputFile;
 use crate::content::docnum;
 use crate::content::model::{Kind, Status};
-use crate::search::{filters, query, ranking};
+use crate::search::{assist, filters, query, ranking};
 use crate::site::Site;
 
 /// Where the generated script is written in the output.
@@ -53,7 +53,15 @@ pub fn client_tables(site: &Site) -> OutputFile {
             "grams": field_boosts(&ranking::GRAM_FIELDS),
             "words": field_boosts(&ranking::WORD_FIELDS),
             "doc_number": ranking::DOC_NUMBER_BOOST,
+            "synonym": ranking::SYNONYM_WEIGHT,
         },
+        "assist": {
+            "suggest_below": assist::SUGGEST_BELOW,
+            "max_completions": assist::MAX_COMPLETIONS,
+            "max_prefix_chars": assist::MAX_PREFIX_CHARS,
+            "kinds": assist::CompletionKind::ALL.map(|k| json!({ "name": k.name(), "label": k.label() })),
+        },
+        "hot_words": site.hot_words,
         "filters": filters::FILTERS.map(|f| json!({
             "param": f.param,
             "bundle_key": f.bundle_key,

@@ -263,8 +263,19 @@ pub fn export_unless(
         let count = shard(ns, terms, sink)?;
         shard_counts.insert(ns.to_string(), json!(count));
     }
-    let meta = meta_json(site, shard_counts, fields_meta, &field_norms);
-    sink(shared_files(site, &meta, &field_norms))?;
+    let assist = index.assist();
+    let assist = assist.data();
+    let mut meta = meta_json(site, shard_counts, fields_meta, &field_norms);
+    // Every query may need them: in meta.json, fetched before the first.
+    meta["synonyms"] = json!(assist.synonyms);
+    let mut shared = shared_files(site, &meta, &field_norms);
+    // Fetched only for a Latin query, a query that found little, or
+    // completions (see search::assist).
+    shared.push(json_file(
+        &format!("search/{}", super::assist::ASSIST_FILE),
+        &json!({ "pinyin": assist.pinyin, "terms": assist.terms, "completions": assist.completions }),
+    ));
+    sink(shared)?;
     doc_files(site, sink)
 }
 

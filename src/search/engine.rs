@@ -20,11 +20,12 @@ use tantivy::{
 };
 
 use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
+use super::assist::SUGGEST_BELOW;
 use super::char_query::CharQuery;
 use super::filters::FACETS;
 use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
 use super::query::{parse_query, ParsedQuery, SearchRequest, Sort};
-use super::ranking::{DOC_NUMBER_BOOST, GRAM_FIELDS, WORD_FIELDS};
+use super::ranking::{DOC_NUMBER_BOOST, GRAM_FIELDS, SYNONYM_WEIGHT, WORD_FIELDS};
 use super::snippet::{highlight, highlight_terms, snippet};
 use crate::content::docnum;
 use crate::content::model::{Kind, Status};
@@ -85,6 +86,14 @@ pub struct SearchResponse {
     pub sort: Sort,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The query as it was searched when a Latin term was read as pinyin or
+    /// initials (`liudongdangyuan` -> `流动党员`); `null` otherwise.
+    pub expanded: Option<String>,
+    /// Synonyms searched as well as the query's words.
+    pub also: Vec<String>,
+    /// "Did you mean": a corrected query that finds more, when this one
+    /// found few (never applied by itself).
+    pub suggestion: Option<String>,
 }
 
 /// How long one search may run, and whether anyone still waits for it.
@@ -209,7 +218,9 @@ impl SearchEngine {
 
     /// Picks up what the last commit wrote.
     pub fn reload(&self) -> Result<()> {
-        self.reader.reload().map_err(index_err)
+        self.reader.reload().map_err(index_err)?;
+        self.index.reload_assist();
+        Ok(())
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
@@ -219,19 +230,61 @@ impl SearchEngine {
     /// [`SearchEngine::search`], stopping (with [`Error::SearchBudget`])
     /// between segments once the budget is spent or its client has gone.
     pub fn search_within(&self, req: &SearchRequest, budget: &Budget) -> Result<SearchResponse> {
+        self.run(req, budget, true)
+    }
+
+    /// With `suggest`, a query that finds few documents is corrected term
+    /// by term ([`Assist::correction`]) and the correction, searched too,
+    /// is offered when it finds more.
+    fn run(&self, req: &SearchRequest, budget: &Budget, suggest: bool) -> Result<SearchResponse> {
         let started = Instant::now();
         let parsed = parse_query(&req.q);
-        let (query, has_text) = self.request_query(req, &parsed);
+        let alternatives: Vec<Vec<(String, f32)>> = parsed
+            .include
+            .iter()
+            .map(|t| self.alternatives(t))
+            .collect();
+        let (query, has_text) = self.request_query(req, &parsed, &alternatives);
         let searcher = self.reader.searcher();
         // Without words to rank by, newest first is the useful order.
         let by_date = req.sort == Sort::Date || !has_text;
         let (page, total, facet_counts) = collect_page(&searcher, &query, req, by_date, budget)?;
-        let marks = highlight_terms(&parsed.include);
+        let searched: Vec<String> = alternatives
+            .iter()
+            .flatten()
+            .map(|(t, _)| t.clone())
+            .collect();
+        let marks = highlight_terms(&searched);
         let mut hits = Vec::with_capacity(page.len());
         for (score, addr) in page {
             let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
             hits.push(self.hit(&doc, score, &marks));
         }
+        let assist = self.index.assist();
+        let readings: Vec<Option<String>> =
+            parsed.include.iter().map(|t| assist.reading(t)).collect();
+        let expanded = readings.iter().any(Option::is_some).then(|| {
+            let read: Vec<String> = parsed
+                .include
+                .iter()
+                .zip(&readings)
+                .map(|(t, r)| r.clone().unwrap_or_else(|| t.clone()))
+                .collect();
+            query_text(&read, &parsed.exclude)
+        });
+        let mut also: Vec<String> = Vec::new();
+        for (term_alternatives, reading) in alternatives.iter().zip(&readings) {
+            for (t, weight) in term_alternatives {
+                if *weight != 1.0 && !also.contains(t) && Some(t) != reading.as_ref() {
+                    also.push(t.clone());
+                }
+            }
+        }
+        let suggestion = if suggest && has_text && total < SUGGEST_BELOW {
+            self.suggestion(req, &parsed, total, budget)?
+        } else {
+            None
+        };
         Ok(SearchResponse {
             query: req.q.clone(),
             total,
@@ -242,15 +295,81 @@ impl SearchEngine {
             sort: if by_date { Sort::Date } else { Sort::Relevance },
             hits,
             facets: facets_of(&facet_counts),
+            expanded,
+            also,
+            suggestion,
         })
+    }
+
+    /// Each query term and what it is searched as too: its pinyin reading
+    /// (as much as the term itself), then its synonyms and the reading's
+    /// (a little less), each once.
+    fn alternatives(&self, term: &str) -> Vec<(String, f32)> {
+        let assist = self.index.assist();
+        let mut out = vec![(term.to_string(), 1.0)];
+        let reading = assist.reading(term);
+        if let Some(r) = &reading {
+            out.push((r.clone(), 1.0));
+        }
+        let synonyms = assist
+            .synonyms(term)
+            .into_iter()
+            .chain(reading.iter().flat_map(|r| assist.synonyms(r)));
+        for s in synonyms {
+            if !out.iter().any(|(t, _)| *t == s) {
+                out.push((s, SYNONYM_WEIGHT));
+            }
+        }
+        out
+    }
+
+    /// The query with each term corrected, when that finds more documents
+    /// than `total`.
+    fn suggestion(
+        &self,
+        req: &SearchRequest,
+        parsed: &ParsedQuery,
+        total: usize,
+        budget: &Budget,
+    ) -> Result<Option<String>> {
+        let assist = self.index.assist();
+        let corrected: Vec<String> = parsed
+            .include
+            .iter()
+            .map(|t| assist.correction(t).unwrap_or_else(|| t.clone()))
+            .collect();
+        if corrected == parsed.include {
+            return Ok(None);
+        }
+        let q = query_text(&corrected, &parsed.exclude);
+        let mut again = req.clone();
+        again.q = q.clone();
+        again.page = 1;
+        let found = self.run(&again, budget, false)?.total;
+        Ok((found > total).then_some(q))
     }
 
     /// The request as one query, and whether any of its words is
     /// searchable (without one, hits are listed rather than ranked).
-    fn request_query(&self, req: &SearchRequest, parsed: &ParsedQuery) -> (BooleanQuery, bool) {
+    fn request_query(
+        &self,
+        req: &SearchRequest,
+        parsed: &ParsedQuery,
+        alternatives: &[Vec<(String, f32)>],
+    ) -> (BooleanQuery, bool) {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for term in &parsed.include {
-            if let Some(q) = self.term_query(term) {
+        for (term, term_alternatives) in parsed.include.iter().zip(alternatives) {
+            let found = if term_alternatives.len() == 1 {
+                self.term_query(term)
+            } else {
+                // Found as any of them; scored as all that match.
+                let any: Vec<(Occur, Box<dyn Query>)> = term_alternatives
+                    .iter()
+                    .filter_map(|(t, w)| Some((Occur::Should, boost(self.term_query(t)?, *w))))
+                    .collect();
+                (!any.is_empty()).then(|| Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+            };
+            if let Some(q) = found {
                 clauses.push((Occur::Must, q));
             }
         }
@@ -452,6 +571,24 @@ impl SearchEngine {
             score: score.map(|s| (s * 1000.0).round() / 1000.0),
         }
     }
+}
+
+/// A parsed query written back as a query: terms with spaces quoted,
+/// exclusions with `-`.
+fn query_text(include: &[String], exclude: &[String]) -> String {
+    let quoted = |t: &String| {
+        if t.chars().any(char::is_whitespace) {
+            format!("\"{t}\"")
+        } else {
+            t.clone()
+        }
+    };
+    include
+        .iter()
+        .map(quoted)
+        .chain(exclude.iter().map(|t| format!("-{}", quoted(t))))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn boost(q: Box<dyn Query>, weight: f32) -> Box<dyn Query> {

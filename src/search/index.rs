@@ -2,8 +2,8 @@
 //! opening an index (tokenizers registered both times), writing a site into
 //! it and, once written, finding each page's related documents.
 
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 use tantivy::collector::TopDocs;
@@ -17,6 +17,7 @@ use tantivy::{DateTime, Index, IndexWriter, Searcher, TantivyDocument, Term};
 use super::analyzer::{
     is_gram_char, Analyzer, GramsTokenizer, WordsTokenizer, GRAMS_TOKENIZER, WORDS_TOKENIZER,
 };
+use super::assist::{self, Assist, ASSIST_FILE};
 use super::ranking::{RELATED_BODY_BOOST, RELATED_TAG_BOOST, RELATED_TITLE_BOOST};
 use crate::content::docnum;
 use crate::error::{Error, Result};
@@ -110,6 +111,11 @@ pub struct SearchIndex {
     pub index: Index,
     pub fields: Fields,
     pub analyzer: Arc<Analyzer>,
+    /// Pinyin, corrections, synonyms and completions (`assist.json`);
+    /// swapped whole when the live preview rewrites it.
+    assist: Arc<RwLock<Arc<Assist>>>,
+    /// The folder it was opened from, where `assist.json` is.
+    dir: Option<PathBuf>,
 }
 
 impl SearchIndex {
@@ -122,6 +128,41 @@ impl SearchIndex {
     }
 
     /// Creates an empty index in `dir` (which must exist and be empty).
+    /// Makes the search-assistance table from the written index and the
+    /// site, keeps it, and writes it beside the index as [`ASSIST_FILE`].
+    pub fn write_assist(&mut self, dir: &Path, from: assist::Sources<'_>) -> Result<()> {
+        let reader = self.index.reader().map_err(index_err)?;
+        let data = assist::build(&reader.searcher(), &self.fields, from)?;
+        let path = dir.join(ASSIST_FILE);
+        let json = serde_json::to_vec(&data).map_err(|e| Error::Index(e.to_string()))?;
+        // Written aside and renamed: a reader never sees half a file.
+        let partial = dir.join(format!(".{ASSIST_FILE}.partial"));
+        std::fs::write(&partial, json).map_err(|e| Error::io(&partial, e))?;
+        std::fs::rename(&partial, &path).map_err(|e| Error::io(&path, e))?;
+        *self.assist.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Assist::new(data));
+        Ok(())
+    }
+
+    /// The folder the index was opened from.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// The search-assistance table in use.
+    pub fn assist(&self) -> Arc<Assist> {
+        self.assist
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Reads `assist.json` again (the live preview rewrote it).
+    pub fn reload_assist(&self) {
+        if let Some(dir) = &self.dir {
+            *self.assist.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(read_assist(dir));
+        }
+    }
+
     pub fn create(dir: &Path, dictionary: &str) -> Result<SearchIndex> {
         let (schema, fields) = schema();
         let index = Index::create_in_dir(dir, schema).map_err(index_err)?;
@@ -143,7 +184,10 @@ impl SearchIndex {
         })?;
         let dictionary = std::fs::read_to_string(dir.join(DICTIONARY_FILE)).unwrap_or_default();
         let (_, fields) = schema();
-        Ok(SearchIndex::with_tokenizers(index, fields, &dictionary))
+        let mut opened = SearchIndex::with_tokenizers(index, fields, &dictionary);
+        opened.assist = Arc::new(RwLock::new(Arc::new(read_assist(dir))));
+        opened.dir = Some(dir.to_path_buf());
+        Ok(opened)
     }
 
     /// Opens a built index for searching only: nothing is written in its
@@ -159,7 +203,10 @@ impl SearchIndex {
         let index = Index::open(directory).map_err(cannot)?;
         let dictionary = std::fs::read_to_string(dir.join(DICTIONARY_FILE)).unwrap_or_default();
         let (_, fields) = schema();
-        Ok(SearchIndex::with_tokenizers(index, fields, &dictionary))
+        let mut opened = SearchIndex::with_tokenizers(index, fields, &dictionary);
+        opened.assist = Arc::new(RwLock::new(Arc::new(read_assist(dir))));
+        opened.dir = Some(dir.to_path_buf());
+        Ok(opened)
     }
 
     fn with_tokenizers(index: Index, fields: Fields, dictionary: &str) -> SearchIndex {
@@ -172,6 +219,8 @@ impl SearchIndex {
             index,
             fields,
             analyzer,
+            assist: Arc::default(),
+            dir: None,
         }
     }
 
@@ -438,6 +487,16 @@ fn same_score(a: f32, b: f32) -> bool {
 
 /// Page URL -> URLs of its related documents.
 pub type Related = std::collections::HashMap<String, Vec<String>>;
+
+/// The assistance table beside an index; an index built before there was
+/// one (or a damaged file) gets an empty table: searches work, unassisted.
+fn read_assist(dir: &Path) -> Assist {
+    std::fs::read(dir.join(ASSIST_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .map(Assist::new)
+        .unwrap_or_default()
+}
 
 /// The summary a search result shows: the front matter's, else the
 /// opening of the first paragraph. The index, the static bundle and the

@@ -1,4 +1,5 @@
 pub mod analyzer;
+pub mod assist;
 pub mod bundle;
 pub mod char_query;
 pub mod engine;

@@ -46,6 +46,10 @@ pub const WORD_FIELDS: [FieldBoost; 2] = [
     },
 ];
 
+/// A document found through a synonym of a query word (`content/_synonyms.txt`)
+/// ranks a little below one with the word itself.
+pub const SYNONYM_WEIGHT: f32 = 0.8;
+
 /// A query that is a 文号 finds the policy carrying it first.
 pub const DOC_NUMBER_BOOST: f32 = 10.0;
 

@@ -133,6 +133,7 @@ pub fn router(
     let health = ops::health_routes(state.root.clone(), search.clone());
     let api = Router::new()
         .route("/api/search", axum::routing::get(api_search))
+        .route("/api/suggest", axum::routing::get(api_suggest))
         .with_state(Api {
             engine: search,
             workers: Arc::new(Semaphore::new(limits.workers.max(1))),
@@ -290,6 +291,41 @@ async fn api_search(State(api): State<Api>, uri: Uri) -> Response {
             "检索出错，请稍后再试",
         ),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct SuggestParams {
+    q: Option<String>,
+}
+
+/// `GET /api/suggest?q=PREFIX`: completions as JSON. A scan of the
+/// completion table in memory (microseconds), so it runs in place.
+async fn api_suggest(State(api): State<Api>, uri: Uri) -> Response {
+    use crate::search::assist::MAX_PREFIX_CHARS;
+    let engine = api.engine.read().unwrap_or_else(|e| e.into_inner()).clone();
+    let Some(engine) = engine else {
+        return json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search",
+            "本站未建立全文索引",
+        );
+    };
+    let Ok(Query(params)) = Query::<SuggestParams>::try_from_uri(&uri) else {
+        return json_error(StatusCode::BAD_REQUEST, "q", "无法解析查询参数");
+    };
+    let prefix = params.q.unwrap_or_default();
+    if prefix.chars().count() > MAX_PREFIX_CHARS {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "q",
+            &format!("补全的前缀不能超过 {MAX_PREFIX_CHARS} 个字符"),
+        );
+    }
+    let suggestions = engine.index().assist().complete(&prefix);
+    let mut r = axum::Json(serde_json::json!({ "suggestions": suggestions })).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 fn search_busy() -> Response {

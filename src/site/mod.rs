@@ -132,6 +132,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     pub series: Vec<Series>,
     pub study_paths: Vec<StudyPath>,
+    /// The editors' hot words (`content/_hotwords.txt`), shown by the search boxes.
+    pub hot_words: Vec<String>,
     /// `policies/xyz` -> index into `pages`.
     pub by_key: HashMap<String, usize>,
     /// Canonical 文号 -> the policy carrying it.
@@ -254,6 +256,7 @@ pub fn assemble(
         .collect();
     let mut site = Site {
         by_title: Default::default(),
+        hot_words: Vec::new(),
         by_doc_number,
         by_key,
         config,

@@ -5,7 +5,8 @@
 //
 //   node tests/browser/parity.mjs PUBLIC_DIR QUERIES_JSON
 //
-// QUERIES_JSON is a JSON array of parameter objects, as for /api/search.
+// QUERIES_JSON is a JSON array of parameter objects, as for /api/search;
+// {"complete": PREFIX} asks for completions instead (as /api/suggest).
 // Files are looked up under PUBLIC_DIR after the site's base path.
 import { readFileSync, existsSync } from "node:fs";
 import { runInThisContext } from "node:vm";
@@ -42,7 +43,9 @@ base = globalThis.ZhikuTables.base_path || "";
 runInThisContext(readFileSync(join(dir, "static/js/search-static.js"), "utf8"));
 for (const params of JSON.parse(queriesJson)) {
   try {
-    console.log(JSON.stringify(await globalThis.ZhikuStaticSearch.search(params)));
+    const engine = globalThis.ZhikuStaticSearch;
+    const answer = "complete" in params ? await engine.complete(params.complete) : await engine.search(params);
+    console.log(JSON.stringify(answer));
   } catch (err) {
     console.log(JSON.stringify({ error: String(err && err.message), type: err && err.type }));
   }

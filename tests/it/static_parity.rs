@@ -109,3 +109,76 @@ fn static_search_ranks_and_counts_like_the_server() {
     }
     assert!(differing.is_empty(), "{}", differing.join("\n"));
 }
+
+/// Runs the static client under Node on a built output folder: one answer
+/// per query (or `{"complete": prefix}`).
+fn static_answers(out: &std::path::Path, queries: &[Value]) -> Vec<Value> {
+    let run = Command::new("node")
+        .arg(repo_root().join("tests/browser/parity.mjs"))
+        .arg(out)
+        .arg(serde_json::to_string(queries).unwrap())
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+#[cfg_attr(
+    not(has_browser_tools),
+    ignore = "needs node (npm ci --prefix tests/browser); .ci/run installs it"
+)]
+fn static_search_assists_like_the_server() {
+    let site = SiteTest::bundled();
+    let report = site.build().unwrap();
+    let engine = SearchEngine::open(report.index_dir.as_ref().unwrap()).unwrap();
+    // (query, whether every term searched is one or two characters, so the
+    // bundle must also find exactly the same documents)
+    let cases = [
+        ("dangyuan", true),
+        ("hongse wuye", true),
+        ("liudongdangyuan", false),
+        ("sqdj", false),
+        ("两新组织", false),
+        ("流动党圆", false),
+        ("红色物页", false),
+        ("hongsewuyee", false),
+        ("党员", true),
+    ];
+    let queries: Vec<Value> = cases.iter().map(|(q, _)| json!({ "q": q })).collect();
+    let answers = static_answers(&site.out(), &queries);
+    let mut differing = Vec::new();
+    for ((query, exact), answer) in cases.iter().zip(&answers) {
+        let request = SearchRequest::from_params(&params(&json!({ "q": query }))).unwrap();
+        let server = serde_json::to_value(engine.search(&request).unwrap()).unwrap();
+        let assisted = |r: &Value| json!([r["expanded"], r["also"], r["suggestion"]]);
+        if assisted(&server) != assisted(answer)
+            || (*exact && comparable(&server) != comparable(answer))
+        {
+            differing.push(format!(
+                "{query}\n  server: {} {}\n  static: {} {}",
+                assisted(&server),
+                comparable(&server),
+                assisted(answer),
+                comparable(answer)
+            ));
+        }
+    }
+    assert!(differing.is_empty(), "{}", differing.join("\n"));
+
+    let prefixes = ["liud", "流动", "dy", "红色", "江组发", "x", ""];
+    let queries: Vec<Value> = prefixes.iter().map(|p| json!({ "complete": p })).collect();
+    let answers = static_answers(&site.out(), &queries);
+    for (prefix, answer) in prefixes.iter().zip(&answers) {
+        let server = json!({ "suggestions": engine.index().assist().complete(prefix) });
+        assert_eq!(&server, answer, "completions of {prefix:?}");
+    }
+}

@@ -44,6 +44,10 @@
   var GRAM_FIELDS = fieldTable(RANKING.grams, "g_");
   var WORD_FIELDS = fieldTable(RANKING.words, "w_");
   var DOC_NUMBER_BOOST = RANKING.doc_number;
+  var SYNONYM_WEIGHT = RANKING.synonym;
+  var ASSIST = TABLES.assist || {};
+  var SUGGEST_BELOW = ASSIST.suggest_below, MAX_COMPLETIONS = ASSIST.max_completions;
+  var COMPLETION_KINDS = (ASSIST.kinds || []).map(function (k) { return k.name; });
   var OPEN = (TABLES.docnum || {}).open || "", CLOSE = (TABLES.docnum || {}).close || "";
 
   function has(o, k) { return o !== null && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, k); }
@@ -195,7 +199,8 @@
         var days = varints(m.dates);
         for (var i = 1; i < days.length; i++) days[i] = days[i - 1] - days[i];
         return { docs: m.docs, shards: m.shards, fields: m.fields || {}, norms: m.norms, days: days, tf: {},
-          normFields: Array.isArray(m.norm_fields) ? m.norm_fields : [] };
+          normFields: Array.isArray(m.norm_fields) ? m.norm_fields : [],
+          synonyms: Array.isArray(m.synonyms) ? m.synonyms : [] };
       });
       metaCache.catch(function () { metaCache = null; });
     }
@@ -639,6 +644,191 @@
     return collapsed.replace(/ +$/, "");
   }
 
+  /* ---------- 检索辅助（assist.rs）：拼音与首字母、纠错、同义词、补全 ---------- */
+
+  /* 只含字母（可带声调符号、声调数字、隔音符号）的词：去掉声调后的小写字母，ü 写作 v。 */
+  var TONED = { "ā": "a", "á": "a", "ǎ": "a", "à": "a", "ē": "e", "é": "e", "ě": "e", "è": "e",
+    "ī": "i", "í": "i", "ǐ": "i", "ì": "i", "ō": "o", "ó": "o", "ǒ": "o", "ò": "o",
+    "ū": "u", "ú": "u", "ǔ": "u", "ù": "u", "ü": "v", "ǖ": "v", "ǘ": "v", "ǚ": "v", "ǜ": "v" };
+  var MAX_PINYIN_LETTERS = 64;
+  function latinLetters(term) {
+    var out = "", a = chars(term.normalize("NFKC").toLowerCase());
+    for (var i = 0; i < a.length; i++) {
+      var c = a[i];
+      if (c >= "a" && c <= "z" && c.length === 1) out += c;
+      else if (has(TONED, c)) out += TONED[c];
+      else if ((c >= "1" && c <= "5" && c.length === 1) || c === "'" || c === "’") continue;
+      else return null;
+    }
+    return out.length >= 2 && out.length <= MAX_PINYIN_LETTERS ? out : null;
+  }
+
+  function levenshtein(a, b) {
+    var prev = [], cur = [], i, j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      for (j = 1; j <= b.length; j++) {
+        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1)));
+      }
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  function push(map, key, value) {
+    if (!map.has(key)) map.set(key, []);
+    map.get(key).push(value);
+  }
+
+  /* assist.json（拼音、词表、补全）加上 meta.json 的同义词组：与 Rust 的 Assist 逐一对应。 */
+  function Assist(data, synonyms) {
+    var self = this;
+    this.syllables = new Map();
+    Object.keys(data.pinyin || {}).forEach(function (s) {
+      chars(data.pinyin[s]).forEach(function (c) { self.syllables.set(c, s); });
+    });
+    this.terms = Array.isArray(data.terms) ? data.terms : [];
+    this.completions = Array.isArray(data.completions) ? data.completions : [];
+    this.byFull = new Map();
+    this.byInitials = new Map();
+    this.termKeys = this.terms.map(function (t, i) {
+      var key = self.keyOf(t[0]);
+      if (key) { push(self.byFull, key.full, i); push(self.byInitials, key.initials, i); }
+      return key;
+    });
+    this.synonymGroups = Array.isArray(synonyms) ? synonyms : [];
+    this.groupsOf = new Map();
+    this.synonymGroups.forEach(function (group, g) {
+      group.forEach(function (member) {
+        var list = self.groupsOf.get(member) || [];
+        if (list.indexOf(g) < 0) list.push(g);
+        self.groupsOf.set(member, list);
+      });
+    });
+    this.completionKeys = this.completions.map(function (c) { return self.keyOf(c.n || c.t); });
+  }
+  Assist.prototype.keyOf = function (norm) {
+    var full = "", initials = "", a = chars(norm);
+    for (var i = 0; i < a.length; i++) {
+      var c = a[i];
+      if (isGramChar(c)) {
+        var s = this.syllables.get(c);
+        if (s === undefined) return null;
+        full += s;
+        initials += s.charAt(0);
+      } else if (c.length === 1 && /[0-9A-Za-z]/.test(c)) {
+        full += c.toLowerCase();
+        initials += c.toLowerCase();
+      }
+    }
+    return full ? { full: full, initials: initials } : null;
+  };
+  Assist.prototype.term = function (i) { return this.terms[i][0]; };
+  Assist.prototype.reading = function (term) {
+    var letters = latinLetters(term);
+    if (letters === null) return null;
+    if (this.byFull.has(letters)) return this.term(this.byFull.get(letters)[0]);
+    var words = this.split(letters, this.byFull, null);
+    if (words !== null) return words;
+    if (this.byInitials.has(letters)) return this.term(this.byInitials.get(letters)[0]);
+    return this.split(letters, this.byInitials, null);
+  };
+  Assist.prototype.split = function (letters, keys, count) {
+    var n = letters.length, best = [[0, 0, []]];
+    for (var end = 1; end <= n; end++) {
+      best.push(null);
+      for (var start = 0; start < end; start++) {
+        var from = best[start];
+        if (!from) continue;
+        var found = keys.get(letters.slice(start, end));
+        if (!found) continue;
+        var id = found[0];
+        var candidate = [from[0] + 1, from[1] + this.terms[id][1], from[2].concat([id])];
+        var cur = best[end];
+        if (!cur || candidate[0] < cur[0] || (candidate[0] === cur[0] && candidate[1] > cur[1])) best[end] = candidate;
+      }
+    }
+    var last = best[n];
+    if (!last) return null;
+    var self = this;
+    var text = last[2].map(function (i) { return self.term(i); }).join("");
+    var fits = count === null || chars(text).length === count;
+    return last[0] >= 2 && fits ? text : null;
+  };
+  Assist.prototype.correction = function (term) {
+    var norm = normalize(term).text, a = chars(norm), self = this;
+    if (a.length >= 2 && a.every(isGramChar)) {
+      var key = this.keyOf(norm);
+      if (!key) return null;
+      var same = (this.byFull.get(key.full) || []).map(function (i) { return self.term(i); })
+        .filter(function (t) { return t !== norm && chars(t).length === a.length; })[0];
+      if (same !== undefined) return same;
+      var cut = this.split(key.full, this.byFull, a.length);
+      return cut !== null && cut !== norm ? cut : null;
+    }
+    var letters = latinLetters(term);
+    if (letters === null || this.reading(term) !== null) return null;
+    var limit = letters.length <= 6 ? 1 : 2, closest = null;
+    this.termKeys.forEach(function (key, i) {
+      if (!key || Math.abs(key.full.length - letters.length) > limit) return;
+      var d = levenshtein(letters, key.full);
+      if (d <= limit && (closest === null || d < closest[0])) closest = [d, i];
+    });
+    return closest === null ? null : this.term(closest[1]);
+  };
+  Assist.prototype.synonyms = function (term) {
+    var norm = normalize(term).text, out = [], self = this;
+    (this.groupsOf.get(norm) || []).forEach(function (g) {
+      self.synonymGroups[g].forEach(function (m) { if (m !== norm && out.indexOf(m) < 0) out.push(m); });
+    });
+    return out;
+  };
+  Assist.prototype.complete = function (prefix) {
+    var norm = normalize(trim(prefix)).text;
+    if (!norm) return [];
+    var letters = latinLetters(trim(prefix)), out = [], self = this;
+    function matches(text, key) {
+      return text.indexOf(norm) === 0 || (letters !== null && !!key &&
+        (key.full.indexOf(letters) === 0 || key.initials.indexOf(letters) === 0));
+    }
+    function add(text, kind, url) {
+      if (out.length < MAX_COMPLETIONS && !out.some(function (s) { return s.text === text; })) {
+        out.push({ text: text, kind: kind, url: url === undefined ? null : url });
+      }
+    }
+    COMPLETION_KINDS.forEach(function (kind) {
+      if (kind === "term") {
+        self.terms.forEach(function (t, i) { if (matches(t[0], self.termKeys[i])) add(t[0], kind); });
+        return;
+      }
+      self.completions.forEach(function (c, i) {
+        if (c.k === kind && matches(c.n || c.t, self.completionKeys[i])) add(c.t, kind, c.u);
+      });
+    });
+    return out;
+  };
+
+  /* 同义词只要 meta.json；拼音、纠错与补全另取 assist.json（需要时才取）。 */
+  var synonymsOnly = null, assistCache = null;
+  function synonymTable(m) {
+    if (!synonymsOnly) synonymsOnly = new Assist({}, m.synonyms);
+    return synonymsOnly;
+  }
+  function assistTable(m) {
+    if (!assistCache) {
+      assistCache = load("assist.json").then(function (data) { return new Assist(data || {}, m.synonyms); });
+      assistCache.catch(function () { assistCache = null; });
+    }
+    return assistCache;
+  }
+
+  /* 查询写回文字：含空白的词加引号，排除的词前加 -。 */
+  function queryText(include, exclude) {
+    function quoted(t) { return chars(t).some(isWhitespace) ? "\"" + t + "\"" : t; }
+    return include.map(quoted).concat(exclude.map(function (t) { return "-" + quoted(t); })).join(" ");
+  }
+
   /* ---------- 检索（engine.rs） ---------- */
 
   function facetValues(name, counts) {
@@ -660,13 +850,25 @@
     return items;
   }
 
-  async function run(params) {
+  async function run(params, suggest) {
     var started = typeof performance !== "undefined" ? performance.now() : Date.now();
     var req = validate(params && typeof params === "object" ? params : {});
     var parsed = parseQuery(req.q);
     var han = chars(req.q.normalize("NFKC")).some(isGramChar);
     var first = await Promise.all([meta(), load("filters.json"), han ? t2s(req.q) : null, fieldNorms()]);
     var m = first[0], filters = first[1] || {};
+    // 字母写的词按拼音读：要 assist.json；同义词只要 meta.json
+    var latin = parsed.include.some(function (t) { return latinLetters(t) !== null; });
+    var table = latin ? await assistTable(m) : synonymTable(m);
+    var readings = parsed.include.map(function (t) { return table.reading(t); });
+    var alternatives = parsed.include.map(function (t, i) {
+      var out = [[t, 1]], reading = readings[i];
+      if (reading !== null) out.push([reading, 1]);
+      table.synonyms(t).concat(reading !== null ? table.synonyms(reading) : []).forEach(function (s) {
+        if (!out.some(function (o) { return o[0] === s; })) out.push([s, SYNONYM_WEIGHT]);
+      });
+      return out;
+    });
     m.fieldNorms = m.fieldNorms || splitNorms(m, first[3]);
     // Issuers are filtered by, never counted: their lists load only when used.
     if (req.issuer !== null) filters = Object.assign({ issuer: (await load("issuers.json")) || {} }, filters);
@@ -676,18 +878,26 @@
       var norm = normalize(text).text;
       return { text: text, norm: norm, grams: queryGrams(norm), docnum: docNumber(text) };
     }
-    var include = parsed.include.map(term).filter(function (t) { return t.grams.length > 0; });
+    // 每个必须出现的词连同它的读法、同义词：找到其中任一即可，得分为各自得分乘权重之和
+    var include = alternatives.map(function (alts) {
+      return {
+        single: alts.length === 1,
+        terms: alts.map(function (a) { var t = term(a[0]); t.weight = a[1]; return t; })
+          .filter(function (t) { return t.grams.length > 0; })
+      };
+    }).filter(function (e) { return e.terms.length > 0; });
     var exclude = parsed.exclude.map(term).filter(function (t) { return t.grams.length > 0; });
+    var allTerms = [].concat.apply([], include.map(function (e) { return e.terms; }));
     var paths = [];
     function need(path) { if (paths.indexOf(path) < 0) paths.push(path); return path; }
-    include.concat(exclude).forEach(function (t) {
+    allTerms.concat(exclude).forEach(function (t) {
       t.paths = t.grams.map(function (g) { return need(shardPath(m, g.ns, g.text)); });
     });
-    include.forEach(function (t) {
+    allTerms.forEach(function (t) {
       t.words = wordRuns(t.norm);
       t.wordPaths = t.words.map(function (w) { return need(shardPath(m, "w", w)); });
     });
-    var docnumPath = include.some(function (t) { return t.docnum; }) ? need("docnum.json") : null;
+    var docnumPath = allTerms.some(function (t) { return t.docnum; }) ? need("docnum.json") : null;
     var loaded = await Promise.all(paths.map(load));
     function file(path) { return loaded[paths.indexOf(path)] || {}; }
     // 大的倒排表单独成文件，分片里只写 "@路径"：只取本次查询用到的那几个
@@ -700,7 +910,7 @@
         if (typeof v === "string" && v.charAt(0) === "@") external.push({ fields: fields, field: f, path: v.slice(1) });
       });
     }
-    include.concat(exclude).forEach(function (t) {
+    allTerms.concat(exclude).forEach(function (t) {
       t.grams.forEach(function (g, i) { want(file(t.paths[i]), g.text); });
       (t.words || []).forEach(function (w, i) { want(file(t.wordPaths[i]), w); });
     });
@@ -711,7 +921,7 @@
     }
 
     // 必须出现的词（及筛选）逐项求交，得分相加
-    var clauses = include.map(function (t) {
+    function termScores(t) {
       var found = findScores(m, entries(t));
       var words = wordScores(m, t.words.map(function (w, i) {
         var shard = file(t.wordPaths[i]);
@@ -724,6 +934,17 @@
       byNumber.forEach(function (s, doc) { if (scores.has(doc)) byNumber.set(doc, f32(s + scores.get(doc))); });
       scores.forEach(function (s, doc) { if (!byNumber.has(doc)) byNumber.set(doc, s); });
       return byNumber;
+    }
+    var clauses = include.map(function (e) {
+      if (e.single) return termScores(e.terms[0]);
+      var union = new Map();
+      e.terms.forEach(function (t) {
+        termScores(t).forEach(function (s, doc) {
+          var weighted = f32(s * f32(t.weight));
+          union.set(doc, union.has(doc) ? f32(union.get(doc) + weighted) : weighted);
+        });
+      });
+      return union;
     });
     var hasText = clauses.length > 0;
     // Words were asked for but none is searchable (emoji, lone punctuation):
@@ -781,7 +1002,28 @@
     var page = hits.slice(offset, offset + req.size);
     var docs = await Promise.all(page.map(function (h) { return load("doc/" + h[0] + ".json"); }));
 
-    var marks = highlightTerms(parsed.include);
+    var marks = highlightTerms([].concat.apply([], alternatives.map(function (alts) {
+      return alts.map(function (a) { return a[0]; });
+    })));
+    var expanded = readings.some(function (r) { return r !== null; }) ?
+      queryText(parsed.include.map(function (t, i) { return readings[i] !== null ? readings[i] : t; }), parsed.exclude) : null;
+    var also = [];
+    alternatives.forEach(function (alts, i) {
+      alts.forEach(function (a) {
+        if (a[1] !== 1 && also.indexOf(a[0]) < 0 && a[0] !== readings[i]) also.push(a[0]);
+      });
+    });
+    var suggestion = null;
+    if (suggest !== false && hasText && hits.length < SUGGEST_BELOW) {
+      var assist = await assistTable(m);
+      var corrected = parsed.include.map(function (t) { var c = assist.correction(t); return c === null ? t : c; });
+      if (corrected.some(function (t, i) { return t !== parsed.include[i]; })) {
+        var q = queryText(corrected, parsed.exclude);
+        var again = Object.assign({}, params, { q: q, page: 1 });
+        var found = (await run(again, false)).total;
+        if (found > hits.length) suggestion = q;
+      }
+    }
     return {
       query: req.q,
       total: hits.length,
@@ -791,7 +1033,10 @@
       total_pages: Math.ceil(hits.length / req.size),
       sort: byDate ? "date" : "relevance",
       hits: page.map(function (h, i) { return hit(docs[i] || {}, byDate ? null : h[1], marks); }),
-      facets: facets
+      facets: facets,
+      expanded: expanded,
+      also: also,
+      suggestion: suggestion
     };
   }
 
@@ -826,5 +1071,14 @@
     });
   }
 
-  window.ZhikuStaticSearch = { search: search };
+  /* 补全：与 GET /api/suggest 相同的 {suggestions: [...]}。 */
+  async function complete(prefix) {
+    var text = typeof prefix === "string" ? prefix : "";
+    if (chars(text).length > (ASSIST.max_prefix_chars || 32)) return { suggestions: [] };
+    var m = await meta();
+    var loaded = await Promise.all([assistTable(m), t2s(text)]);
+    return { suggestions: loaded[0].complete(text) };
+  }
+
+  window.ZhikuStaticSearch = { search: search, complete: complete };
 })();
