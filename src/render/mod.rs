@@ -147,6 +147,18 @@ pub fn render_with_sink(
     render_with(site, tera, options, targets, Some(sink)).map(drop)
 }
 
+/// The hot words as links to their search.
+fn hot_word_links(site: &Site) -> Vec<serde_json::Value> {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    site.hot_words
+        .iter()
+        .map(|w| {
+            let q = utf8_percent_encode(w, NON_ALPHANUMERIC);
+            serde_json::json!({ "text": w, "url": site.config.href(&format!("/search/?q={q}")) })
+        })
+        .collect()
+}
+
 fn render_with(
     site: &Site,
     tera: &Tera,
@@ -159,6 +171,7 @@ fn render_with(
     base.insert("nav", &nav(site));
     base.insert("has_paths", &!site.study_paths.is_empty());
     base.insert("live_reload", &options.live_reload);
+    base.insert("hot_words", &hot_word_links(site));
     base.insert("build_year", &chrono::Local::now().year());
     let summaries: Vec<OnceLock<Summary>> =
         (0..site.pages.len()).map(|_| OnceLock::new()).collect();

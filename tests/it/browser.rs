@@ -156,3 +156,20 @@ fn static_search_on_a_plain_file_server() {
         &[serde_json::Value::Object(totals).to_string()],
     );
 }
+
+#[test]
+#[cfg_attr(
+    not(has_browser_tools),
+    ignore = "needs chromium, node and playwright-core (npm ci --prefix tests/browser); .ci/run installs them"
+)]
+fn search_assistance_in_chromium_with_the_server_and_without() {
+    if !can_run() {
+        return;
+    }
+    // With serve --prod the page asks /api/search; on a plain file server
+    // it searches the bundle. The script expects the same answers.
+    let srv = Server::start_prod(SiteTest::bundled());
+    run_script("assist.mjs", &srv.addr, &[]);
+    let plain = static_server(&srv.site.out());
+    run_script("assist.mjs", &plain.addr, &[]);
+}

@@ -17,6 +17,7 @@ mod nginx;
 mod reliability;
 mod search;
 mod search_api;
+mod search_assist;
 mod serve_static;
 mod site_build;
 mod snapshots;

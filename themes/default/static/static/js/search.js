@@ -546,7 +546,11 @@
     } else {
       status.textContent = s.q ? "没有找到与“" + s.q + "”相关的文档。" : "没有找到符合筛选条件的文档。";
     }
-    setStatus(status, total > 0 ? "" : "is-empty");
+    var statusBox = make("div");
+    statusBox.appendChild(status);
+    var notes = assistNotes(s, data);
+    if (notes) statusBox.appendChild(notes);
+    setStatus(statusBox, total > 0 ? "" : "is-empty");
 
     renderActive(s);
     renderFacets(s, data.facets && typeof data.facets === "object" ? data.facets : {});
@@ -571,6 +575,35 @@
     }
 
     renderPagination(s, page, totalPages, total);
+  }
+
+  /* 检索辅助的说明：纠错建议（只建议，不替换查询）、拼音读法、同时检索的同义词。 */
+  function assistNotes(s, data) {
+    var box = make("div", "search-assist"), any = false;
+    if (typeof data.suggestion === "string" && data.suggestion) {
+      var p = make("p", "search-suggestion");
+      p.appendChild(document.createTextNode("您是不是要找："));
+      var next = copyState(s);
+      next.q = data.suggestion;
+      next.page = 1;
+      var a = make("a", null, data.suggestion);
+      a.href = stateUrl(next);
+      a.setAttribute("data-action", "suggest");
+      a.setAttribute("data-q", data.suggestion);
+      p.appendChild(a);
+      box.appendChild(p);
+      any = true;
+    }
+    if (typeof data.expanded === "string" && data.expanded) {
+      box.appendChild(make("p", "search-expanded", "已按拼音读作“" + data.expanded + "”检索。"));
+      any = true;
+    }
+    var also = Array.isArray(data.also) ? data.also.filter(function (w) { return typeof w === "string"; }) : [];
+    if (also.length) {
+      box.appendChild(make("p", "search-also", "同时检索了同义词：" + also.join("、") + "。"));
+      any = true;
+    }
+    return any ? box : null;
   }
 
   function renderHit(hit) {
@@ -911,6 +944,12 @@
       var p = parseInt(target.getAttribute("data-page") || "1", 10);
       next.page = isFinite(p) && p >= 1 ? p : 1;
       navigate(next, { focusResults: true });
+    } else if (action === "suggest") {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      next.q = target.getAttribute("data-q") || "";
+      next.page = 1;
+      navigate(next, {});
     } else if (action === "toggle-facet") {
       var param = target.getAttribute("data-param");
       var value = target.getAttribute("data-value") || "";
