@@ -36,8 +36,9 @@ pub const DEFAULT_SYNONYMS: &str = include_str!("synonyms.txt");
 /// Vocabulary terms kept, most frequent first: enough for the words people
 /// search, small enough for the browser to fetch.
 pub const MAX_TERMS: usize = 6000;
-/// Titles offered as completions, newest first.
-pub const MAX_TITLE_COMPLETIONS: usize = 1000;
+/// Titles, and 文号, offered as completions: the newest documents' (the
+/// file the browser fetches stays small however large the site).
+pub const MAX_DOCUMENT_COMPLETIONS: usize = 1000;
 /// Completions returned for one prefix.
 pub const MAX_COMPLETIONS: usize = 10;
 /// Longest prefix `/api/suggest` completes, in characters.
@@ -599,11 +600,16 @@ pub fn build(searcher: &Searcher, fields: &Fields, from: Sources<'_>) -> Result<
         completions.push(entry(tag, CompletionKind::Tag, None));
     }
     // Pages are newest first.
-    for page in site.pages.iter().take(MAX_TITLE_COMPLETIONS) {
+    for page in site.pages.iter().take(MAX_DOCUMENT_COMPLETIONS) {
         let url = Some(site.config.href(&page.url));
         completions.push(entry(&page.doc.front.title, CompletionKind::Title, url));
     }
-    for page in &site.pages {
+    let numbered = site
+        .pages
+        .iter()
+        .filter(|p| p.doc.front.policy.doc_number.is_some())
+        .take(MAX_DOCUMENT_COMPLETIONS);
+    for page in numbered {
         if let Some(n) = &page.doc.front.policy.doc_number {
             let url = Some(site.config.href(&page.url));
             completions.push(entry(n, CompletionKind::Docnum, url));

@@ -6,7 +6,8 @@
 //   node tests/browser/parity.mjs PUBLIC_DIR QUERIES_JSON
 //
 // QUERIES_JSON is a JSON array of parameter objects, as for /api/search;
-// {"complete": PREFIX} asks for completions instead (as /api/suggest).
+// {"complete": PREFIX} asks for completions instead (as /api/suggest), and
+// with "repeat": N also times N more calls ("each_ms").
 // Files are looked up under PUBLIC_DIR after the site's base path.
 import { readFileSync, existsSync } from "node:fs";
 import { runInThisContext } from "node:vm";
@@ -45,6 +46,12 @@ for (const params of JSON.parse(queriesJson)) {
   try {
     const engine = globalThis.ZhikuStaticSearch;
     const answer = "complete" in params ? await engine.complete(params.complete) : await engine.search(params);
+    if (params.repeat > 0) {
+      // For bench/completion.sh: the time of one more call, the table loaded.
+      const started = performance.now();
+      for (let i = 0; i < params.repeat; i++) await engine.complete(params.complete);
+      answer.each_ms = (performance.now() - started) / params.repeat;
+    }
     console.log(JSON.stringify(answer));
   } catch (err) {
     console.log(JSON.stringify({ error: String(err && err.message), type: err && err.type }));
