@@ -27,6 +27,8 @@ pub struct Config {
     /// Where the tantivy index is written, relative to the site root.
     pub search_index_dir: String,
     /// Entries in each Atom feed.
+    /// Attachments larger than this many megabytes get a warning.
+    pub attachment_max_mb: u64,
     pub feed_limit: usize,
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -44,6 +46,7 @@ impl Default for Config {
             output_dir: "public".to_string(),
             search_index_dir: "search-index".to_string(),
             feed_limit: 20,
+            attachment_max_mb: 50,
             extra: BTreeMap::new(),
         }
     }

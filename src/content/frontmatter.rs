@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_yaml::{Mapping, Value};
 
+use crate::content::model::AttachmentRef;
 use crate::error::Diagnostic;
 
 /// A file cut at its `---` fences. Line numbers are 1-based file lines.
@@ -75,6 +76,9 @@ fn key_lines(yaml: &str, first_line: usize) -> BTreeMap<String, usize> {
 /// and reading goes on, so one pass reports every bad field.
 pub struct Fields<'d> {
     file: String,
+    /// The front matter text and the file line it starts on.
+    yaml: String,
+    yaml_line: usize,
     map: Mapping,
     lines: BTreeMap<String, usize>,
     fence_line: usize,
@@ -133,11 +137,77 @@ impl<'d> Fields<'d> {
         };
         Some(Fields {
             file: file.to_string(),
+            yaml: yaml.to_string(),
+            yaml_line,
             lines: key_lines(yaml, yaml_line),
             map,
             fence_line: yaml_line.saturating_sub(1).max(1),
             diags,
         })
+    }
+
+    /// The first line at or after `key`'s that holds `needle` (a list
+    /// item's line), else `key`'s line.
+    pub fn line_of_item(&self, key: &str, needle: &str) -> Option<usize> {
+        let from = self.line_of(key)?;
+        let found = self
+            .yaml
+            .lines()
+            .enumerate()
+            .skip(from.saturating_sub(self.yaml_line))
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, _)| self.yaml_line + i);
+        found.or(Some(from))
+    }
+
+    /// `attachments:` — a list of paths, or of `{path, title}` mappings.
+    pub fn attachments(&mut self, key: &str) -> Vec<AttachmentRef> {
+        let items = match self.take(key) {
+            None => return Vec::new(),
+            Some(Value::Sequence(items)) => items,
+            Some(Value::String(s)) => vec![Value::String(s)],
+            Some(other) => {
+                self.error(
+                    key,
+                    format!("expected a list of file paths, got {}", describe(&other)),
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let (path, title) = match &item {
+                Value::String(s) => (s.trim().to_string(), None),
+                Value::Mapping(m) => {
+                    let text = |k: &str| {
+                        m.get(k)
+                            .and_then(Value::as_str)
+                            .map(|s| s.trim().to_string())
+                    };
+                    match text("path") {
+                        Some(p) => (p, text("title").filter(|t| !t.is_empty())),
+                        None => {
+                            self.error(key, "an attachment given as a mapping needs `path:`");
+                            continue;
+                        }
+                    }
+                }
+                Value::Null => continue,
+                other => {
+                    self.error(
+                        key,
+                        format!("expected a file path, got {}", describe(other)),
+                    );
+                    continue;
+                }
+            };
+            if path.is_empty() {
+                continue;
+            }
+            let line = self.line_of_item(key, &path);
+            out.push(AttachmentRef { path, title, line });
+        }
+        out
     }
 
     pub fn line_of(&self, key: &str) -> Option<usize> {

@@ -114,7 +114,7 @@ pub fn read_source(
         return Ok(Err(Diagnostic::error(
             &rel_path,
             None,
-            "documents must sit directly in a section folder: content/<section>/<slug>.md",
+            "documents must sit directly in a section folder: content/<section>/<slug>.md (or, with their files, content/<section>/<slug>/index.md)",
         )));
     };
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -157,6 +157,11 @@ fn placement_of(content: &Path, path: &Path) -> Option<Placement> {
         [section, file] => Some(Placement::Document {
             section: section.to_string(),
             stem: file.strip_suffix(".md")?.to_string(),
+        }),
+        // A page bundle: the document and its files in a folder of its own.
+        [section, slug, "index.md"] => Some(Placement::Document {
+            section: section.to_string(),
+            stem: slug.to_string(),
         }),
         _ => None,
     }

@@ -2,6 +2,7 @@
 //! validated and their Markdown rendered, one [`parse::Parsed`] per file.
 
 pub mod archetype;
+pub mod attachment;
 pub mod docnum;
 pub mod frontmatter;
 pub mod load;

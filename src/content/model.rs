@@ -86,8 +86,18 @@ pub const KINDS: [KindSpec; 4] = [
 
 /// Front matter fields every kind has.
 pub const COMMON_FIELDS: &[&str] = &[
-    "title", "type", "date", "updated", "summary", "tags", "region", "author", "source", "draft",
+    "title",
+    "type",
+    "date",
+    "updated",
+    "summary",
+    "tags",
+    "region",
+    "author",
+    "source",
+    "draft",
     "slug",
+    "attachments",
 ];
 
 impl Kind {
@@ -202,6 +212,16 @@ pub struct TrainingMeta {
     pub questions: Vec<String>,
 }
 
+/// One entry of `attachments:`: a path relative to the document's folder,
+/// or `/files/…` under the site's `static/`, with an optional title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRef {
+    pub path: String,
+    pub title: Option<String>,
+    /// The line that names it in the source file.
+    pub line: Option<usize>,
+}
+
 /// Validated front matter of one document.
 #[derive(Debug, Clone)]
 pub struct FrontMatter {
@@ -217,6 +237,8 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub organization: Option<String>,
+    /// Files the document lists (`attachments:`), as written.
+    pub attachments: Vec<AttachmentRef>,
     pub policy: PolicyMeta,
     pub training: TrainingMeta,
     /// Fields the model does not know, kept for templates as `page.extra`.

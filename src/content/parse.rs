@@ -31,6 +31,8 @@ pub struct Document {
     pub body_line: usize,
     pub modified: Option<SystemTime>,
     pub committed: Option<NaiveDate>,
+    /// Its files, found on disk by the pipeline ([`super::attachment::resolve`]).
+    pub attachments: Vec<super::attachment::Attachment>,
 }
 
 impl Document {
@@ -153,7 +155,14 @@ pub fn parse_file(
                 );
                 return None;
             }
-            let rendered = markdown::render(parts.body, section);
+            // Relative links start from the file's folder: the section, or
+            // the page bundle's own folder (`content/policies/x/index.md`).
+            let folder = src
+                .rel_path
+                .strip_prefix(&format!("{}/", super::load::CONTENT_DIR))
+                .and_then(|r| r.rsplit_once('/'))
+                .map_or(section.as_str(), |(f, _)| f);
+            let rendered = markdown::render(parts.body, folder);
             Some(Parsed::Document(Arc::new(Document {
                 rel_path: src.rel_path.clone(),
                 key: format!("{section}/{stem}"),
@@ -164,6 +173,7 @@ pub fn parse_file(
                 body_line: parts.body_line,
                 modified: src.modified,
                 committed: src.committed,
+                attachments: Vec::new(),
             })))
         }
     }
@@ -213,6 +223,7 @@ fn parse_front_matter(
         source: common.source,
         draft: common.draft,
         slug: common.slug,
+        attachments: common.attachments,
         organization,
         policy,
         training,
@@ -267,6 +278,7 @@ struct CommonFields {
     source: Option<String>,
     draft: bool,
     slug: Option<String>,
+    attachments: Vec<crate::content::model::AttachmentRef>,
 }
 
 fn common_fields(f: &mut Fields<'_>) -> CommonFields {
@@ -286,6 +298,7 @@ fn common_fields(f: &mut Fields<'_>) -> CommonFields {
     let source = f.string("source", false);
     let draft = f.bool("draft").unwrap_or(false);
     let slug = f.string("slug", false);
+    let attachments = f.attachments("attachments");
     if let Some(s) = &slug {
         if !is_safe_slug(s) {
             f.error(
@@ -306,6 +319,7 @@ fn common_fields(f: &mut Fields<'_>) -> CommonFields {
         source,
         draft,
         slug,
+        attachments,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod html;
 pub mod office;
 pub mod pdf;
 pub mod plain;
+pub mod sheet;
 
 use std::path::Path;
 
@@ -32,6 +33,11 @@ pub enum Format {
     Markdown,
     /// .doc, .wps, .rtf, .odt: converted to .docx by LibreOffice first.
     Office,
+    /// .xlsx, .xls, .ods: cell text, sheet by sheet (attachments only:
+    /// `zhiku import` makes documents of texts, not of tables).
+    Sheet,
+    /// .csv: read as text.
+    Csv,
 }
 
 /// Extensions read directly, and those that go through LibreOffice.
@@ -51,6 +57,12 @@ pub const FORMATS: &[(&str, Format)] = &[
     ("odt", Format::Office),
     ("docm", Format::Office),
     ("dotx", Format::Office),
+    ("xlsx", Format::Sheet),
+    ("xlsm", Format::Sheet),
+    ("xls", Format::Sheet),
+    ("ods", Format::Sheet),
+    ("et", Format::Office),
+    ("csv", Format::Csv),
 ];
 
 impl Format {
@@ -224,7 +236,36 @@ pub fn read(path: &Path) -> Result<Extracted> {
         Format::Text => Ok(plain::read(&bytes, false)),
         Format::Markdown => Ok(plain::read(&bytes, true)),
         Format::Office => docx::read(&office::convert_to_docx(path)?),
+        Format::Sheet => sheet::read(&bytes),
+        Format::Csv => Ok(plain::read(&bytes, false)),
     }
+}
+
+/// The text of any supported file, for search: paragraphs and table rows
+/// one a line, cells separated by tabs.
+pub fn text_of(path: &Path) -> Result<String> {
+    let read = read(path)?;
+    let mut out = String::new();
+    for block in &read.blocks {
+        match block {
+            Block::Paragraph(p) => {
+                out.push_str(&p.text());
+                out.push('\n');
+            }
+            Block::Table(rows) => {
+                for row in rows {
+                    out.push_str(&row.join("\t"));
+                    out.push('\n');
+                }
+            }
+            Block::Image { alt, .. } if !alt.is_empty() => {
+                out.push_str(alt);
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// Collapses runs of white space (including full-width spaces and NBSP) into

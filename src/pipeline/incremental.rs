@@ -61,6 +61,16 @@ pub struct Kept {
 }
 
 impl Kept {
+    /// The attachments' text the build read, for the preview's re-indexing.
+    pub(super) fn set_attachment_texts(
+        &mut self,
+        texts: Arc<crate::search::attachment_text::AttachmentTexts>,
+    ) {
+        if let Some((index, _)) = &mut self.index {
+            index.attachment_texts = texts;
+        }
+    }
+
     pub(super) fn new(
         loaded: Loaded,
         tera: Tera,
@@ -162,6 +172,11 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
     laps.lap("plan");
     // Search index first: related documents of the changed pages come from it.
     if let Some((index, writer)) = &mut kept.index {
+        if let Some(dir) = index.dir().map(Path::to_path_buf) {
+            let cache = super::attachment_cache(&dir);
+            let pages = plan.reindexed_pages.iter().map(|&i| &new_site.pages[i]);
+            diags.extend(Arc::make_mut(&mut index.attachment_texts).read_for(pages, &cache, true));
+        }
         index.apply_delta(writer, &new_site, &plan.removed_urls, &plan.reindexed_pages)?;
         let related = Arc::make_mut(&mut kept.related);
         for url in &plan.removed_urls {
@@ -219,6 +234,7 @@ fn reparse(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(BTreeSet<String>, Undo)> {
     let today = opts.today();
+    let attachments = super::AttachmentRoot::new(&opts.root, &kept.loaded.site.config);
     let parsed = &mut kept.loaded.parsed;
     let mut undo = Vec::new();
     let mut names = BTreeSet::new();
@@ -238,7 +254,7 @@ fn reparse(
                 Ok(Ok(mut src)) => {
                     // An edited file is newer than its last commit.
                     src.committed = None;
-                    parse::parse_file(&src, today, diags)
+                    parse::parse_file(&src, today, diags).map(|p| attachments.attach(p, diags))
                 }
                 Err(e) => {
                     restore(parsed, undo);

@@ -27,6 +27,7 @@ use crate::output::{self, OutputLock, Staging};
 use crate::render::theme::Theme;
 use crate::render::{self, OutputFile, RenderOptions};
 use crate::search::assist;
+use crate::search::attachment_text::AttachmentTexts;
 use crate::search::index::{Related, SearchIndex};
 use crate::site::lint;
 use crate::site::{self, Site};
@@ -112,7 +113,12 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
     let theme = Theme::load(&opts.root, &config.theme)?;
     let (sources, mut diags) = load::load_content(&opts.root)?;
     let today = opts.today();
-    let parsed = parse_all(&sources, today, &mut diags);
+    let parsed = parse_all(
+        &sources,
+        today,
+        &AttachmentRoot::new(&opts.root, &config),
+        &mut diags,
+    );
     let paths_file = format!(
         "{}/{}",
         load::CONTENT_DIR,
@@ -216,6 +222,7 @@ pub fn assemble_checked(
 fn parse_all(
     sources: &[load::SourceFile],
     today: NaiveDate,
+    attachments: &AttachmentRoot<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, parse::Parsed> {
     let parts = crate::parallel::map_chunks(sources, 64, |part| {
@@ -223,7 +230,8 @@ fn parse_all(
         let parsed: Vec<(String, parse::Parsed)> = part
             .iter()
             .filter_map(|src| {
-                parse::parse_file(src, today, &mut diags).map(|p| (src.rel_path.clone(), p))
+                let parsed = parse::parse_file(src, today, &mut diags)?;
+                Some((src.rel_path.clone(), attachments.attach(parsed, &mut diags)))
             })
             .collect();
         (parsed, diags)
@@ -234,6 +242,42 @@ fn parse_all(
         diags.append(&mut d);
     }
     all
+}
+
+/// The attachments' text cache, beside the index generations.
+pub(crate) fn attachment_cache(alias: &Path) -> PathBuf {
+    alias
+        .parent()
+        .unwrap_or(alias)
+        .join(crate::search::attachment_text::CACHE_DIR)
+}
+
+/// Where a site's documents find their files, and how large they may be.
+pub(crate) struct AttachmentRoot<'r> {
+    pub root: &'r Path,
+    pub max_bytes: u64,
+}
+
+impl AttachmentRoot<'_> {
+    pub fn new<'a>(root: &'a Path, config: &Config) -> AttachmentRoot<'a> {
+        AttachmentRoot {
+            root,
+            max_bytes: config.attachment_max_mb.saturating_mul(1024 * 1024),
+        }
+    }
+
+    /// A freshly parsed document with its attachments found on disk.
+    pub fn attach(&self, mut parsed: parse::Parsed, diags: &mut Vec<Diagnostic>) -> parse::Parsed {
+        if let parse::Parsed::Document(doc) = &mut parsed {
+            let (found, problems) =
+                crate::content::attachment::resolve(self.root, doc, self.max_bytes);
+            diags.extend(problems);
+            if let Some(doc) = Arc::get_mut(doc) {
+                doc.attachments = found;
+            }
+        }
+        parsed
+    }
 }
 
 /// Builds the site into its output folder, replacing the previous output only
@@ -294,6 +338,13 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
             .map(|g| g.related.clone())
             .unwrap_or_default(),
     );
+    let mut warnings = loaded.warnings.clone();
+    let mut attachment_texts = Arc::default();
+    if let Some(g) = &generation {
+        warnings.extend(g.attachment_problems.iter().cloned());
+        attachment_texts = g.index.attachment_texts.clone();
+    }
+    sort_diagnostics(&mut warnings);
     let staging = Staging::recycling(&out_dir)?;
     let options = RenderOptions {
         live_reload: opts.live_reload,
@@ -327,11 +378,12 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
         files,
         out_dir: out_dir.clone(),
         index_dir: index_dir.clone(),
-        warnings: loaded.warnings.clone(),
+        warnings,
         elapsed: started.elapsed(),
         timings: laps.timings,
     };
-    let kept = Kept::new(loaded, tera, related, out_dir, index_dir.as_deref())?;
+    let mut kept = Kept::new(loaded, tera, related, out_dir, index_dir.as_deref())?;
+    kept.set_attachment_texts(attachment_texts);
     Ok((report, kept))
 }
 
@@ -365,6 +417,7 @@ fn render_and_bundle(
         Ok(bundled)
     })?;
     staging.copy_files(&loaded.theme.static_files)?;
+    staging.copy_files(&loaded.site.attachment_files())?;
     if let Some(g) = generation {
         staging.write_files(&[OutputFile {
             path: output::INDEX_MANIFEST.to_string(),
@@ -388,6 +441,8 @@ struct IndexGeneration {
     index: SearchIndex,
     stage: Staging,
     related: Related,
+    /// Attachments that could not be read for search (warnings, notes).
+    attachment_problems: Vec<Diagnostic>,
 }
 
 impl IndexGeneration {
@@ -403,6 +458,10 @@ impl IndexGeneration {
         let dictionary = load::read_dictionary(&opts.root)?;
         let stage = Staging::new(&dir)?;
         let mut index = SearchIndex::create(stage.path(), &dictionary)?;
+        let (texts, attachment_problems) =
+            AttachmentTexts::for_site(site, &attachment_cache(alias), true);
+        index.attachment_texts = Arc::new(texts);
+        laps.lap("attachments");
         index.write_site(site)?;
         laps.lap("index");
         let sources = assist::Sources {
@@ -421,6 +480,7 @@ impl IndexGeneration {
             index,
             stage,
             related,
+            attachment_problems,
         })
     }
 
@@ -476,11 +536,19 @@ pub fn check(opts: &BuildOptions, citations: bool) -> Result<Vec<Diagnostic>> {
             }
         },
     };
-    let outputs = lint::Outputs::new(&files, loaded.theme.static_files.keys());
+    let attachments = loaded.site.attachment_files();
+    let outputs = lint::Outputs::new(
+        &files,
+        loaded.theme.static_files.keys().chain(attachments.keys()),
+    );
     diags.extend(lint::lint(&loaded.site, &outputs, vocabulary.as_ref()));
     if citations {
         diags.extend(lint::unresolved_citations(&loaded.site));
     }
+    // What a build would say of the attachments' text (the cache is read,
+    // not written: check writes nothing).
+    let cache = attachment_cache(&index_dir(opts, &loaded.site.config));
+    diags.extend(AttachmentTexts::for_site(&loaded.site, &cache, false).1);
     sort_diagnostics(&mut diags);
     Ok(diags)
 }

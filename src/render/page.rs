@@ -65,6 +65,7 @@ pub(super) struct LessonLink {
 pub(super) struct FullPage<'a> {
     #[serde(flatten)]
     pub(super) summary: &'a Summary,
+    pub(super) attachments: Vec<AttachmentView<'a>>,
     pub(super) content: &'a str,
     pub(super) toc: &'a [TocEntry],
     pub(super) updated: Option<String>,
@@ -108,6 +109,19 @@ pub(super) struct PathPosition<'a> {
     pub(super) note: Option<&'a str>,
     pub(super) prev: Option<StepLink<'a>>,
     pub(super) next: Option<StepLink<'a>>,
+}
+
+/// A file in the page's 附件 block.
+#[derive(Serialize)]
+pub(super) struct AttachmentView<'a> {
+    pub(super) title: &'a str,
+    /// Before the base path (templates apply `url`).
+    pub(super) url: &'a str,
+    /// `Word`, `Excel`, `PDF` …
+    pub(super) kind: &'static str,
+    pub(super) ext: &'a str,
+    /// `12.3 KB`
+    pub(super) size: String,
 }
 
 #[derive(Serialize)]
@@ -156,6 +170,18 @@ impl Renderer<'_> {
             lineage,
             current_version,
             related: self.related_links(i),
+            attachments: p
+                .doc
+                .attachments
+                .iter()
+                .map(|a| AttachmentView {
+                    title: &a.title,
+                    url: &a.url,
+                    kind: a.type_label(),
+                    ext: &a.ext,
+                    size: a.size_label(),
+                })
+                .collect(),
         };
         let mut ctx = self.context(&p.url, self.page_crumbs(i));
         ctx.insert("page", &full);

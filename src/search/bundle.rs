@@ -20,6 +20,7 @@ use tantivy::termdict::TermMerger;
 use tantivy::{DocSet, InvertedIndexReader, Searcher, TERMINATED};
 
 use super::analyzer::is_gram_char;
+use super::attachment_text::AttachmentTexts;
 use super::index::{index_err, SearchIndex};
 use super::ranking::{FieldBoost, GRAM_FIELDS, WORD_FIELDS};
 use crate::content::docnum;
@@ -276,7 +277,7 @@ pub fn export_unless(
         &json!({ "pinyin": assist.pinyin, "terms": assist.terms, "completions": assist.completions }),
     ));
     sink(shared)?;
-    doc_files(site, sink)
+    doc_files(site, &index.attachment_texts, sink)
 }
 
 /// The bundle's term namespaces, filled field by field.
@@ -497,13 +498,24 @@ fn shared_files(site: &Site, meta: &Value, field_norms: &[(String, Vec<u8>)]) ->
 }
 
 /// One `search/doc/<id>.json` a page, handed to `sink` 256 at a time.
-fn doc_files(site: &Site, sink: Sink<'_>) -> Result<()> {
+fn doc_files(site: &Site, attachments: &AttachmentTexts, sink: Sink<'_>) -> Result<()> {
     let mut out = Vec::new();
     let text_chars = doc_text_chars(site.pages.len());
     for (id, p) in site.pages.iter().enumerate() {
         let text = truncate_chars(&p.doc.rendered.text, text_chars);
         let front = &p.doc.front;
-        let doc = json!({
+        // Each attachment's title and the opening of its text, for the
+        // snippet of a document found only in an attachment.
+        let files: Vec<Value> = p
+            .doc
+            .attachments
+            .iter()
+            .map(|a| {
+                let text = attachments.get(&a.url).unwrap_or("");
+                json!([a.title, truncate_chars(text, text_chars)])
+            })
+            .collect();
+        let mut doc = json!({
             "url": p.url,
             "title": front.title,
             "kind": front.kind.name(),
@@ -516,6 +528,9 @@ fn doc_files(site: &Site, sink: Sink<'_>) -> Result<()> {
             "summary": super::index::summary_of(p).unwrap_or_default(),
             "text": text,
         });
+        if !files.is_empty() {
+            doc["attachments"] = json!(files);
+        }
         out.push(json_file(&format!("search/doc/{id}.json"), &doc));
         if out.len() == 256 {
             sink(std::mem::take(&mut out))?;

@@ -23,7 +23,10 @@ use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
 use super::assist::SUGGEST_BELOW;
 use super::char_query::CharQuery;
 use super::filters::FACETS;
-use super::index::{from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex};
+use super::index::{
+    from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex,
+    ATTACHMENT_SEPARATOR,
+};
 use super::query::{parse_query, ParsedQuery, SearchRequest, Sort};
 use super::ranking::{DOC_NUMBER_BOOST, GRAM_FIELDS, SYNONYM_WEIGHT, WORD_FIELDS};
 use super::snippet::{highlight, highlight_terms, snippet};
@@ -543,6 +546,22 @@ impl SearchEngine {
         if !text.contains("<mark>") {
             if let Some(summary) = stored_str(doc, f.summary) {
                 text = snippet(summary, marks, SNIPPET_CHARS);
+            }
+        }
+        if !text.contains("<mark>") {
+            // Found only in an attachment: say which, and show it there.
+            let in_attachment = stored_strs(doc, f.attachments).into_iter().find_map(|a| {
+                let (name, content) = a.split_once(ATTACHMENT_SEPARATOR)?;
+                let found = snippet(content, marks, SNIPPET_CHARS);
+                found.contains("<mark>").then(|| {
+                    format!(
+                        "附件《{}》中：{found}",
+                        crate::content::text::escape_html(name)
+                    )
+                })
+            });
+            if let Some(found) = in_attachment {
+                text = found;
             }
         }
         Hit {

@@ -18,6 +18,7 @@ use super::analyzer::{
     is_gram_char, Analyzer, GramsTokenizer, WordsTokenizer, GRAMS_TOKENIZER, WORDS_TOKENIZER,
 };
 use super::assist::{self, Assist, ASSIST_FILE};
+use super::attachment_text::AttachmentTexts;
 use super::ranking::{RELATED_BODY_BOOST, RELATED_TAG_BOOST, RELATED_TITLE_BOOST};
 use crate::content::docnum;
 use crate::error::{Error, Result};
@@ -42,6 +43,10 @@ pub struct Fields {
     pub body: Field,
     pub body_grams: Field,
     pub meta_grams: Field,
+    /// The attachments' titles and text, as grams.
+    pub attachment_grams: Field,
+    /// Each attachment as `title` U+001F `text`, for snippets.
+    pub attachments: Field,
     pub summary: Field,
     pub tags: Field,
     pub region: Field,
@@ -89,7 +94,9 @@ pub fn schema() -> (Schema, Fields) {
         // (whole-word matches rank first) and the body's bigrams nearly do.
         body: b.add_text_field("body", STORED),
         body_grams: b.add_text_field("body_grams", grams.clone()),
-        meta_grams: b.add_text_field("meta_grams", grams),
+        meta_grams: b.add_text_field("meta_grams", grams.clone()),
+        attachment_grams: b.add_text_field("attachment_grams", grams),
+        attachments: b.add_text_field("attachments", STORED),
         summary: b.add_text_field("summary", STORED),
         tags: b.add_text_field("tags", STRING | STORED),
         region: b.add_text_field("region", STRING | STORED),
@@ -116,6 +123,8 @@ pub struct SearchIndex {
     assist: Arc<RwLock<Arc<Assist>>>,
     /// The folder it was opened from, where `assist.json` is.
     dir: Option<PathBuf>,
+    /// The attachments' text, read before documents are written.
+    pub attachment_texts: Arc<AttachmentTexts>,
 }
 
 impl SearchIndex {
@@ -221,6 +230,7 @@ impl SearchIndex {
             analyzer,
             assist: Arc::default(),
             dir: None,
+            attachment_texts: Arc::default(),
         }
     }
 
@@ -307,6 +317,16 @@ impl SearchIndex {
         if let Some(s) = &front.training.series {
             d.add_text(f.series, s);
             d.add_text(f.meta_grams, s);
+        }
+        for a in &page.doc.attachments {
+            d.add_text(f.attachment_grams, &a.title);
+            if let Some(text) = self.attachment_texts.get(&a.url) {
+                d.add_text(f.attachment_grams, text);
+                d.add_text(
+                    f.attachments,
+                    format!("{}{ATTACHMENT_SEPARATOR}{text}", a.title),
+                );
+            }
         }
         d.add_date(f.date, to_datetime(front.date));
         d.add_u64(f.pid, pid as u64);
@@ -487,6 +507,9 @@ fn same_score(a: f32, b: f32) -> bool {
 
 /// Page URL -> URLs of its related documents.
 pub type Related = std::collections::HashMap<String, Vec<String>>;
+
+/// Between an attachment's title and its text in the stored `attachments` field.
+pub const ATTACHMENT_SEPARATOR: char = '\u{1f}';
 
 /// The assistance table beside an index; an index built before there was
 /// one (or a damaged file) gets an empty table: searches work, unassisted.

@@ -1,5 +1,6 @@
 pub mod analyzer;
 pub mod assist;
+pub mod attachment_text;
 pub mod bundle;
 pub mod char_query;
 pub mod engine;

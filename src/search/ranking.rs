@@ -14,7 +14,7 @@ pub struct FieldBoost {
 }
 
 /// Every query term must be found as a substring of one of these (as grams).
-pub const GRAM_FIELDS: [FieldBoost; 3] = [
+pub const GRAM_FIELDS: [FieldBoost; 4] = [
     FieldBoost {
         field: "title_grams",
         bundle_key: "t",
@@ -29,6 +29,12 @@ pub const GRAM_FIELDS: [FieldBoost; 3] = [
         field: "meta_grams",
         bundle_key: "m",
         boost: 1.5,
+    },
+    // The attachments' titles and text: found, but below the document's own words.
+    FieldBoost {
+        field: "attachment_grams",
+        bundle_key: "a",
+        boost: 0.5,
     },
 ];
 

@@ -59,8 +59,14 @@ pub fn classify(root: &Path, ignore: &[&Path], paths: &[PathBuf]) -> Option<Chan
             CONTENT_DIR if name.ends_with(".md") && !content.contains(path) => {
                 content.push(path.clone());
             }
+            // Lists every document or the index reads, and attachments
+            // (a document's text in search, its page's file list).
             CONTENT_DIR
-                if name == "_dictionary.txt" || name == crate::site::study_path::PATHS_FILE =>
+                if name == "_dictionary.txt"
+                    || name == crate::site::study_path::PATHS_FILE
+                    || name == crate::search::assist::SYNONYMS_FILE
+                    || name == crate::search::assist::HOT_WORDS_FILE
+                    || crate::content::attachment::is_attachment_link(name) =>
             {
                 full = true
             }

@@ -143,7 +143,16 @@ impl Site {
     pub fn resolve_internal_links<'h>(&self, html: &'h str) -> std::borrow::Cow<'h, str> {
         const NEEDLE: &str = "href=\"@/";
         const WIKI: &str = "href=\"@wiki/";
+        const FILE: &str = "href=\"@file/";
         let html = self.under_base_path(html);
+        // A document's own files: published at their path under content/.
+        let html: std::borrow::Cow<'h, str> = if html.contains(FILE) {
+            std::borrow::Cow::Owned(
+                html.replace(FILE, &format!("href=\"{}/", self.config.base_path())),
+            )
+        } else {
+            html
+        };
         let html: std::borrow::Cow<'h, str> = if html.contains(WIKI) {
             std::borrow::Cow::Owned(self.resolve_wiki_links(&html, WIKI))
         } else {

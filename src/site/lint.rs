@@ -186,6 +186,10 @@ enum Resolved {
 
 fn resolve(site: &Site, page: &Page, dest: &str) -> Resolved {
     let folder = page.doc.front.kind.section();
+    // A document's own files are found (or reported) with its attachments.
+    if crate::content::markdown::attachment_link(folder, dest).is_some() {
+        return Resolved::External;
+    }
     if let Some(internal) = internal_link(folder, dest) {
         let target = &internal[INTERNAL_LINK_PREFIX.len()..];
         let (path, fragment) = split_fragment(target);

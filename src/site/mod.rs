@@ -148,6 +148,18 @@ pub struct Site {
 pub type UrlIndex<'a> = HashMap<&'a str, usize>;
 
 impl Site {
+    /// The documents' own files under `content/` (output path -> source),
+    /// each once however many documents carry it. Files under `static/`
+    /// are published with the static folder.
+    pub fn attachment_files(&self) -> std::collections::BTreeMap<String, std::path::PathBuf> {
+        self.pages
+            .iter()
+            .flat_map(|p| &p.doc.attachments)
+            .filter(|a| !a.in_static)
+            .map(|a| (a.url.trim_start_matches('/').to_string(), a.source.clone()))
+            .collect()
+    }
+
     /// Page URL -> index into `pages`.
     pub fn index_by_url(&self) -> UrlIndex<'_> {
         self.pages

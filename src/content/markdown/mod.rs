@@ -108,8 +108,10 @@ pub fn render(markdown: &str, folder: &str) -> Rendered {
                 });
                 let dest_url = if wiki {
                     CowStr::from(format!("{WIKI_LINK_PREFIX}{dest_url}"))
+                } else if let Some(internal) = internal_link(folder, &dest_url) {
+                    CowStr::from(internal)
                 } else {
-                    internal_link(folder, &dest_url).map_or(dest_url, CowStr::from)
+                    attachment_link(folder, &dest_url).map_or(dest_url, CowStr::from)
                 };
                 Event::Start(Tag::Link {
                     link_type,
@@ -180,6 +182,23 @@ pub fn internal_link(folder: &str, dest: &str) -> Option<String> {
         out.push_str(f);
     }
     Some(out)
+}
+
+/// Links to a document's own files are written `@file/<path under content>`
+/// and turned into the URL the file is published at by the site
+/// ([`crate::content::attachment`]): a page's URL has one level more than
+/// its file, so the browser would resolve them wrongly as written.
+pub const FILE_LINK_PREFIX: &str = "@file/";
+
+/// `附件1.docx` written in `policies/` -> `@file/policies/附件1.docx`; `None`
+/// for anything that is not a relative link to an attachment.
+pub fn attachment_link(folder: &str, dest: &str) -> Option<String> {
+    if dest.starts_with('/') || !crate::content::attachment::is_attachment_link(dest) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let joined = crate::content::attachment::join_inside(folder, path)?;
+    Some(format!("{FILE_LINK_PREFIX}{joined}"))
 }
 
 /// A soft break between two CJK characters is an artefact of hard wrapping:

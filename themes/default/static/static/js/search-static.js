@@ -1046,6 +1046,15 @@
     var title = str(d.title) || "", kind = str(d.kind) || "", status = str(d.status);
     var text = snippet(str(d.text) || "", marks, SNIPPET_CHARS);
     if (text.indexOf("<mark>") < 0 && str(d.summary)) text = snippet(d.summary, marks, SNIPPET_CHARS);
+    if (text.indexOf("<mark>") < 0 && Array.isArray(d.attachments)) {
+      // 只在附件里找到：说明是哪个附件，摘要取自附件
+      for (var i = 0; i < d.attachments.length; i++) {
+        var a = d.attachments[i];
+        if (!Array.isArray(a) || typeof a[0] !== "string" || typeof a[1] !== "string") continue;
+        var found = snippet(a[1], marks, SNIPPET_CHARS);
+        if (found.indexOf("<mark>") >= 0) { text = "附件《" + escapeHtml(a[0]) + "》中：" + found; break; }
+      }
+    }
     var statusName = status === null ? null : STATUSES.filter(function (s) { return s === status || STATUS_LABELS[s] === status; })[0];
     return {
       url: str(d.url) || "",
