@@ -3,6 +3,7 @@
 
 mod common;
 
+mod attachments;
 mod browser;
 mod bundled_site;
 mod check_rules;
