@@ -384,6 +384,15 @@ pub fn content_type(path: &Path) -> &'static str {
         "ico" => "image/x-icon",
         "wasm" => "application/wasm",
         "pdf" => "application/pdf",
+        // Attachments (served as files to download: the pages link them with `download`).
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "doc" => "application/msword",
+        "xls" => "application/vnd.ms-excel",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "csv" => "text/csv; charset=utf-8",
+        "zip" => "application/zip",
         "woff2" => "font/woff2",
         _ => "application/octet-stream",
     }
