@@ -79,10 +79,16 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> String {
     } else {
         best_start = best_start.min(total_chars - max_chars);
     }
-    let end_char = (best_start + max_chars).min(total_chars);
     if total_chars == 0 {
         return String::new();
     }
+    let chars: Vec<char> = norm.text.chars().collect();
+    let first_match = found
+        .iter()
+        .map(|&(a, _)| char_of(a))
+        .find(|&c| c >= best_start);
+    let best_start = readable_start(&chars, best_start, first_match);
+    let end_char = readable_end(&chars, (best_start + max_chars).min(total_chars));
     let from = norm.spans[best_start].0;
     let to = norm.spans[end_char - 1].1;
     let mut out = String::new();
@@ -95,6 +101,48 @@ pub fn snippet(text: &str, terms: &[String], max_chars: usize) -> String {
     }
     // A snippet is one line: line breaks between blocks read as spaces.
     collapse_whitespace(&out)
+}
+
+/// Where a cut may not fall: inside a number or a Latin word (`30多个` cut
+/// to `…0多个`).
+fn joined(a: char, b: char) -> bool {
+    a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()
+}
+
+/// What ends a sentence or a block, as normalized text writes it.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '!' | '?' | ';' | '\n')
+}
+
+/// How far a cut may move to stay out of a number or word.
+const MAX_CUT_SHIFT: usize = 20;
+
+/// A window start at the beginning of the sentence the first match is in,
+/// when that sentence starts inside the window's lead-in; else not inside a
+/// number or word.
+fn readable_start(chars: &[char], start: usize, first_match: Option<usize>) -> usize {
+    if start == 0 {
+        return 0;
+    }
+    if let Some(m) = first_match {
+        if let Some(end) = (start..m).rev().find(|&i| ends_sentence(chars[i])) {
+            return end + 1;
+        }
+    }
+    let mut s = start;
+    while s > 0 && start - s < MAX_CUT_SHIFT && joined(chars[s - 1], chars[s]) {
+        s -= 1;
+    }
+    s
+}
+
+/// A window end not inside a number or word.
+fn readable_end(chars: &[char], end: usize) -> usize {
+    let mut e = end;
+    while e < chars.len() && e - end < MAX_CUT_SHIFT && joined(chars[e - 1], chars[e]) {
+        e += 1;
+    }
+    e
 }
 
 fn collapse_whitespace(s: &str) -> String {
@@ -169,6 +217,26 @@ mod tests {
         assert!(s.chars().count() < 80);
         let plain = snippet("短文本", &[], 60);
         assert_eq!(plain, "短文本");
+    }
+
+    #[test]
+    fn cuts_fall_at_sentences_and_never_inside_numbers() {
+        let terms = highlight_terms(&["社区".to_string()]);
+        // The match's sentence starts in the lead-in: the snippet starts there.
+        let text = format!("{}。上年度社区共办结{}", "甲".repeat(100), "乙".repeat(100));
+        let s = snippet(&text, &terms, 40);
+        assert!(s.starts_with("…上年度<mark>社区</mark>"), "{s}");
+        // No sentence end near: the cut moves out of the number.
+        let text = format!(
+            "{}增长了12345多个百分点社区{}",
+            "甲".repeat(100),
+            "乙".repeat(100)
+        );
+        let s = snippet(&text, &terms, 20);
+        assert!(!s.starts_with("…2345") && !s.starts_with("…345"), "{s}");
+        let text = format!("社区{}共有1234567户", "甲".repeat(14));
+        let s = snippet(&text, &terms, 20);
+        assert!(s.contains("共有1234567"), "the number whole: {s}");
     }
 
     #[test]

@@ -36,6 +36,21 @@ const statusText = (page) => page.locator('#search-status').innerText();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const { page, watch } = await openMeasuredPage(context, origin);
+
+  // Layout shift of a search page opened with a query (no user input, so
+  // every shift counts): the filter column is reserved, results do not jump.
+  await page.addInitScript(() => {
+    window.__zkShift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__zkShift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(origin + '/search/?q=%E5%85%9A%E5%BB%BA', { waitUntil: 'load' });
+  const opened = await waitForSearch(page);
+  await page.waitForTimeout(300);
+  const shift = await page.evaluate(() => window.__zkShift);
+  check(`search page with a query: cumulative layout shift ${shift.toFixed(3)} < 0.1`, opened.hits.length > 0 && shift < 0.1);
+
   await page.goto(origin + '/search/', { waitUntil: 'load' });
 
   // Hot words under the search box, each a search that finds something.
@@ -124,6 +139,28 @@ try {
   await page.waitForLoadState('networkidle');
   check('no console errors, page errors or failed requests', watch.problems.length === 0, watch.problems.join('; '));
   await context.close();
+
+  // On a phone: a short header (sections behind a menu button, the search
+  // box kept) and the first result on the first screen.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+  const p = await phone.newPage();
+  await p.goto(origin + '/search/?q=%E5%85%9A%E5%BB%BA', { waitUntil: 'load' });
+  const found = await waitForSearch(p);
+  const header = await p.locator('.site-header').boundingBox();
+  check(`phone: header ${Math.round(header.height)} px high (at most 140)`, header.height <= 140);
+  check('phone: the search box is shown', await p.locator('#header-q').isVisible());
+  check('phone: the sections are behind the menu button', !(await p.locator('#site-nav').isVisible()));
+  const first = await p.locator('.search-hit').first().boundingBox();
+  check(`phone: the first result starts on the first screen (at ${Math.round(first ? first.y : -1)} px)`,
+    found.hits.length > 0 && !!first && first.y < 844);
+  const menu = p.locator('button[data-menu-toggle]');
+  await menu.click();
+  check('phone: the menu button opens the sections', (await menu.getAttribute('aria-expanded')) === 'true' &&
+    await p.locator('#site-nav').isVisible());
+  await p.keyboard.press('Escape');
+  check('phone: Escape closes them', (await menu.getAttribute('aria-expanded')) === 'false' &&
+    !(await p.locator('#site-nav').isVisible()));
+  await phone.close();
 } catch (err) {
   check('run completed', false, short(err && err.message ? err.message : err, 600));
 } finally {

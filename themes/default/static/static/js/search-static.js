@@ -620,6 +620,26 @@
     return render(text, norm, matches(norm, terms), 0, text.length);
   }
 
+  /* 截断不落在数字或英文单词中间（“30多个”不截成“…0多个”）；匹配所在的句子若从引导部分开始，
+   * 就从句首开始（snippet.rs）。 */
+  var MAX_CUT_SHIFT = 20;
+  function joined(x, y) { return /^[0-9A-Za-z]$/.test(x) && /^[0-9A-Za-z]$/.test(y); }
+  function endsSentence(c) { return c === "。" || c === "!" || c === "?" || c === ";" || c === "\n"; }
+  function readableStart(a, start, firstMatch) {
+    if (start === 0) return 0;
+    if (firstMatch !== null) {
+      for (var i = firstMatch - 1; i >= start; i--) if (endsSentence(a[i])) return i + 1;
+    }
+    var s = start;
+    while (s > 0 && start - s < MAX_CUT_SHIFT && joined(a[s - 1], a[s])) s--;
+    return s;
+  }
+  function readableEnd(a, end) {
+    var e = end;
+    while (e < a.length && e - end < MAX_CUT_SHIFT && joined(a[e - 1], a[e])) e++;
+    return e;
+  }
+
   function snippet(text, terms, maxChars) {
     text = trim(text);
     var norm = normalize(text), found = matches(norm, terms), total = norm.spans.length;
@@ -631,8 +651,11 @@
       if (count > bestCount) { bestCount = count; bestStart = start; }
     });
     bestStart = total <= maxChars ? 0 : Math.min(bestStart, total - maxChars);
-    var endChar = Math.min(bestStart + maxChars, total);
     if (total === 0) return "";
+    var a = chars(norm.text);
+    var firstMatch = at.map(function (r) { return r[0]; }).filter(function (c) { return c >= bestStart; })[0];
+    bestStart = readableStart(a, bestStart, firstMatch === undefined ? null : firstMatch);
+    var endChar = readableEnd(a, Math.min(bestStart + maxChars, total));
     var out = (bestStart > 0 ? "…" : "") +
       render(text, norm, found, norm.spans[bestStart][0], norm.spans[endChar - 1][1]) +
       (endChar < total ? "…" : "");

@@ -1040,6 +1040,19 @@
     }
 
     el.toggle.setAttribute("data-action", "toggle-filters");
+    // 窄屏上日期与排序收起；已经设了的话展开
+    var optionsToggle = document.getElementById("search-options-toggle");
+    function showOptions(open) {
+      el.form.classList.toggle("options-open", open);
+      optionsToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    if (optionsToggle) {
+      var initial = stateFromSearch(window.location.search);
+      showOptions(!!(initial.from || initial.to || initial.sort === "date"));
+      optionsToggle.addEventListener("click", guard(function () {
+        showOptions(optionsToggle.getAttribute("aria-expanded") !== "true");
+      }));
+    }
     el.form.addEventListener("submit", guard(onSubmit));
     el.sort.addEventListener("change", guard(onSortChange));
     el.layout.addEventListener("click", guard(onClick));

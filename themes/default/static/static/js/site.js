@@ -51,8 +51,21 @@
     }
   }
 
+  /* 窄屏：栏目和阅读设置收在“栏目”按钮后面，检索框一直显示。 */
+  function toggleMenu(btn, open) {
+    var header = btn.closest(".site-header");
+    if (!header) return;
+    header.classList.toggle("menu-open", open);
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
   function onClick(event) {
     var target = event.target;
+    var menu = target && target.closest ? target.closest("button[data-menu-toggle]") : null;
+    if (menu) {
+      toggleMenu(menu, menu.getAttribute("aria-expanded") !== "true");
+      return;
+    }
     var pathBtn = target && target.closest ? target.closest("button[data-path-mark], button[data-path-reset]") : null;
     if (pathBtn) {
       onPathClick(pathBtn);
@@ -175,6 +188,13 @@
           onClick(event);
         } catch (e) {
           /* 忽略 */
+        }
+      });
+      document.addEventListener("keydown", function (event) {
+        var menu = document.querySelector("button[data-menu-toggle][aria-expanded=true]");
+        if (event.key === "Escape" && menu) {
+          toggleMenu(menu, false);
+          menu.focus();
         }
       });
     } catch (e) {
