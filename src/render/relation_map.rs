@@ -13,11 +13,16 @@ use crate::site::Site;
 const MAX_PER_SIDE: usize = 6;
 const WIDTH: usize = 600;
 const NODE_W: usize = 180;
-const NODE_H: usize = 34;
-const ROW: usize = 42;
+const NODE_H: usize = 48;
+const ROW: usize = 56;
 const TOP: usize = 30;
-/// Label length in CJK characters (Latin letters count half).
-const LABEL_WIDTH: f32 = 9.5;
+/// A title's two lines, in CJK characters (Latin letters count about half):
+/// the first shares its line with the kind.
+const FIRST_LINE: f32 = 9.5;
+const SECOND_LINE: f32 = 12.0;
+/// Baseline to baseline, and from the node's top to the first baseline.
+const LINE_GAP: usize = 17;
+const FIRST_BASELINE: usize = 19;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Edge {
@@ -116,18 +121,19 @@ fn node(s: &mut String, site: &Site, j: usize, x: usize, y: usize, this: bool) {
     let page = &site.pages[j];
     let title = &page.doc.front.title;
     let kind = page.doc.front.kind;
-    let label = truncate(title, LABEL_WIDTH);
+    let (first, second) = two_lines(title, FIRST_LINE, SECOND_LINE);
     let class = format!(
         "nb-node nb-{}{}",
         kind.name(),
         if this { " nb-this" } else { "" }
     );
     let rect = format!(
-        r#"<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="4"/><text x="{}" y="{}"><tspan class="nb-kind">{}</tspan> {}</text>"#,
-        x + 8,
-        y + NODE_H / 2 + 5,
+        r#"<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="4"/><text x="{tx}" y="{ty}"><tspan class="nb-kind">{}</tspan> {}<tspan x="{tx}" dy="{LINE_GAP}">{}</tspan></text>"#,
         short_label(kind),
-        escape_html(&label)
+        escape_html(&first),
+        escape_html(&second),
+        tx = x + 8,
+        ty = y + FIRST_BASELINE,
     );
     if this {
         let _ = write!(
@@ -155,33 +161,60 @@ fn short_label(kind: Kind) -> &'static str {
     }
 }
 
-/// Cuts `text` to about `width` CJK characters, with an ellipsis.
-fn truncate(text: &str, width: f32) -> String {
-    let mut used = 0.0;
-    let mut out = String::new();
-    for c in text.chars() {
-        let w = if c.is_ascii() { 0.55 } else { 1.0 };
-        if used + w > width {
-            out.push('…');
-            return out;
-        }
-        used += w;
-        out.push(c);
+fn char_width(c: char) -> f32 {
+    if c.is_ascii() {
+        0.55
+    } else {
+        1.0
     }
-    out
+}
+
+/// `text` on two lines of about `first` and `second` CJK characters, the
+/// second cut with an ellipsis when the title is longer.
+fn two_lines(text: &str, first: f32, second: f32) -> (String, String) {
+    let mut used = 0.0;
+    let mut split = text.len();
+    for (i, c) in text.char_indices() {
+        if used + char_width(c) > first {
+            split = i;
+            break;
+        }
+        used += char_width(c);
+    }
+    let (line1, rest) = text.split_at(split);
+    let mut line2 = String::new();
+    let mut used = 0.0;
+    for c in rest.chars() {
+        if used + char_width(c) > second {
+            line2.push('…');
+            break;
+        }
+        used += char_width(c);
+        line2.push(c);
+    }
+    (line1.to_string(), line2)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::truncate;
+    use super::two_lines;
 
     #[test]
-    fn labels_are_cut_by_display_width() {
+    fn titles_take_two_lines_cut_by_display_width() {
         assert_eq!(
-            truncate("关于推进红色物业建设加强住宅小区党建工作的意见", 9.5),
-            "关于推进红色物业建…"
+            two_lines("关于推进红色物业建设加强住宅小区党建工作的意见", 9.5, 12.0),
+            (
+                "关于推进红色物业建".to_string(),
+                "设加强住宅小区党建工作的…".to_string()
+            )
         );
-        assert_eq!(truncate("短标题", 12.0), "短标题");
-        assert_eq!(truncate("2023 annual report of things", 6.0), "2023 annua…");
+        assert_eq!(
+            two_lines("短标题", 9.5, 12.0),
+            ("短标题".to_string(), String::new())
+        );
+        assert_eq!(
+            two_lines("2023 annual report of things", 6.0, 6.0),
+            ("2023 annua".to_string(), "l report o…".to_string())
+        );
     }
 }

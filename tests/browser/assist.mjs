@@ -160,6 +160,18 @@ try {
   await p.keyboard.press('Escape');
   check('phone: Escape closes them', (await menu.getAttribute('aria-expanded')) === 'false' &&
     !(await p.locator('#site-nav').isVisible()));
+  // The relation map keeps its text readable (at least 12 px), scrolling
+  // sideways rather than shrinking.
+  await p.goto(origin + '/policies/hongse-wuye-jianshe-yijian-2019/', { waitUntil: 'load' });
+  const map = p.locator('svg.nb');
+  check('phone: a relation map on the policy page', (await map.count()) === 1);
+  if (await map.count()) {
+    const px = await map.evaluate((svg) => {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return parseFloat(getComputedStyle(svg.querySelector('text')).fontSize) * scale;
+    });
+    check(`phone: relation map text ${px.toFixed(1)} px (at least 12)`, px >= 12);
+  }
   await phone.close();
 } catch (err) {
   check('run completed', false, short(err && err.message ? err.message : err, 600));
