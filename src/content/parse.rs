@@ -205,16 +205,30 @@ fn parse_front_matter(
     warn_on_tags_as_text(&mut f, file, &common.tags, common.tags_as_text);
     let extra = f.into_extra();
     warn_on_misspelled_fields(file, &extra, &field_lines, diags);
-    if diags[errors_before..]
+    // A document with bad fields is still read, with stand-ins for what is
+    // missing, so that `check` reports its links and images in the same
+    // run. Its errors are in `diags`: nothing builds or publishes it.
+    let failed = diags[errors_before..]
         .iter()
-        .any(|d| d.severity == Severity::Error)
-    {
-        return None;
-    }
+        .any(|d| d.severity == Severity::Error);
+    let stand_in_title = || {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        name.strip_suffix(".md").unwrap_or(name).to_string()
+    };
+    let title = match common.title {
+        Some(t) => t,
+        None if failed => stand_in_title(),
+        None => return None,
+    };
+    let date = match common.date {
+        Some(d) => d,
+        None if failed => NaiveDate::default(),
+        None => return None,
+    };
     Some(FrontMatter {
-        title: common.title?,
+        title,
         kind,
-        date: common.date?,
+        date,
         updated: common.updated,
         summary: common.summary,
         tags: common.tags,
@@ -513,7 +527,15 @@ mod tests {
     fn every_bad_field_is_reported_at_once() {
         let (parsed, diags) =
             doc("---\ntitle: 甲\ntype: case\ndate: 2005\nstatus: valid\norder: 2\n---\n正文");
-        assert!(parsed.is_none());
+        // Still read, with stand-ins, so `check` goes on to its links; the
+        // errors keep it from any build.
+        let Some(Parsed::Document(d)) = parsed else {
+            panic!("the document is read with stand-ins");
+        };
+        assert_eq!(
+            (d.front.title.as_str(), d.front.date),
+            ("甲", NaiveDate::default())
+        );
         assert_eq!(
             diags,
             vec![

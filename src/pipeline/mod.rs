@@ -109,6 +109,21 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config> {
 
 /// load -> parse -> site. Every content problem is collected before failing.
 pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
+    load_site_as(opts, Assembly::Checked)
+}
+
+/// Whether content errors stop the assembly.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Assembly {
+    /// The build and the preview: any error fails.
+    Checked,
+    /// `check`: the site is assembled from whatever could be read (documents
+    /// with bad fields get stand-ins), its errors kept among the
+    /// diagnostics, so the link and image checks report in the same run.
+    Lenient,
+}
+
+fn load_site_as(opts: &BuildOptions, assembly: Assembly) -> Result<Loaded> {
     let config = load_config(opts)?;
     let theme = Theme::load(&opts.root, &config.theme)?;
     let (sources, mut diags) = load::load_content(&opts.root)?;
@@ -134,7 +149,23 @@ pub fn load_site(opts: &BuildOptions) -> Result<Loaded> {
     };
     let synonyms = read_synonyms(&opts.root, &mut diags)?;
     let hot_words = read_hot_words(&opts.root, &mut diags)?;
-    let mut site = assemble_checked(&config, &parsed, &paths, opts.drafts, &mut diags)?;
+    let mut site = match assembly {
+        Assembly::Checked => assemble_checked(&config, &parsed, &paths, opts.drafts, &mut diags)?,
+        Assembly::Lenient => {
+            let (site, site_diags) = site::assemble(
+                config.clone(),
+                parsed.values().cloned().collect(),
+                &paths,
+                opts.drafts,
+            );
+            diags.extend(site_diags);
+            sort_diagnostics(&mut diags);
+            match site {
+                Some(site) => site,
+                None => return Err(Error::Content(diags)),
+            }
+        }
+    };
     site.hot_words = hot_words;
     Ok(Loaded {
         site: Arc::new(site),
@@ -514,7 +545,7 @@ pub fn check(opts: &BuildOptions, citations: bool) -> Result<Vec<Diagnostic>> {
         )
         .with_hint("save it as UTF-8 text, one `word [frequency]` a line")
     });
-    let loaded = match load_site(opts) {
+    let loaded = match load_site_as(opts, Assembly::Lenient) {
         Ok(loaded) => loaded,
         Err(Error::Content(mut diags)) => {
             diags.extend(dictionary);

@@ -95,3 +95,33 @@ fn missing_config_or_theme_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("theme 'nosuch'"));
 }
+
+#[test]
+fn a_file_with_bad_fields_gets_its_link_errors_in_the_same_run() {
+    let site = SiteTest::empty();
+    site.write(
+        "content/policies/x.md",
+        "---\ntitle: 有两处问题的文件\ndate: 2005\n---\n\n见[另一份文件](../cases/nope.md)。\n\n![现场照片](/images/missing.jpg)\n",
+    );
+    site.write(
+        "content/cases/ok.md",
+        "---\ntitle: 正常的案例\ndate: 2024-01-02\n---\n\n见[不存在的文件](../policies/gone.md)。\n",
+    );
+    let out = site.zhiku(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // The field, and in the same run the same file's link and image, and
+    // the other file's link.
+    for expected in [
+        "content/policies/x.md:3: field 'date'",
+        "content/policies/x.md:6",
+        "content/policies/x.md:8",
+        "content/cases/ok.md:6",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    // The build still refuses the file, writing nothing.
+    let build = site.zhiku(&["build"]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(!site.root.join("public").exists());
+}
