@@ -36,6 +36,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// The titles of its headings, in order (the table of contents).
+    pub fn heading_titles(&self) -> Vec<&str> {
+        self.rendered.toc.iter().map(|t| t.title.as_str()).collect()
+    }
+
     /// 最后更新: `updated`, else the last commit, else the file's mtime.
     pub fn last_modified(&self) -> Option<NaiveDate> {
         self.front.updated.or(self.committed).or_else(|| {

@@ -48,9 +48,10 @@ impl AttachmentTexts {
     ) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut wanted: Vec<(&str, &Attachment)> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for page in pages {
             for a in &page.doc.attachments {
-                if !self.texts.contains_key(&a.url) && !wanted.iter().any(|(_, w)| w.url == a.url) {
+                if !self.texts.contains_key(&a.url) && seen.insert(&a.url) {
                     wanted.push((&page.doc.rel_path, a));
                 }
             }

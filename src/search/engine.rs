@@ -20,7 +20,7 @@ use tantivy::{
 };
 
 use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
-use super::assist::SUGGEST_BELOW;
+use super::assist::{Assist, SUGGEST_BELOW};
 use super::char_query::CharQuery;
 use super::filters::FACETS;
 use super::index::{
@@ -242,10 +242,14 @@ impl SearchEngine {
     fn run(&self, req: &SearchRequest, budget: &Budget, suggest: bool) -> Result<SearchResponse> {
         let started = Instant::now();
         let parsed = parse_query(&req.q);
+        let assist = self.index.assist();
+        let readings: Vec<Option<String>> =
+            parsed.include.iter().map(|t| assist.reading(t)).collect();
         let alternatives: Vec<Vec<(String, f32)>> = parsed
             .include
             .iter()
-            .map(|t| self.alternatives(t))
+            .zip(&readings)
+            .map(|(t, r)| alternatives(&assist, t, r.as_deref()))
             .collect();
         let (query, has_text) = self.request_query(req, &parsed, &alternatives);
         let searcher = self.reader.searcher();
@@ -263,9 +267,6 @@ impl SearchEngine {
             let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
             hits.push(self.hit(&doc, score, &marks));
         }
-        let assist = self.index.assist();
-        let readings: Vec<Option<String>> =
-            parsed.include.iter().map(|t| assist.reading(t)).collect();
         let expanded = readings.iter().any(Option::is_some).then(|| {
             let read: Vec<String> = parsed
                 .include
@@ -302,28 +303,6 @@ impl SearchEngine {
             also,
             suggestion,
         })
-    }
-
-    /// Each query term and what it is searched as too: its pinyin reading
-    /// (as much as the term itself), then its synonyms and the reading's
-    /// (a little less), each once.
-    fn alternatives(&self, term: &str) -> Vec<(String, f32)> {
-        let assist = self.index.assist();
-        let mut out = vec![(term.to_string(), 1.0)];
-        let reading = assist.reading(term);
-        if let Some(r) = &reading {
-            out.push((r.clone(), 1.0));
-        }
-        let synonyms = assist
-            .synonyms(term)
-            .into_iter()
-            .chain(reading.iter().flat_map(|r| assist.synonyms(r)));
-        for s in synonyms {
-            if !out.iter().any(|(t, _)| *t == s) {
-                out.push((s, SYNONYM_WEIGHT));
-            }
-        }
-        out
     }
 
     /// The query with each term corrected, when that finds more documents
@@ -590,6 +569,26 @@ impl SearchEngine {
             score: score.map(|s| (s * 1000.0).round() / 1000.0),
         }
     }
+}
+
+/// A query term and what it is searched as too: its pinyin reading (as
+/// much as the term itself), then its synonyms and the reading's (a little
+/// less), each once.
+fn alternatives(assist: &Assist, term: &str, reading: Option<&str>) -> Vec<(String, f32)> {
+    let mut out = vec![(term.to_string(), 1.0)];
+    if let Some(r) = reading {
+        out.push((r.to_string(), 1.0));
+    }
+    let synonyms = assist
+        .synonyms(term)
+        .into_iter()
+        .chain(reading.into_iter().flat_map(|r| assist.synonyms(r)));
+    for s in synonyms {
+        if !out.iter().any(|(t, _)| *t == s) {
+            out.push((s, SYNONYM_WEIGHT));
+        }
+    }
+    out
 }
 
 /// A parsed query written back as a query: terms with spaces quoted,

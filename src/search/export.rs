@@ -75,16 +75,7 @@ pub const EXPORT_FIELDS: &[ExportField] = &[
     ExportField {
         name: "headings",
         kind: FieldType::Text,
-        value: |_, page| {
-            let titles: Vec<&str> = page
-                .doc
-                .rendered
-                .toc
-                .iter()
-                .map(|t| t.title.as_str())
-                .collect();
-            json!(titles)
-        },
+        value: |_, page| json!(page.doc.heading_titles()),
     },
     ExportField {
         name: "body",

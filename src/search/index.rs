@@ -259,14 +259,7 @@ impl SearchIndex {
         d.add_text(f.kind, front.kind.name());
         d.add_text(f.title, &front.title);
         d.add_text(f.title_grams, &front.title);
-        let headings: Vec<&str> = page
-            .doc
-            .rendered
-            .toc
-            .iter()
-            .map(|t| t.title.as_str())
-            .collect();
-        d.add_text(f.headings, headings.join("\n"));
+        d.add_text(f.headings, page.doc.heading_titles().join("\n"));
         d.add_text(f.body, &page.doc.rendered.text);
         d.add_text(f.body_grams, &page.doc.rendered.text);
         if let Some(summary) = &front.summary {

@@ -103,6 +103,25 @@ struct Api {
     queue: usize,
 }
 
+impl Api {
+    /// The engine in use; `None` for a site built without an index.
+    fn current_engine(&self) -> Option<Arc<crate::search::engine::SearchEngine>> {
+        self.engine
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// What the search API answers on a site built without an index.
+fn no_index() -> Response {
+    json_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "search",
+        "本站未建立全文索引",
+    )
+}
+
 /// Leaves the queue when the request does (answered, refused or dropped).
 struct InQueue(Arc<AtomicUsize>);
 
@@ -232,13 +251,8 @@ async fn live_events(
 
 /// `GET /api/search`: JSON results, or a JSON 400 naming the bad parameter.
 async fn api_search(State(api): State<Api>, uri: Uri) -> Response {
-    let engine = api.engine.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let Some(engine) = engine else {
-        return json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "search",
-            "本站未建立全文索引",
-        );
+    let Some(engine) = api.current_engine() else {
+        return no_index();
     };
     if uri.query().map_or(0, str::len) > MAX_API_QUERY_LEN {
         return json_error(StatusCode::URI_TOO_LONG, "q", "请求过长");
@@ -302,13 +316,8 @@ struct SuggestParams {
 /// completion table in memory (microseconds), so it runs in place.
 async fn api_suggest(State(api): State<Api>, uri: Uri) -> Response {
     use crate::search::assist::MAX_PREFIX_CHARS;
-    let engine = api.engine.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let Some(engine) = engine else {
-        return json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "search",
-            "本站未建立全文索引",
-        );
+    let Some(engine) = api.current_engine() else {
+        return no_index();
     };
     let Ok(Query(params)) = Query::<SuggestParams>::try_from_uri(&uri) else {
         return json_error(StatusCode::BAD_REQUEST, "q", "无法解析查询参数");

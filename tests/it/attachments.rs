@@ -59,16 +59,6 @@ fn attachment_site() -> SiteTest {
     site
 }
 
-fn search(site: &SiteTest, q: &str) -> serde_json::Value {
-    let out = site.zhiku(&["search", q, "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 #[test]
 fn pages_list_their_files_which_are_published_once() {
     let site = attachment_site();
@@ -118,7 +108,7 @@ fn words_only_in_attachments_find_the_document_which_names_the_file() {
         ("楼栋微信群管理员", "/cases/jinxiu/", "网格联络员名单"),
         ("记录本骑缝章", "/training/jilu/", "jilu-yaoqiu.pdf"),
     ] {
-        let v = search(&site, word);
+        let v = site.search_json(word);
         let hit = v["hits"]
             .as_array()
             .unwrap()
@@ -133,7 +123,7 @@ fn words_only_in_attachments_find_the_document_which_names_the_file() {
         );
     }
     // The shared spreadsheet under static/ makes the policy findable too.
-    assert_eq!(search(&site, "楼栋微信群管理员")["total"], 2);
+    assert_eq!(site.search_json("楼栋微信群管理员")["total"], 2);
 }
 
 #[test]
@@ -238,7 +228,7 @@ fn attachment_text_is_cached_by_content() {
     std::fs::write(pdf_text, "缓存里的暗号").unwrap();
     site.built();
     assert_eq!(
-        search(&site, "缓存里的暗号")["hits"][0]["url"],
+        site.search_json("缓存里的暗号")["hits"][0]["url"],
         "/training/jilu/"
     );
     // A changed file is read again.
@@ -249,10 +239,10 @@ fn attachment_text_is_cached_by_content() {
     );
     site.built();
     assert_eq!(
-        search(&site, "香樟议事亭")["hits"][0]["url"],
+        site.search_json("香樟议事亭")["hits"][0]["url"],
         "/policies/yishi/"
     );
-    assert_eq!(search(&site, "银杏议事角")["total"], 0);
+    assert_eq!(site.search_json("银杏议事角")["total"], 0);
 }
 
 #[test]

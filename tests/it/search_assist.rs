@@ -56,16 +56,6 @@ fn assist_site() -> SiteTest {
     site
 }
 
-fn search_json(site: &SiteTest, q: &str) -> serde_json::Value {
-    let out = site.zhiku(&["search", q, "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 fn urls(v: &serde_json::Value) -> Vec<String> {
     v["hits"]
         .as_array()
@@ -80,18 +70,18 @@ fn pinyin_and_initials_are_searched_as_the_words_they_spell() {
     let site = assist_site();
     site.built();
     for q in ["liudongdangyuan", "liu2dong4dang3yuan2", "lddy"] {
-        let v = search_json(&site, q);
+        let v = site.search_json(q);
         assert_eq!(urls(&v), vec!["/cases/liudong/"], "{q}: {v}");
         assert_eq!(v["expanded"], "流动党员", "{q}: {v}");
         assert!(v["suggestion"].is_null());
     }
     // Tone marks are dropped; 流动 alone is in two documents, the one with
     // it in the title first.
-    let v = search_json(&site, "liúdòng");
+    let v = site.search_json("liúdòng");
     assert_eq!(v["expanded"], "流动");
     assert_eq!(urls(&v)[0], "/cases/liudong/");
     // Latin that spells nothing stays as it is: nothing found, no reading.
-    let v = search_json(&site, "qwxz");
+    let v = site.search_json("qwxz");
     assert_eq!(v["total"], 0);
     assert!(v["expanded"].is_null());
 }
@@ -101,15 +91,15 @@ fn a_homophone_slip_is_offered_a_correction_but_never_matched() {
     let site = assist_site();
     site.built();
     for (slip, right) in [("流动党圆", "流动党员"), ("领头燕", "领头雁")] {
-        let v = search_json(&site, slip);
+        let v = site.search_json(slip);
         assert_eq!(v["total"], 0, "{slip} must not match by sound: {v}");
         assert_eq!(v["suggestion"], right, "{slip}");
     }
     // Latin with a letter wrong: the closest word.
-    let v = search_json(&site, "liudongdangyan");
+    let v = site.search_json("liudongdangyan");
     assert_eq!(v["suggestion"], "流动党员", "{v}");
     // A right query gets none; the text output says it in Chinese.
-    assert!(search_json(&site, "流动党员")["suggestion"].is_null());
+    assert!(site.search_json("流动党员")["suggestion"].is_null());
     let out = site.zhiku(&["search", "领头燕"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("您是不是要找：领头雁"));
 }
@@ -118,14 +108,14 @@ fn a_homophone_slip_is_offered_a_correction_but_never_matched() {
 fn synonyms_find_each_other_a_little_below_the_word_itself() {
     let site = assist_site();
     site.built();
-    let v = search_json(&site, "两新组织");
+    let v = site.search_json("两新组织");
     assert_eq!(
         urls(&v),
         vec!["/experiences/liangxin/", "/experiences/xinjingji/"],
         "the word itself first: {v}"
     );
     assert_eq!(v["also"], serde_json::json!(["新经济组织", "新社会组织"]));
-    let v = search_json(&site, "新经济组织");
+    let v = site.search_json("新经济组织");
     assert_eq!(
         urls(&v),
         vec!["/experiences/xinjingji/", "/experiences/liangxin/"]
@@ -133,7 +123,7 @@ fn synonyms_find_each_other_a_little_below_the_word_itself() {
     // The site's own group adds to the shipped ones.
     site.write("content/_synonyms.txt", "领头雁 带头人\n");
     site.built();
-    let v = search_json(&site, "带头人");
+    let v = site.search_json("带头人");
     assert_eq!(urls(&v), vec!["/cases/lingtouyan/"]);
 }
 

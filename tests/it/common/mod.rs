@@ -109,6 +109,17 @@ impl SiteTest {
         html[start..end].to_string()
     }
 
+    /// `zhiku search Q --json` on the built site: what `/api/search` answers.
+    pub fn search_json(&self, q: &str) -> serde_json::Value {
+        let out = self.zhiku(&["search", q, "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
     pub fn zhiku(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_zhiku"))
             .args(args)
