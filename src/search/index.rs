@@ -6,20 +6,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     DateOptions, Facet, FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing,
     TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{DateTime, Index, IndexWriter, Searcher, TantivyDocument, Term};
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
 
-use super::analyzer::{
-    is_gram_char, Analyzer, GramsTokenizer, WordsTokenizer, GRAMS_TOKENIZER, WORDS_TOKENIZER,
-};
+use super::analyzer::{Analyzer, GramsTokenizer, WordsTokenizer, GRAMS_TOKENIZER, WORDS_TOKENIZER};
 use super::assist::{self, Assist, ASSIST_FILE};
 use super::attachment_text::AttachmentTexts;
-use super::ranking::{RELATED_BODY_BOOST, RELATED_TAG_BOOST, RELATED_TITLE_BOOST};
 use crate::content::docnum;
 use crate::error::{Error, Result};
 use crate::site::{Page, Site};
@@ -334,34 +329,9 @@ impl SearchIndex {
     }
 
     /// [`related`](Self::related) for the pages `of` only (what the live
-    /// preview recomputes). Pages are split across the machine's cores;
-    /// results do not depend on how.
+    /// preview recomputes).
     pub fn related_of(&self, site: &Site, of: &[usize], limit: usize) -> Result<Related> {
-        let reader = self.index.reader().map_err(index_err)?;
-        let searcher = reader.searcher();
-        // Document -> page through the `pid` fast field: no stored document
-        // is read (each would be a block decompression).
-        let pids = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| s.fast_fields().u64("pid").map_err(index_err))
-            .collect::<Result<Vec<_>>>()?;
-        let results = crate::parallel::map_chunks(of, 64, |part| {
-            part.iter()
-                .map(|&pid| {
-                    let top = self.related_pids(&searcher, &pids, site, pid, limit)?;
-                    let urls = top.into_iter().map(|j| site.pages[j].url.clone()).collect();
-                    Ok((pid, urls))
-                })
-                .collect::<Result<Vec<(usize, Vec<String>)>>>()
-        });
-        let mut out = Related::with_capacity(of.len());
-        for chunk in results {
-            for (pid, urls) in chunk? {
-                out.insert(site.pages[pid].url.clone(), urls);
-            }
-        }
-        Ok(out)
+        super::related::related_of(self, site, of, limit)
     }
 
     /// Brings the index in line with `site` after a change: the documents of
@@ -388,114 +358,10 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Related pages of page `pid`, best first; ties go to the newer page
-    /// (smaller pid), so the result is the same whatever the segment layout.
-    fn related_pids(
-        &self,
-        searcher: &Searcher,
-        pids: &[tantivy::columnar::Column<u64>],
-        site: &Site,
-        pid: usize,
-        limit: usize,
-    ) -> Result<Vec<usize>> {
-        let Some(query) = self.related_query(&site.pages[pid]) else {
-            return Ok(Vec::new());
-        };
-        // More than needed: the page itself is among them, and ties at the
-        // cut are settled by pid below. When the documents tied at the cut
-        // run on past what was fetched, which of them the top-k search kept
-        // depends on the segment layout: fetch more until the tie ends.
-        let mut want = limit + 8;
-        loop {
-            let top = searcher
-                .search(&query, &TopDocs::with_limit(want))
-                .map_err(index_err)?;
-            let exhausted = top.len() < want;
-            let mut scored: Vec<(f32, usize)> = top
-                .into_iter()
-                .filter_map(|(score, addr)| {
-                    let j = pids.get(addr.segment_ord as usize)?.first(addr.doc_id)? as usize;
-                    (j != pid && j < site.pages.len()).then_some((score, j))
-                })
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let cut = scored.get(limit.saturating_sub(1)).map(|s| s.0);
-            let last = scored.last().map(|s| s.0);
-            let tie_runs_on = matches!((cut, last), (Some(c), Some(l)) if same_score(c, l));
-            if exhausted || !tie_runs_on || want >= 4096 {
-                return Ok(order_by_score_then_pid(&mut scored)
-                    .into_iter()
-                    .take(limit)
-                    .collect());
-            }
-            want *= 4;
-        }
-    }
-
-    /// The query finding a page's related documents (the page itself included).
-    fn related_query(&self, page: &Page) -> Option<BooleanQuery> {
-        let f = self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut words = self.analyzer.query_words(&page.doc.front.title);
-        words.retain(|w| w.chars().count() >= 2);
-        words.sort();
-        words.dedup();
-        for w in &words {
-            let mut fields = vec![(f.title, RELATED_TITLE_BOOST)];
-            // A two-character word is one bigram of the body's grams: its
-            // occurrences in the text, without a phrase query per page.
-            if w.chars().count() == 2 && w.chars().all(is_gram_char) {
-                fields.push((f.body_grams, RELATED_BODY_BOOST));
-            }
-            for (field, boost) in fields {
-                let q = TermQuery::new(
-                    Term::from_field_text(field, w),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
-            }
-        }
-        for t in &page.doc.front.tags {
-            let q = TermQuery::new(Term::from_field_text(f.tags, t), IndexRecordOption::Basic);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), RELATED_TAG_BOOST)),
-            ));
-        }
-        (!clauses.is_empty()).then(|| BooleanQuery::new(clauses))
-    }
-
     /// The term that identifies a page's document, for updates and deletes.
     fn url_term(&self, url: &str) -> Term {
         Term::from_field_text(self.fields.url, url)
     }
-}
-
-/// Pages best first, equal scores by pid (newest first). Scores that differ
-/// only in their last bits count as equal: the pruning top-k search adds a
-/// document's term scores in an order that depends on where the document
-/// sits in the index, and the segment layout differs between builds.
-fn order_by_score_then_pid(scored: &mut [(f32, usize)]) -> Vec<usize> {
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut out = Vec::with_capacity(scored.len());
-    let mut group: Vec<usize> = Vec::new();
-    let mut group_score = f32::NAN;
-    for &(score, pid) in scored.iter() {
-        if !same_score(group_score, score) {
-            group.sort_unstable();
-            out.append(&mut group);
-            group_score = score;
-        }
-        group.push(pid);
-    }
-    group.sort_unstable();
-    out.append(&mut group);
-    out
-}
-
-/// Equal but for the last bits of a float sum.
-fn same_score(a: f32, b: f32) -> bool {
-    (a - b).abs() <= 1e-4 * a.abs().max(1e-6)
 }
 
 /// Page URL -> URLs of its related documents.
@@ -556,17 +422,4 @@ pub fn stored_strs(doc: &TantivyDocument, field: Field) -> Vec<String> {
 
 pub fn index_err(e: tantivy::TantivyError) -> Error {
     Error::Index(e.to_string())
-}
-
-#[cfg(test)]
-mod related_tests {
-    use super::order_by_score_then_pid;
-
-    #[test]
-    fn scores_equal_but_for_rounding_are_ordered_by_pid() {
-        let mut a = vec![(2.0, 9), (1.500_000_1, 7), (1.5, 3), (1.0, 1)];
-        let mut b = vec![(2.0, 9), (1.5, 3), (1.500_000_1, 7), (1.0, 1)];
-        assert_eq!(order_by_score_then_pid(&mut a), [9, 3, 7, 1]);
-        assert_eq!(order_by_score_then_pid(&mut b), [9, 3, 7, 1]);
-    }
 }

@@ -10,4 +10,5 @@ pub mod index;
 pub mod query;
 pub mod ranking;
 pub mod read_only;
+pub mod related;
 pub mod snippet;

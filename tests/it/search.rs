@@ -399,3 +399,82 @@ fn pages_list_what_links_to_or_cites_them() {
         "{block}"
     );
 }
+
+/// Related lists with the MaxScore bound equal the lists summed in full, on
+/// a site of 600 generated documents whose titles share words (many equal
+/// scores: the bound must not decide ties) and where some words are in most
+/// documents (long lists the bound skips).
+#[test]
+fn related_lists_with_the_bound_equal_the_full_sums() {
+    use zhiku::pipeline::RELATED_LIMIT;
+    use zhiku::search::index::SearchIndex;
+    use zhiku::search::related::{related_of, related_with, Pruning};
+
+    const WORDS: [&str; 24] = [
+        "社区", "党建", "服务", "治理", "网格", "志愿", "物业", "议事", "协商", "楼道", "居民",
+        "党员", "组织", "阵地", "学习", "教育", "文明", "平安", "养老", "托育", "就业", "调解",
+        "书记", "支部",
+    ];
+    const TAGS: [&str; 6] = [
+        "组织建设",
+        "基层治理",
+        "志愿服务",
+        "红色物业",
+        "党员教育",
+        "民生",
+    ];
+    let site = SiteTest::empty();
+    // A fixed linear congruential sequence: the same site every run.
+    let mut state: u64 = 7;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) as usize % n
+    };
+    for i in 0..600 {
+        let title: String = (0..2 + next(4)).map(|_| WORDS[next(WORDS.len())]).collect();
+        let tags: Vec<&str> = (0..1 + next(2)).map(|_| TAGS[next(TAGS.len())]).collect();
+        let body: String = (0..30 + next(60))
+            .map(|_| {
+                // Mostly the first four words: lists as long as the site.
+                let spread = if next(3) == 0 { WORDS.len() } else { 4 };
+                WORDS[next(spread)]
+            })
+            .collect::<Vec<_>>()
+            .join("，");
+        site.write(
+            &format!("content/experiences/e{i:03}.md"),
+            &format!(
+                "---\ntitle: {title}工作{i}\ndate: 2024-{:02}-{:02}\ntags: [{}]\n---\n{body}。\n",
+                1 + next(12),
+                1 + next(28),
+                tags.join(", ")
+            ),
+        );
+    }
+    site.built();
+    let loaded = zhiku::pipeline::load_site(&site.options()).unwrap();
+    let index = SearchIndex::open(&site.root.join("search-index/tantivy")).unwrap();
+    let all: Vec<usize> = (0..loaded.site.pages.len()).collect();
+    let full = related_with(&index, &loaded.site, &all, RELATED_LIMIT, Pruning::None).unwrap();
+    let bounded = related_of(&index, &loaded.site, &all, RELATED_LIMIT).unwrap();
+    let filled = full.values().filter(|l| l.len() == RELATED_LIMIT).count();
+    assert!(filled > 500, "most pages have a full list: {filled}");
+    let differ: Vec<&String> = full
+        .iter()
+        .filter(|(url, list)| bounded.get(*url) != Some(list))
+        .map(|(url, _)| url)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} lists differ: {differ:?}",
+        differ.len()
+    );
+    // And the lists are what the pages show.
+    let (url, list) = full.iter().find(|(_, l)| !l.is_empty()).unwrap();
+    let html = site.main(&format!("{}index.html", url.trim_start_matches('/')));
+    let block = &html[html.find("相关文档").expect("related block")..];
+    let shown: Vec<String> = common::links(block).into_iter().take(list.len()).collect();
+    assert_eq!(&shown, list);
+}

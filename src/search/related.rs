@@ -1,0 +1,374 @@
+//! Related documents: for each page, the pages that share the words of its
+//! title (in their titles, and for two-character words in their text) and
+//! its tags, scored as a query on the index would score them (BM25 with the
+//! boosts of `ranking`).
+//!
+//! Not one index query per page: a title's common words have posting lists
+//! as long as the site, so each query cost O(documents) and the build
+//! O(documents²) (19 s of a 47 s build at 50,000; block-max WAND made it
+//! slower, the terms being all common). Instead each distinct term's
+//! postings are read once into memory, and a page is scored term by term,
+//! the terms that can add most first, with the MaxScore bound (Turtle and
+//! Flood): once the `limit`-th best score so far beats what all remaining
+//! terms together could add, no page untouched so far can enter, and the
+//! remaining terms are only looked up for the pages still in the running.
+//! The result is exact; `examples/related_tuning.rs` checks that against
+//! the unpruned sums and times both.
+
+use std::collections::HashMap;
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::Postings;
+use tantivy::query::Bm25Weight;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, Searcher, Term, TERMINATED};
+
+use super::analyzer::is_gram_char;
+use super::index::{index_err, Related, SearchIndex};
+use super::ranking::{RELATED_BODY_BOOST, RELATED_TAG_BOOST, RELATED_TITLE_BOOST};
+use crate::error::Result;
+use crate::site::{Page, Site};
+
+/// One term of a page's related query.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Clause {
+    field: Field,
+    text: String,
+}
+
+/// Where a term scores: (page id, boosted score) of every document holding
+/// it, by page id, and the highest of those scores.
+struct TermScores {
+    by_page: Vec<(u32, f32)>,
+    max: f32,
+}
+
+impl TermScores {
+    fn score_of(&self, page: u32) -> f32 {
+        self.by_page
+            .binary_search_by_key(&page, |&(p, _)| p)
+            .map_or(0.0, |i| self.by_page[i].1)
+    }
+}
+
+/// Up to `limit` related documents (URLs) for each page of `of` (indices
+/// into `site.pages`), best first; equal scores go to the newer page. Pages
+/// are split across the machine's cores; results do not depend on how.
+pub fn related_of(index: &SearchIndex, site: &Site, of: &[usize], limit: usize) -> Result<Related> {
+    // No term is left to lookups only: at 50,000 documents doing so for
+    // terms in over 2,000 documents saved a third of the time and changed
+    // 3.4 % of the pages' lists (docs/benchmarks.md).
+    let pruning = Pruning::MaxScore {
+        long_list: usize::MAX,
+    };
+    related_with(index, site, of, limit, pruning)
+}
+
+/// How pages are scored: with the MaxScore bound, terms in more than
+/// `long_list` documents only looked up for the candidates the others
+/// found (what builds do; `usize::MAX` is exact), or by summing every term
+/// in full (the reference the others are checked against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pruning {
+    MaxScore { long_list: usize },
+    None,
+}
+
+/// [`related_of`], pruned or not.
+pub fn related_with(
+    index: &SearchIndex,
+    site: &Site,
+    of: &[usize],
+    limit: usize,
+    pruning: Pruning,
+) -> Result<Related> {
+    let reader = index.index.reader().map_err(index_err)?;
+    let searcher = reader.searcher();
+    // Each page's query as ids into one list of distinct clauses.
+    let mut ids: HashMap<Clause, usize> = HashMap::new();
+    let mut distinct: Vec<(Clause, f32)> = Vec::new();
+    let queries: Vec<Vec<usize>> = of
+        .iter()
+        .map(|&pid| {
+            clauses(index, &site.pages[pid])
+                .into_iter()
+                .map(|(c, boost)| {
+                    *ids.entry(c.clone()).or_insert_with(|| {
+                        distinct.push((c, boost));
+                        distinct.len() - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let lists = crate::parallel::map_chunks(&distinct, 16, |part| {
+        part.iter()
+            .map(|(c, boost)| term_scores(&searcher, c, *boost, site.pages.len()))
+            .collect::<Result<Vec<TermScores>>>()
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>>>()?
+    .into_iter()
+    .flatten()
+    .collect::<Vec<TermScores>>();
+    let page_queries: Vec<(usize, &[usize])> = of
+        .iter()
+        .zip(&queries)
+        .map(|(&pid, q)| (pid, q.as_slice()))
+        .collect();
+    let results = crate::parallel::map_chunks(&page_queries, 64, |part| {
+        let mut scores = Scores::new(site.pages.len());
+        part.iter()
+            .map(|&(pid, query)| {
+                let terms = query.iter().map(|&c| &lists[c]).collect();
+                let top = scores.best(pid, terms, limit, pruning);
+                let urls = top.into_iter().map(|j| site.pages[j].url.clone()).collect();
+                (site.pages[pid].url.clone(), urls)
+            })
+            .collect::<Vec<(String, Vec<String>)>>()
+    });
+    Ok(results.into_iter().flatten().collect())
+}
+
+/// The terms of a page's related query: the words of its title (two
+/// characters or more) in other titles, a two-character word also as a
+/// bigram of the text (its occurrences there, no phrase needed), and its tags.
+fn clauses(index: &SearchIndex, page: &Page) -> Vec<(Clause, f32)> {
+    let f = index.fields;
+    let mut words = index.analyzer.query_words(&page.doc.front.title);
+    words.retain(|w| w.chars().count() >= 2);
+    words.sort();
+    words.dedup();
+    let mut out = Vec::new();
+    for w in words {
+        if w.chars().count() == 2 && w.chars().all(is_gram_char) {
+            out.push((Clause::new(f.body_grams, &w), RELATED_BODY_BOOST));
+        }
+        out.push((Clause::new(f.title, &w), RELATED_TITLE_BOOST));
+    }
+    for t in &page.doc.front.tags {
+        out.push((Clause::new(f.tags, t), RELATED_TAG_BOOST));
+    }
+    out
+}
+
+impl Clause {
+    fn new(field: Field, text: &str) -> Clause {
+        Clause {
+            field,
+            text: text.to_string(),
+        }
+    }
+}
+
+/// The documents holding `clause`'s term with their scores, scored as a
+/// boosted term query: BM25 over the whole index, deleted documents skipped.
+fn term_scores(
+    searcher: &Searcher,
+    clause: &Clause,
+    boost: f32,
+    pages: usize,
+) -> Result<TermScores> {
+    let term = Term::from_field_text(clause.field, &clause.text);
+    let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))
+        .map_err(index_err)?
+        .boost_by(boost);
+    let mut by_page = Vec::new();
+    for segment in searcher.segment_readers() {
+        let Some(mut postings) = segment
+            .inverted_index(clause.field)
+            .map_err(index_err)?
+            .read_postings(&term, IndexRecordOption::WithFreqs)
+            .map_err(|e| index_err(e.into()))?
+        else {
+            continue;
+        };
+        let norms = segment
+            .fieldnorms_readers()
+            .get_field(clause.field)
+            .map_err(index_err)?
+            .unwrap_or_else(|| FieldNormReader::constant(segment.max_doc(), 1));
+        let pids = segment.fast_fields().u64("pid").map_err(index_err)?;
+        let alive = segment.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            let live = alive.is_none_or(|a| a.is_alive(doc));
+            if let Some(pid) = pids.first(doc).filter(|&p| live && (p as usize) < pages) {
+                let score = weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                by_page.push((pid as u32, score));
+            }
+            doc = postings.advance();
+        }
+    }
+    by_page.sort_unstable_by_key(|&(p, _)| p);
+    let max = by_page.iter().map(|&(_, s)| s).fold(0.0, f32::max);
+    Ok(TermScores { by_page, max })
+}
+
+/// Score accumulators over every page, reused from page to page: only the
+/// pages a query touched are read and reset.
+struct Scores {
+    score: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl Scores {
+    fn new(pages: usize) -> Scores {
+        Scores {
+            score: vec![0.0; pages],
+            touched: Vec::new(),
+        }
+    }
+
+    /// The best `limit` pages other than `pid` for the sum of `terms`.
+    fn best(
+        &mut self,
+        pid: usize,
+        mut terms: Vec<&TermScores>,
+        limit: usize,
+        pruning: Pruning,
+    ) -> Vec<usize> {
+        terms.sort_by(|a, b| b.max.total_cmp(&a.max));
+        // What the terms from i on can add to a page, at most.
+        let mut can_add: Vec<f32> = terms.iter().rev().map(|t| t.max).collect();
+        for i in 1..can_add.len() {
+            can_add[i] += can_add[i - 1];
+        }
+        can_add.reverse();
+        can_add.push(0.0);
+        let long_list = match pruning {
+            Pruning::MaxScore { long_list } => long_list,
+            Pruning::None => usize::MAX,
+        };
+        // A page whose terms are all common still needs candidates: its
+        // shortest list is read in full.
+        let shortest = terms.iter().map(|t| t.by_page.len()).min().unwrap_or(0);
+        let long_list = long_list.max(shortest);
+        let mut best_so_far = 0.0f32;
+        let mut next = 0;
+        let mut looked_up: Vec<&TermScores> = Vec::new();
+        // Term at a time while a page not seen yet could still enter.
+        while next < terms.len() {
+            if terms[next].by_page.len() > long_list {
+                looked_up.push(terms[next]);
+                next += 1;
+                continue;
+            }
+            for &(j, s) in &terms[next].by_page {
+                if j as usize == pid {
+                    continue;
+                }
+                let slot = &mut self.score[j as usize];
+                if *slot == 0.0 {
+                    self.touched.push(j);
+                }
+                *slot += s;
+                best_so_far = best_so_far.max(*slot);
+            }
+            next += 1;
+            if pruning != Pruning::None
+                && best_so_far > can_add[next]
+                && self.touched.len() >= limit
+                && self.nth_best(limit) * (1.0 - SLACK) > can_add[next]
+            {
+                break;
+            }
+        }
+        let mut scored: Vec<(f32, usize)> = self
+            .touched
+            .drain(..)
+            .map(|j| (std::mem::take(&mut self.score[j as usize]), j as usize))
+            .collect();
+        // The rest only for the pages that can still reach the `limit`-th.
+        looked_up.extend(&terms[next..]);
+        let mut still_to_add: f32 = looked_up.iter().map(|t| t.max).sum();
+        for term in looked_up {
+            let bar = nth_best(&mut scored, limit) * (1.0 - SLACK) - still_to_add;
+            scored.retain(|&(s, _)| s >= bar);
+            for (score, j) in &mut scored {
+                *score += term.score_of(*j as u32);
+            }
+            still_to_add -= term.max;
+        }
+        keep_best(&mut scored, limit);
+        order_by_score_then_pid(&mut scored)
+            .into_iter()
+            .take(limit)
+            .collect()
+    }
+
+    /// The `n`-th best score of the pages touched so far.
+    fn nth_best(&self, n: usize) -> f32 {
+        let mut scores: Vec<(f32, usize)> = self
+            .touched
+            .iter()
+            .map(|&j| (self.score[j as usize], j as usize))
+            .collect();
+        nth_best(&mut scores, n)
+    }
+}
+
+/// A page is dropped only when it falls short of the `limit`-th by more
+/// than this share: pages within it may tie (see [`same_score`]) and ties go
+/// by page id.
+const SLACK: f32 = 1e-3;
+
+/// The `n`-th best score of `scored` (0 when there are fewer).
+fn nth_best(scored: &mut [(f32, usize)], n: usize) -> f32 {
+    if n == 0 || scored.len() < n {
+        return 0.0;
+    }
+    scored.select_nth_unstable_by(n - 1, |a, b| b.0.total_cmp(&a.0));
+    scored[n - 1].0
+}
+
+/// Drops all but the best `n` of `scored`, keeping everything that scores
+/// like the `n`-th, so that ties at the cut are settled by page id and not
+/// by the order they came in.
+fn keep_best(scored: &mut Vec<(f32, usize)>, n: usize) {
+    if n == 0 || scored.len() <= n {
+        return;
+    }
+    scored.select_nth_unstable_by(n - 1, |a, b| b.0.total_cmp(&a.0));
+    let cut = scored[n - 1].0;
+    scored.retain(|&(s, _)| s >= cut || same_score(s, cut));
+}
+
+/// Pages best first, equal scores by pid (newest first). Scores that differ
+/// only in their last bits count as equal: terms are added in an order that
+/// depends on the page's query, and the same two pages must compare alike.
+fn order_by_score_then_pid(scored: &mut [(f32, usize)]) -> Vec<usize> {
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = Vec::with_capacity(scored.len());
+    let mut group: Vec<usize> = Vec::new();
+    let mut group_score = f32::NAN;
+    for &(score, pid) in scored.iter() {
+        if !same_score(group_score, score) {
+            group.sort_unstable();
+            out.append(&mut group);
+            group_score = score;
+        }
+        group.push(pid);
+    }
+    group.sort_unstable();
+    out.append(&mut group);
+    out
+}
+
+/// Equal but for the last bits of a float sum.
+fn same_score(a: f32, b: f32) -> bool {
+    (a - b).abs() <= 1e-4 * a.abs().max(1e-6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::order_by_score_then_pid;
+
+    #[test]
+    fn scores_equal_but_for_rounding_are_ordered_by_pid() {
+        let mut a = vec![(2.0, 9), (1.500_000_1, 7), (1.5, 3), (1.0, 1)];
+        let mut b = vec![(2.0, 9), (1.5, 3), (1.500_000_1, 7), (1.0, 1)];
+        assert_eq!(order_by_score_then_pid(&mut a), [9, 3, 7, 1]);
+        assert_eq!(order_by_score_then_pid(&mut b), [9, 3, 7, 1]);
+    }
+}
