@@ -233,9 +233,15 @@ impl SearchIndex {
         self.index.writer(WRITER_MEMORY).map_err(index_err)
     }
 
-    /// Adds every page of the site and commits.
+    /// Adds every page of the site and commits, without merging segments.
+    /// The merges tantivy starts by itself while a large site is written
+    /// were cut off when the writer went, leaving their output on disk with
+    /// no commit naming it (383 MB at 50,000 documents, nearly doubling the
+    /// bytes per document); merging everything into one segment instead
+    /// added 1.8 s to a 16 s build at 10,000 for 1 % fewer bytes.
     pub fn write_site(&self, site: &Site) -> Result<()> {
         let mut writer = self.writer()?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         for (pid, page) in site.pages.iter().enumerate() {
             writer
                 .add_document(self.document(page, pid))
