@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
     RangeQuery, TermQuery,
@@ -22,7 +22,7 @@ use tantivy::{
 use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
 use super::assist::{Assist, SUGGEST_BELOW};
 use super::char_query::CharQuery;
-use super::filters::FACETS;
+use super::facet_counts::{FacetCounter, FacetNames, FacetTally};
 use super::index::{
     from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex,
     ATTACHMENT_SEPARATOR,
@@ -188,6 +188,7 @@ impl<C: Collector> Collector for Budgeted<'_, C> {
 pub struct SearchEngine {
     index: SearchIndex,
     reader: IndexReader,
+    facet_names: FacetNames,
 }
 
 impl SearchEngine {
@@ -208,7 +209,11 @@ impl SearchEngine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(index_err)?;
-        Ok(SearchEngine { index, reader })
+        Ok(SearchEngine {
+            index,
+            reader,
+            facet_names: FacetNames::default(),
+        })
     }
 
     pub fn index(&self) -> &SearchIndex {
@@ -222,6 +227,14 @@ impl SearchEngine {
     /// Picks up what the last commit wrote.
     pub fn reload(&self) -> Result<()> {
         self.reader.reload().map_err(index_err)?;
+        let live: Vec<_> = self
+            .reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.facet_names.retain(&live);
         self.index.reload_assist();
         Ok(())
     }
@@ -255,7 +268,11 @@ impl SearchEngine {
         let searcher = self.reader.searcher();
         // Without words to rank by, newest first is the useful order.
         let by_date = req.sort == Sort::Date || !has_text;
-        let (page, total, facet_counts) = collect_page(&searcher, &query, req, by_date, budget)?;
+        let facets = FacetCounter {
+            names: &self.facet_names,
+        };
+        let (page, total, facet_counts) =
+            collect_page(&searcher, &query, req, by_date, budget, facets)?;
         let searched: Vec<String> = alternatives
             .iter()
             .flatten()
@@ -624,17 +641,14 @@ fn collect_page(
     req: &SearchRequest,
     by_date: bool,
     budget: &Budget,
-) -> Result<(Vec<RankedHit>, usize, FacetCounts)> {
+    facets: FacetCounter<'_>,
+) -> Result<(Vec<RankedHit>, usize, FacetTally)> {
     let offset = (req.page - 1) * req.size;
-    let mut facets = FacetCollector::for_field("facets");
-    for facet in FACETS {
-        facets.add_facet(format!("/{}", facet.key).as_str());
-    }
     // Equal scores (or dates) come back in segment order, which depends
     // on the indexing threads; a few more than the page are fetched and
     // ties ordered by page id (newest first), as the static client does.
     let wanted = offset + req.size + TIE_SLACK;
-    let (mut ranked, total, facet_counts): (Vec<RankedHit>, usize, FacetCounts) = if by_date {
+    let (mut ranked, total, facet_counts): (Vec<RankedHit>, usize, FacetTally) = if by_date {
         let top = TopDocs::with_limit(wanted).order_by_fast_field::<DateTime>("date", Order::Desc);
         let (docs, total, counts) = searcher
             .search(query, &budget.wrap((top, Count, facets)))
@@ -681,13 +695,8 @@ fn order_ties_by_page_id(searcher: &Searcher, ranked: &mut [RankedHit]) -> Resul
     Ok(())
 }
 
-fn facets_of(counts: &FacetCounts) -> Facets {
-    let values = |name: &str| -> Vec<(String, u64)> {
-        counts
-            .get(name)
-            .filter_map(|(facet, count)| facet.to_path().last().map(|v| (v.to_string(), count)))
-            .collect()
-    };
+fn facets_of(counts: &FacetTally) -> Facets {
+    let values = |name: &str| counts.values(name.trim_start_matches('/'));
     let plain = |(value, count): (String, u64)| FacetValue {
         label: value.clone(),
         value,

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod char_query;
 pub mod engine;
 pub mod export;
+pub mod facet_counts;
 pub mod filters;
 pub mod index;
 pub mod query;
