@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One-command benchmark: zhiku against Hugo and Hugo + Pagefind on generated corpora.
 #
-# usage: bench/run.sh [-n RUNS] [-w WORKDIR] [DOCS ...]      (default: 3 runs, 1000 and 10000 docs)
+# usage: bench/run.sh [-n RUNS] [-w WORKDIR] [DOCS ...]      (default: 3 runs, 1000 and 10000 docs;
+#        add 50000 and 100000 for the scale figures: a 50,000-document corpus takes ~5 min to generate)
+# Builds are timed cold (no previous output, as CI builds) and warm (previous output reused).
 # Needs ../shared/bench (corpus generator, Hugo skeleton). Installs what it lacks: hugo and wrk
 # (apt), pagefind (pip), playwright-core (npm, for the static-search byte counts).
 # Writes WORKDIR/results.tsv and prints it; copy the figures into docs/benchmarks.md.
@@ -35,13 +37,19 @@ ZHIKU=$ROOT/target/release/zhiku
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 # timed NAME CMD...: RUNS runs after one warm-up; sets WALL (s) and RSS (MB), medians.
+# With COLD set to folders, each run starts without them: they are moved aside and deleted after
+# the runs (ext4 creates files slowly right after as many were deleted, which a fresh CI machine
+# does not pay).
 timed() {
   local name=$1; shift
   local tf=$WORK/$name.time; : > "$tf"
+  local aside=$WORK/aside; mkdir -p "$aside"
   for i in $(seq 0 "$RUNS"); do
+    for d in ${COLD:-}; do [ -e "$d" ] && mv "$d" "$(mktemp -d "$aside/XXXX")/"; done
     /usr/bin/time -f '%e %M' -o "$tf.one" "$@" > "$WORK/$name.log" 2>&1
     [ "$i" -gt 0 ] && cat "$tf.one" >> "$tf"
   done
+  rm -rf "$aside"
   WALL=$(cut -d' ' -f1 "$tf" | median)
   RSS=$(cut -d' ' -f2 "$tf" | median | awk '{printf "%.0f", $1/1024}')
 }
@@ -52,19 +60,26 @@ row() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" | tee -a "$WORK/results.tsv"; }
 for DOCS in "${SIZES[@]}"; do
   bench_site "$DOCS"
 
+  COLD="$SITE/public $SITE/search-index" timed "zhiku-cold-$DOCS" "$ZHIKU" build --root "$SITE" --timings
+  ZC=$WALL; row "$DOCS" "zhiku build cold, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build cold: peak MB" "$RSS"
+  sed -n '/^  /p' "$WORK/zhiku-cold-$DOCS.log" | sed "s/^ */$DOCS	stage (last cold run): /" | tee -a "$WORK/results.tsv"
   timed "zhiku-$DOCS" "$ZHIKU" build --root "$SITE"
-  ZW=$WALL; row "$DOCS" "zhiku build, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build: peak MB" "$RSS"
-  row "$DOCS" "zhiku index on disk: MB" "$(du -sb "$SITE/search-index/tantivy/" | awk '{printf "%.1f", $1/1048576}')"
+  ZW=$WALL; row "$DOCS" "zhiku build warm, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build warm: peak MB" "$RSS"
+  row "$DOCS" "zhiku index on disk: MB" "$(du -sbL "$SITE/search-index/tantivy" | awk '{printf "%.1f", $1/1048576}')"
+  row "$DOCS" "zhiku index on disk: KB per document" "$(du -sbL "$SITE/search-index/tantivy" | awk -v n="$DOCS" '{printf "%.1f", $1/1024/n}')"
   row "$DOCS" "zhiku static bundle on disk: MB" "$(du -sb "$SITE/public/search" | awk '{printf "%.1f", $1/1048576}')"
   timed "zhiku-noindex-$DOCS" "$ZHIKU" build --root "$SITE" --no-index
   row "$DOCS" "zhiku build --no-index: wall s" "$WALL"; row "$DOCS" "zhiku build --no-index: peak MB" "$RSS"
   "$ZHIKU" build --root "$SITE" >/dev/null
 
-  timed "hugo-$DOCS" hugo --quiet -s "$SHARED/anchors/hugo" --contentDir "$CORPUS/content" -d "$WORK/hugo-$DOCS" --cleanDestinationDir
-  HW=$WALL; row "$DOCS" "hugo build (no search): wall s" "$WALL"; row "$DOCS" "hugo: peak MB" "$RSS"
+  COLD="$WORK/hugo-$DOCS" timed "hugo-cold-$DOCS" hugo --quiet -s "$SHARED/anchors/hugo" --contentDir "$CORPUS/content" -d "$WORK/hugo-$DOCS"
+  HC=$WALL; row "$DOCS" "hugo build cold (no search): wall s" "$WALL"; row "$DOCS" "hugo cold: peak MB" "$RSS"
+  timed "hugo-$DOCS" hugo --quiet -s "$SHARED/anchors/hugo" --contentDir "$CORPUS/content" -d "$WORK/hugo-$DOCS"
+  HW=$WALL; row "$DOCS" "hugo build warm (no search): wall s" "$WALL"; row "$DOCS" "hugo warm: peak MB" "$RSS"
+  row "$DOCS" "ratio zhiku / hugo, cold" "$(awk -v a="$ZC" -v b="$HC" 'BEGIN{printf "%.2f", a/b}')"
   timed "pagefind-$DOCS" "$PAGEFIND" --site "$WORK/hugo-$DOCS" --force-language zh-cn
   PW=$WALL; row "$DOCS" "pagefind over hugo output: wall s" "$WALL"; row "$DOCS" "pagefind: peak MB" "$RSS"
-  row "$DOCS" "ratio zhiku / hugo" "$(awk -v a="$ZW" -v b="$HW" 'BEGIN{printf "%.2f", a/b}')"
+  row "$DOCS" "ratio zhiku / hugo, warm" "$(awk -v a="$ZW" -v b="$HW" 'BEGIN{printf "%.2f", a/b}')"
   row "$DOCS" "ratio zhiku / (hugo + pagefind)" "$(awk -v a="$ZW" -v b="$HW" -v c="$PW" 'BEGIN{printf "%.2f", a/(b+c)}')"
 
   # live preview: single-file rebuild
@@ -81,10 +96,12 @@ qs = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
 print("local paths = {" + ",".join('"/api/search?q=%s"' % urllib.parse.quote(q) for q in qs) + "}")
 print("local i = 0\nrequest = function() i = i % #paths + 1; return wrk.format(nil, paths[i]) end")
 PY
-  wrk -t2 -c4 -d10s --latency -s "$WORK/wrk.lua" http://127.0.0.1:8391 > "$WORK/wrk-$DOCS.txt" 2>&1 || true
-  row "$DOCS" "/api/search p50 ms (wrk, 4 connections)" "$(awk '$1=="50%"{print $2}' "$WORK/wrk-$DOCS.txt")"
-  row "$DOCS" "/api/search p99 ms (wrk, 4 connections)" "$(awk '$1=="99%"{print $2}' "$WORK/wrk-$DOCS.txt")"
-  row "$DOCS" "/api/search requests/s" "$(awk '/Requests\/sec/{print $2}' "$WORK/wrk-$DOCS.txt")"
+  for C in 4 16; do
+    wrk -t2 -c$C -d10s --latency -s "$WORK/wrk.lua" http://127.0.0.1:8391 > "$WORK/wrk-$DOCS-$C.txt" 2>&1 || true
+    row "$DOCS" "/api/search p50 ms (wrk, $C connections)" "$(awk '$1=="50%"{print $2}' "$WORK/wrk-$DOCS-$C.txt")"
+    row "$DOCS" "/api/search p99 ms (wrk, $C connections)" "$(awk '$1=="99%"{print $2}' "$WORK/wrk-$DOCS-$C.txt")"
+    row "$DOCS" "/api/search requests/s ($C connections)" "$(awk '/Requests\/sec/{print $2}' "$WORK/wrk-$DOCS-$C.txt")"
+  done
   kill $SRV; wait $SRV 2>/dev/null || true
 
   # static bundle bytes per query in headless Chromium, against a plain static server

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::fastfield::FacetReader;
-use tantivy::schema::Facet;
 use tantivy::index::SegmentId;
+use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// The facet field every page's facets are written to.
