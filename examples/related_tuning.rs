@@ -1,11 +1,11 @@
 //! Related documents with and without the MaxScore bound: time and equality.
 //!
-//! usage: cargo run --release --example related_tuning -- SITE [LONG_LIST|exact]...
+//! usage: cargo run --release --example related_tuning -- SITE
 //!
 //! Loads the built site at SITE (its search index must exist), computes the
-//! related lists by summing every term in full, then with the bound for
-//! each long-list limit given (`exact`: none), and prints the times and how
-//! many pages keep the same list and how many links are kept.
+//! related lists by summing every term in full, then with the MaxScore
+//! bound, and prints both times and how many pages keep the same list and
+//! how many links are kept.
 
 use std::time::Instant;
 
@@ -23,17 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let index = SearchIndex::open(&pipeline::index_dir(&opts, &site.config))?;
     let all: Vec<usize> = (0..site.pages.len()).collect();
     let mut runs: Vec<zhiku::search::index::Related> = Vec::new();
-    let mut settings = vec![Pruning::None];
-    for arg in std::env::args().skip(2) {
-        settings.push(Pruning::MaxScore {
-            long_list: if arg == "exact" {
-                usize::MAX
-            } else {
-                arg.parse()?
-            },
-        });
-    }
-    for pruning in settings {
+    for pruning in [Pruning::None, Pruning::MaxScore] {
         let began = Instant::now();
         let related = related_with(&index, site, &all, RELATED_LIMIT, pruning)?;
         println!("{pruning:?}: {:.2} s", began.elapsed().as_secs_f64());

@@ -696,13 +696,13 @@ fn order_ties_by_page_id(searcher: &Searcher, ranked: &mut [RankedHit]) -> Resul
 }
 
 fn facets_of(counts: &FacetTally) -> Facets {
-    let values = |name: &str| counts.values(name.trim_start_matches('/'));
+    let values = |name: &str| counts.values(name);
     let plain = |(value, count): (String, u64)| FacetValue {
         label: value.clone(),
         value,
         count,
     };
-    let mut kind: Vec<FacetValue> = values("/kind")
+    let mut kind: Vec<FacetValue> = values("kind")
         .into_iter()
         .map(|(value, count)| FacetValue {
             label: Kind::parse(&value)
@@ -714,7 +714,7 @@ fn facets_of(counts: &FacetTally) -> Facets {
         })
         .collect();
     kind.sort_by_key(|v| Kind::parse(&v.value));
-    let mut status: Vec<FacetValue> = values("/status")
+    let mut status: Vec<FacetValue> = values("status")
         .into_iter()
         .map(|(value, count)| FacetValue {
             label: Status::parse(&value)
@@ -735,12 +735,12 @@ fn facets_of(counts: &FacetTally) -> Facets {
         v.truncate(MAX_FACET_VALUES);
         v
     };
-    let mut year: Vec<FacetValue> = values("/year").into_iter().map(plain).collect();
+    let mut year: Vec<FacetValue> = values("year").into_iter().map(plain).collect();
     year.sort_by(|a, b| b.value.cmp(&a.value));
     Facets {
         kind,
-        tags: by_count(values("/tags").into_iter().map(plain).collect()),
-        region: by_count(values("/region").into_iter().map(plain).collect()),
+        tags: by_count(values("tags").into_iter().map(plain).collect()),
+        region: by_count(values("region").into_iter().map(plain).collect()),
         status,
         year,
     }

@@ -101,7 +101,7 @@ pub fn schema() -> (Schema, Fields) {
         doc_number_text: b.add_text_field("doc_number_text", STORED),
         series: b.add_text_field("series", STRING | STORED),
         date: b.add_date_field("date", DateOptions::from(INDEXED | FAST | STORED)),
-        facets: b.add_facet_field("facets", FacetOptions::default()),
+        facets: b.add_facet_field(super::facet_counts::FACET_FIELD, FacetOptions::default()),
         pid: b.add_u64_field("pid", FAST),
     };
     (b.build(), fields)

@@ -55,22 +55,17 @@ impl TermScores {
 /// into `site.pages`), best first; equal scores go to the newer page. Pages
 /// are split across the machine's cores; results do not depend on how.
 pub fn related_of(index: &SearchIndex, site: &Site, of: &[usize], limit: usize) -> Result<Related> {
-    // No term is left to lookups only: at 50,000 documents doing so for
-    // terms in over 2,000 documents saved a third of the time and changed
-    // 3.4 % of the pages' lists (docs/benchmarks.md).
-    let pruning = Pruning::MaxScore {
-        long_list: usize::MAX,
-    };
-    related_with(index, site, of, limit, pruning)
+    related_with(index, site, of, limit, Pruning::MaxScore)
 }
 
-/// How pages are scored: with the MaxScore bound, terms in more than
-/// `long_list` documents only looked up for the candidates the others
-/// found (what builds do; `usize::MAX` is exact), or by summing every term
-/// in full (the reference the others are checked against).
+/// How pages are scored: with the MaxScore bound (what builds do; exact),
+/// or by summing every term in full (the reference it is checked against).
+/// Leaving terms in over 2,000 documents to lookups only was measured and
+/// dropped: a third faster at 50,000 documents, 3.4 % of the lists changed
+/// (docs/benchmarks.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pruning {
-    MaxScore { long_list: usize },
+    MaxScore,
     None,
 }
 
@@ -210,6 +205,8 @@ fn term_scores(
 struct Scores {
     score: Vec<f32>,
     touched: Vec<u32>,
+    /// Scratch for [`Scores::nth_best`].
+    ranked: Vec<(f32, usize)>,
 }
 
 impl Scores {
@@ -217,6 +214,7 @@ impl Scores {
         Scores {
             score: vec![0.0; pages],
             touched: Vec::new(),
+            ranked: Vec::new(),
         }
     }
 
@@ -236,24 +234,10 @@ impl Scores {
         }
         can_add.reverse();
         can_add.push(0.0);
-        let long_list = match pruning {
-            Pruning::MaxScore { long_list } => long_list,
-            Pruning::None => usize::MAX,
-        };
-        // A page whose terms are all common still needs candidates: its
-        // shortest list is read in full.
-        let shortest = terms.iter().map(|t| t.by_page.len()).min().unwrap_or(0);
-        let long_list = long_list.max(shortest);
         let mut best_so_far = 0.0f32;
         let mut next = 0;
-        let mut looked_up: Vec<&TermScores> = Vec::new();
         // Term at a time while a page not seen yet could still enter.
         while next < terms.len() {
-            if terms[next].by_page.len() > long_list {
-                looked_up.push(terms[next]);
-                next += 1;
-                continue;
-            }
             for &(j, s) in &terms[next].by_page {
                 if j as usize == pid {
                     continue;
@@ -280,7 +264,7 @@ impl Scores {
             .map(|j| (std::mem::take(&mut self.score[j as usize]), j as usize))
             .collect();
         // The rest only for the pages that can still reach the `limit`-th.
-        looked_up.extend(&terms[next..]);
+        let looked_up = &terms[next..];
         let mut still_to_add: f32 = looked_up.iter().map(|t| t.max).sum();
         for term in looked_up {
             let bar = nth_best(&mut scored, limit) * (1.0 - SLACK) - still_to_add;
@@ -298,13 +282,15 @@ impl Scores {
     }
 
     /// The `n`-th best score of the pages touched so far.
-    fn nth_best(&self, n: usize) -> f32 {
-        let mut scores: Vec<(f32, usize)> = self
-            .touched
-            .iter()
-            .map(|&j| (self.score[j as usize], j as usize))
-            .collect();
-        nth_best(&mut scores, n)
+    fn nth_best(&mut self, n: usize) -> f32 {
+        // Reused: this runs after every term of every page.
+        self.ranked.clear();
+        self.ranked.extend(
+            self.touched
+                .iter()
+                .map(|&j| (self.score[j as usize], j as usize)),
+        );
+        nth_best(&mut self.ranked, n)
     }
 }
 
