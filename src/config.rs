@@ -26,10 +26,12 @@ pub struct Config {
     pub output_dir: String,
     /// Where the tantivy index is written, relative to the site root.
     pub search_index_dir: String,
-    /// Entries in each Atom feed.
     /// Attachments larger than this many megabytes get a warning.
     pub attachment_max_mb: u64,
+    /// Entries in each Atom feed.
     pub feed_limit: usize,
+    /// The members' portal: publish `audience: internal` documents too.
+    pub internal: bool,
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -47,6 +49,7 @@ impl Default for Config {
             search_index_dir: "search-index".to_string(),
             feed_limit: 20,
             attachment_max_mb: 50,
+            internal: false,
             extra: BTreeMap::new(),
         }
     }

@@ -124,6 +124,16 @@ pub enum Error {
         lock.display()
     )]
     Locked { lock: PathBuf, holder: String },
+    /// The output folder holds the other portal (public or internal).
+    #[error(
+        "{} holds the {held} portal and this is the {building} build: build each portal into its own folders (--out and --index-dir, or a zhiku.yaml of its own), or delete the folder first",
+        folder.display()
+    )]
+    OtherAudience {
+        folder: PathBuf,
+        held: String,
+        building: String,
+    },
     /// Work stopped because a newer change made its result stale.
     #[error("stopped: a newer change superseded it")]
     Superseded,

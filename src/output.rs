@@ -662,6 +662,37 @@ fn failpoint(at: &str, target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses to write one portal (`public`, `internal`) over an output or
+/// index folder holding the other: an internal build over the public
+/// portal would publish it, a public build over the internal one would
+/// recycle its files and keep its index generations and attachment cache.
+/// The build that wrote a folder notes its audience beside it
+/// ([`note_audience`]); a folder without a note was written before there
+/// were internal builds, so it holds a public portal.
+pub fn check_audience(target: &Path, audience: &str) -> Result<()> {
+    let note = sibling(target, "audience");
+    if !target.exists() {
+        let _ = fs::remove_file(&note);
+        return Ok(());
+    }
+    let held = fs::read_to_string(&note)
+        .unwrap_or_else(|_| crate::content::model::Audience::Public.name().to_string());
+    if held.trim() == audience {
+        return Ok(());
+    }
+    Err(Error::OtherAudience {
+        folder: target.to_path_buf(),
+        held: held.trim().to_string(),
+        building: audience.to_string(),
+    })
+}
+
+/// Notes which portal `target` now holds, for [`check_audience`].
+pub fn note_audience(target: &Path, audience: &str) -> Result<()> {
+    let note = sibling(target, "audience");
+    fs::write(&note, format!("{audience}\n")).map_err(|e| Error::io(&note, e))
+}
+
 fn sibling(target: &Path, what: &str) -> PathBuf {
     let name = target
         .file_name()

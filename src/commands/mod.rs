@@ -26,6 +26,10 @@ pub struct SiteArgs {
     /// Include documents marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Include documents marked `audience: internal` (the members' portal;
+    /// build it into its own --out and --index-dir)
+    #[arg(long)]
+    pub internal: bool,
 }
 
 impl SiteArgs {
@@ -33,6 +37,7 @@ impl SiteArgs {
         BuildOptions {
             root: self.root.clone(),
             drafts: self.drafts,
+            internal: self.internal,
             ..Default::default()
         }
     }

@@ -2,6 +2,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, RwLock};
+use zhiku::content::model::Audience;
 
 use anyhow::Context as _;
 use clap::Args;
@@ -14,7 +15,8 @@ use zhiku::serve::{self, SearchLimits, ServeState};
 
 use super::{print_diagnostics, say, IndexArgs, SiteArgs};
 
-/// Where `zhiku serve` writes its preview build, inside the site root.
+/// Where `zhiku serve` writes its preview build, inside the site root
+/// (`internal/` in it for `--internal`).
 const PREVIEW_DIR: &str = ".zhiku-preview";
 
 #[derive(Args)]
@@ -150,12 +152,16 @@ async fn serve_preview(
     base_url: String,
 ) -> anyhow::Result<ExitCode> {
     let limits = args.limits();
-    let preview = args.site.root.join(PREVIEW_DIR);
+    let config = pipeline::load_config(&args.site.options())?;
+    // Each portal previews in folders of its own: a build refuses to write
+    // one over the other.
+    let preview = match args.site.options().include(&config).audience() {
+        Audience::Public => args.site.root.join(PREVIEW_DIR),
+        Audience::Internal => args.site.root.join(PREVIEW_DIR).join("internal"),
+    };
     // Previewed under the path it is published at, so links that would
     // break there break here too.
-    let base_path = pipeline::load_config(&args.site.options())?
-        .base_path()
-        .to_string();
+    let base_path = config.base_path().to_string();
     let base_url = format!("{base_url}{base_path}");
     let opts = BuildOptions {
         out_dir: Some(args.out.unwrap_or_else(|| preview.join("public"))),

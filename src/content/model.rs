@@ -98,7 +98,44 @@ pub const COMMON_FIELDS: &[&str] = &[
     "draft",
     "slug",
     "attachments",
+    "audience",
 ];
+
+/// Who a document is published for. Public documents go to every build;
+/// internal ones (党内学习资料, documents not to be disclosed) only to a
+/// build with `--internal` (or `internal: true` in `zhiku.yaml`), the
+/// members' intranet portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    #[default]
+    Public,
+    Internal,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 2] = [Audience::Public, Audience::Internal];
+
+    /// The `audience:` value editors write.
+    pub fn name(self) -> &'static str {
+        match self {
+            Audience::Public => "public",
+            Audience::Internal => "internal",
+        }
+    }
+
+    /// The banner of an internal document's page (and its print).
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Public => "公开",
+            Audience::Internal => "内部资料",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Audience> {
+        Audience::ALL.into_iter().find(|a| a.name() == name.trim())
+    }
+}
 
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Policy, Kind::Experience, Kind::Case, Kind::Training];
@@ -235,6 +272,9 @@ pub struct FrontMatter {
     pub author: Option<String>,
     pub source: Option<String>,
     pub draft: bool,
+    /// As written; a document without one takes its section's
+    /// (`site::Page::audience` is the one in force).
+    pub audience: Option<Audience>,
     pub slug: Option<String>,
     pub organization: Option<String>,
     /// Files the document lists (`attachments:`), as written.

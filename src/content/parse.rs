@@ -12,7 +12,7 @@ use crate::content::frontmatter::{split, Fields};
 use crate::content::load::{Placement, SourceFile};
 use crate::content::markdown::{self, Rendered};
 use crate::content::model::{
-    FrontMatter, Kind, PolicyMeta, Status, TrainingMeta, COMMON_FIELDS, KINDS,
+    Audience, FrontMatter, Kind, PolicyMeta, Status, TrainingMeta, COMMON_FIELDS, KINDS,
 };
 use crate::error::{Diagnostic, Severity};
 
@@ -68,6 +68,8 @@ pub struct IndexPage {
     pub title: Option<String>,
     pub description: Option<String>,
     pub weight: Option<u32>,
+    /// A section's `audience:`, for every document in it that names none.
+    pub audience: Option<Audience>,
     pub rendered: Rendered,
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -110,11 +112,16 @@ pub fn parse_file(
             let title = fields.string("title", false);
             let description = fields.string("description", false);
             let weight = fields.positive_int("weight");
+            let audience = match &src.placement {
+                Placement::SectionIndex { .. } => audience_field(&mut fields),
+                _ => None,
+            };
             let page = IndexPage {
                 rel_path: src.rel_path.clone(),
                 title,
                 description,
                 weight,
+                audience,
                 rendered: markdown::render(parts.body, index_folder(&src.placement)),
                 extra: fields.into_extra(),
             };
@@ -241,6 +248,7 @@ fn parse_front_matter(
         author: common.author,
         source: common.source,
         draft: common.draft,
+        audience: common.audience,
         slug: common.slug,
         attachments: common.attachments,
         organization,
@@ -296,6 +304,7 @@ struct CommonFields {
     author: Option<String>,
     source: Option<String>,
     draft: bool,
+    audience: Option<Audience>,
     slug: Option<String>,
     attachments: Vec<crate::content::model::AttachmentRef>,
 }
@@ -316,6 +325,7 @@ fn common_fields(f: &mut Fields<'_>) -> CommonFields {
     let author = f.string("author", false);
     let source = f.string("source", false);
     let draft = f.bool("draft").unwrap_or(false);
+    let audience = audience_field(f);
     let slug = f.string("slug", false);
     let attachments = f.attachments("attachments");
     if let Some(s) = &slug {
@@ -337,9 +347,24 @@ fn common_fields(f: &mut Fields<'_>) -> CommonFields {
         author,
         source,
         draft,
+        audience,
         slug,
         attachments,
     }
+}
+
+/// `audience: public | internal`, on a document or a section's `_index.md`.
+fn audience_field(f: &mut Fields<'_>) -> Option<Audience> {
+    let written = f.string("audience", false)?;
+    let audience = Audience::parse(&written);
+    if audience.is_none() {
+        let names: Vec<&str> = Audience::ALL.iter().map(|a| a.name()).collect();
+        f.error(
+            "audience",
+            format!("unknown audience '{written}': use {}", names.join(" or ")),
+        );
+    }
+    audience
 }
 
 fn reject_fields_of_other_kinds(f: &mut Fields<'_>, kind: Kind) {

@@ -154,7 +154,7 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
         &loaded.site.config,
         &loaded.parsed,
         &loaded.path_specs,
-        opts.drafts,
+        opts.include(&loaded.site.config),
         &mut diags,
     ) {
         Ok(mut site) => {

@@ -39,6 +39,9 @@ pub struct BuildOptions {
     /// Overrides the config's output folder.
     pub out_dir: Option<PathBuf>,
     pub drafts: bool,
+    /// Publish `audience: internal` documents too (the members' portal);
+    /// `internal: true` in `zhiku.yaml` does the same.
+    pub internal: bool,
     pub base_url: Option<String>,
     /// The day policy status is computed for; today when absent.
     pub today: Option<NaiveDate>,
@@ -58,6 +61,14 @@ pub struct BuildOptions {
 pub const RELATED_LIMIT: usize = 5;
 
 impl BuildOptions {
+    /// Which documents this build publishes.
+    pub fn include(&self, config: &Config) -> site::Include {
+        site::Include {
+            drafts: self.drafts,
+            internal: self.internal || config.internal,
+        }
+    }
+
     pub fn new(root: impl Into<PathBuf>) -> Self {
         BuildOptions {
             root: root.into(),
@@ -150,13 +161,15 @@ fn load_site_as(opts: &BuildOptions, assembly: Assembly) -> Result<Loaded> {
     let synonyms = read_synonyms(&opts.root, &mut diags)?;
     let hot_words = read_hot_words(&opts.root, &mut diags)?;
     let mut site = match assembly {
-        Assembly::Checked => assemble_checked(&config, &parsed, &paths, opts.drafts, &mut diags)?,
+        Assembly::Checked => {
+            assemble_checked(&config, &parsed, &paths, opts.include(&config), &mut diags)?
+        }
         Assembly::Lenient => {
             let (site, site_diags) = site::assemble(
                 config.clone(),
                 parsed.values().cloned().collect(),
                 &paths,
-                opts.drafts,
+                opts.include(&config),
             );
             diags.extend(site_diags);
             sort_diagnostics(&mut diags);
@@ -230,14 +243,14 @@ pub fn assemble_checked(
     config: &Config,
     parsed: &BTreeMap<String, parse::Parsed>,
     paths: &[crate::site::study_path::PathSpec],
-    drafts: bool,
+    include: site::Include,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Site> {
     let (site, site_diags) = site::assemble(
         config.clone(),
         parsed.values().cloned().collect(),
         paths,
-        drafts,
+        include,
     );
     diags.extend(site_diags);
     sort_diagnostics(diags);
@@ -353,6 +366,13 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
             .chain(index_dir.as_deref())
             .collect::<Vec<_>>(),
     )?;
+    let audience = opts.include(&loaded.site.config).audience().name();
+    let audience_targets: Vec<PathBuf> = std::iter::once(out_dir.clone())
+        .chain(index_dir.clone())
+        .collect();
+    for target in &audience_targets {
+        output::check_audience(target, audience)?;
+    }
     let generation = match &index_dir {
         Some(alias) => Some(IndexGeneration::write(
             opts,
@@ -402,6 +422,9 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
             None
         }
     };
+    for target in &audience_targets {
+        output::note_audience(target, audience)?;
+    }
     laps.lap("swap");
     drop(lock);
     let report = BuildReport {

@@ -302,7 +302,8 @@ mod tests {
                 parse::parse_file(&src, today, &mut diags)
             })
             .collect();
-        let (site, more) = crate::site::assemble(Config::default(), parsed, &[], false);
+        let (site, more) =
+            crate::site::assemble(Config::default(), parsed, &[], Default::default());
         diags.extend(more);
         assert!(diags.is_empty(), "{diags:?}");
         site.expect("site assembles")

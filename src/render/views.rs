@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Renderer;
-use crate::content::model::Kind;
+use crate::content::model::{Audience, Kind};
 use crate::content::text::summarize;
 use crate::site::{Page, Site};
 
@@ -42,6 +42,8 @@ pub(super) struct Summary {
     pub(super) tags: Vec<NameUrl>,
     pub(super) region: Option<NameUrl>,
     pub(super) draft: bool,
+    /// `内部资料` on an internal document (only an internal build has them).
+    pub(super) audience_label: Option<&'static str>,
     pub(super) reading_minutes: usize,
     pub(super) chars: usize,
     pub(super) doc_number: Option<String>,
@@ -99,6 +101,7 @@ pub(super) fn summary_of(site: &Site, p: &Page) -> Summary {
             url: Site::term_url("regions", r),
         }),
         draft: f.draft,
+        audience_label: (p.audience == Audience::Internal).then(|| p.audience.label()),
         reading_minutes: p.doc.rendered.reading_minutes(),
         chars: p.doc.rendered.chars,
         doc_number: f.policy.doc_number.clone(),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 
 use super::{Backlink, Page, Site};
-use crate::content::model::Kind;
+use crate::content::model::{Audience, Kind};
 use crate::content::parse::Document;
 use crate::error::Diagnostic;
 
@@ -42,6 +42,16 @@ impl Site {
                             "\">{}</a>",
                             crate::content::text::escape_html(&label)
                         ));
+                        rest = &after[shown.len()..];
+                        continue;
+                    }
+                }
+                Err(_) if self.withheld.has_wiki(&target) => {
+                    out.push_str(WITHHELD_HREF);
+                    let after = &rest[end..];
+                    let shown = format!("\">{}</a>", crate::content::text::escape_html(&target));
+                    if after.starts_with(&shown) {
+                        out.push_str(&format!("\">{WITHHELD_LABEL}</a>"));
                         rest = &after[shown.len()..];
                         continue;
                     }
@@ -140,7 +150,13 @@ impl Site {
     /// Turns `href="@/cases/x.md#a"` (relative Markdown links, see
     /// [`crate::content::markdown::INTERNAL_LINK_PREFIX`]) into page URLs. A link to a
     /// file that is not a published page becomes `#` (`zhiku check` names it).
+    /// Links to an internal document a public build left out become their
+    /// text, without a link.
     pub fn resolve_internal_links<'h>(&self, html: &'h str) -> std::borrow::Cow<'h, str> {
+        self.unlink_withheld(self.resolve_links_to_pages(html))
+    }
+
+    fn resolve_links_to_pages<'h>(&self, html: &'h str) -> std::borrow::Cow<'h, str> {
         const NEEDLE: &str = "href=\"@/";
         const WIKI: &str = "href=\"@wiki/";
         const FILE: &str = "href=\"@file/";
@@ -182,6 +198,7 @@ impl Site {
                         out.push_str(f);
                     }
                 }
+                None if self.withheld.has_key(&path) => out.push_str(WITHHELD_HREF),
                 None => out.push('#'),
             }
             rest = &rest[end..];
@@ -189,7 +206,48 @@ impl Site {
         out.push_str(rest);
         std::borrow::Cow::Owned(out)
     }
+
+    /// Every `<a>` whose target is withheld (marked [`WITHHELD_HREF`] by
+    /// the resolvers above, or a withheld page's URL as an editor wrote it)
+    /// replaced by its text.
+    fn unlink_withheld<'h>(&self, html: std::borrow::Cow<'h, str>) -> std::borrow::Cow<'h, str> {
+        if self.withheld.is_empty() || !html.contains("<a ") {
+            return html;
+        }
+        let withheld = |tag: &str| {
+            let href = tag
+                .split_once(" href=\"")
+                .and_then(|(_, h)| h.split_once('"'))
+                .map(|(h, _)| crate::content::text::unescape_html(h));
+            href.is_some_and(|h| {
+                h == WITHHELD_HREF || self.withheld.has_url(&h, self.config.base_path())
+            })
+        };
+        let mut out = String::with_capacity(html.len());
+        let mut rest: &str = &html;
+        while let Some(i) = rest.find("<a ") {
+            let Some(tag_len) = rest[i..].find('>').map(|e| e + 1) else {
+                break;
+            };
+            let inner = i + tag_len;
+            if !withheld(&rest[i..inner]) {
+                out.push_str(&rest[..inner]);
+                rest = &rest[inner..];
+                continue;
+            }
+            out.push_str(&rest[..i]);
+            let close = rest[inner..].find("</a>").map_or(rest.len(), |c| inner + c);
+            out.push_str(&rest[inner..close]);
+            rest = &rest[(close + "</a>".len()).min(rest.len())..];
+        }
+        out.push_str(rest);
+        std::borrow::Cow::Owned(out)
+    }
 }
+
+/// The href the resolvers give a link to a withheld document, for
+/// [`Site::unlink_withheld`] to take the link away.
+const WITHHELD_HREF: &str = "@withheld";
 
 impl Site {
     /// Site-absolute links and images an editor wrote (`/cases/x/`) moved
@@ -225,8 +283,20 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let by_url = site.index_by_url();
     let mut edges: Vec<(usize, usize, String)> = Vec::new();
     let wiki_label = |target: &str| -> Option<String> {
-        let (j, _) = site.resolve_wiki(target).ok()?;
-        Some(site.pages[j].doc.front.title.clone())
+        match site.resolve_wiki(target) {
+            Ok((j, _)) => Some(site.pages[j].doc.front.title.clone()),
+            Err(_) if site.withheld.has_wiki(target) => Some(WITHHELD_LABEL.to_string()),
+            Err(_) => None,
+        }
+    };
+    // A public page naming an internal document: the public portal shows
+    // plain text there (the link is checked the same in both builds).
+    let mut internal_links: Vec<Diagnostic> = Vec::new();
+    let mut note_internal = |page: &Page, offset: usize, written: &str| {
+        internal_links.push(internal_link_warning(page, offset, written));
+    };
+    let internal = |i: usize, j: usize| {
+        site.pages[i].audience == Audience::Public && site.pages[j].audience == Audience::Internal
     };
     let sentence_around =
         |body: &str, offset: usize| sentence_with_wiki_labels(body, offset, &wiki_label);
@@ -245,8 +315,18 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                     {
                         diags.push(wiki_section_error(site, page, j, &link.dest, link.offset));
                     }
-                    Ok((j, _)) if j != i => edges.push((i, j, sentence_around(body, link.offset))),
+                    Ok((j, _)) if j != i => {
+                        if internal(i, j) {
+                            note_internal(page, link.offset, &link.dest);
+                        }
+                        edges.push((i, j, sentence_around(body, link.offset)))
+                    }
                     Ok(_) => {}
+                    Err(candidates)
+                        if candidates.is_empty() && site.withheld.has_wiki(&link.dest) =>
+                    {
+                        note_internal(page, link.offset, &link.dest)
+                    }
                     Err(candidates) => {
                         diags.push(wiki_error(site, page, &link.dest, link.offset, &candidates))
                     }
@@ -257,11 +337,14 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                 page.doc.front.kind.section(),
                 &link.dest,
             ) {
-                Some(internal) => {
-                    let path = internal[crate::content::markdown::INTERNAL_LINK_PREFIX.len()..]
+                Some(local) => {
+                    let path = local[crate::content::markdown::INTERNAL_LINK_PREFIX.len()..]
                         .split('#')
                         .next()
                         .unwrap_or("");
+                    if site.withheld.has_key(path) {
+                        note_internal(page, link.offset, &link.dest);
+                    }
                     site.by_key.get(&normalize_key(path)).copied()
                 }
                 None if link.dest.starts_with('/') => {
@@ -271,23 +354,37 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                     } else {
                         format!("{path}/")
                     };
+                    if site.withheld.has_url(&path, "") {
+                        note_internal(page, link.offset, &link.dest);
+                    }
                     by_url.get(path.as_str()).copied()
                 }
                 None => None,
             };
             if let Some(j) = target.filter(|&j| j != i) {
+                if internal(i, j) {
+                    note_internal(page, link.offset, &link.dest);
+                }
                 edges.push((i, j, sentence_around(body, link.offset)));
             }
         }
         for cited in &page.doc.rendered.citations {
-            if let Some((_, target)) = site.cited_policy(cited) {
-                if let Some(&j) = by_url.get(target.url.as_str()).filter(|&&j| j != i) {
-                    let offset = page.doc.body.find(cited.as_str()).unwrap_or(0);
-                    edges.push((i, j, sentence_around(body, offset)));
+            let offset = page.doc.body.find(cited.as_str()).unwrap_or(0);
+            match site.cited_policy(cited) {
+                Some((_, target)) => {
+                    if let Some(&j) = by_url.get(target.url.as_str()).filter(|&&j| j != i) {
+                        if internal(i, j) {
+                            note_internal(page, offset, cited);
+                        }
+                        edges.push((i, j, sentence_around(body, offset)));
+                    }
                 }
+                None if site.withheld.has_doc_number(cited) => note_internal(page, offset, cited),
+                None => {}
             }
         }
     }
+    diags.extend(internal_links);
     for (from, to, context) in edges {
         if !site.pages[from].links_to.contains(&to) {
             site.pages[from].links_to.push(to);
@@ -296,6 +393,24 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             site.pages[to].backlinks.push(Backlink { from, context });
         }
     }
+}
+
+/// What a public page shows for a link to an internal document that has no
+/// text of its own (`[[policies/x]]`): never the document's title or path.
+pub const WITHHELD_LABEL: &str = "（内部资料）";
+
+/// A public page linking or citing an internal document.
+fn internal_link_warning(page: &Page, offset: usize, written: &str) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        &page.doc.rel_path,
+        Some(crate::content::parse::body_line_of(&page.doc, offset)),
+        format!(
+            "'{written}' names an internal document: the public portal shows this as plain text, without a link"
+        ),
+    )
+    .with_hint("keep it if members-only is meant; else make the target public (audience: public) or drop the link");
+    d.severity = crate::error::Severity::Warning;
+    d
 }
 
 /// A `[[target#小节]]` whose document has no such heading.

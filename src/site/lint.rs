@@ -182,6 +182,9 @@ enum Resolved {
     Site(String, Option<String>),
     /// A relative Markdown link to a file that is not a published document.
     NoDocument(String),
+    /// An internal document a public build left out: plain text on the
+    /// page, warned about when the site is assembled.
+    Withheld,
 }
 
 fn resolve(site: &Site, page: &Page, dest: &str) -> Resolved {
@@ -195,6 +198,7 @@ fn resolve(site: &Site, page: &Page, dest: &str) -> Resolved {
         let (path, fragment) = split_fragment(target);
         return match site.page_by_key(path) {
             Some(p) => Resolved::Site(p.url.clone(), fragment),
+            None if site.withheld.has_key(path) => Resolved::Withheld,
             None => Resolved::NoDocument(format!("content/{path}")),
         };
     }
@@ -249,7 +253,8 @@ fn links(site: &Site, page: &Page, outputs: &Outputs<'_>, diags: &mut Vec<Diagno
         };
         let dest = &link.dest;
         match resolve(site, page, dest) {
-            Resolved::External => {}
+            Resolved::External | Resolved::Withheld => {}
+            Resolved::Site(path, _) if site.withheld.has_url(&path, "") => {}
             Resolved::NoDocument(path) => diags.push(
                 Diagnostic::error(
                     &page.doc.rel_path,
@@ -344,7 +349,7 @@ pub fn unresolved_citations(site: &Site) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
     for page in &site.pages {
         for cited in &page.doc.rendered.citations {
-            if site.cited_policy(cited).is_some() {
+            if site.cited_policy(cited).is_some() || site.withheld.has_doc_number(cited) {
                 continue;
             }
             // The agency code may be preceded by ordinary words (依据, 和…): drop them.

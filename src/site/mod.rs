@@ -3,6 +3,7 @@
 //! [`Site`] or the cross-document problems (duplicate URLs, dangling
 //! references, clashing lesson order).
 
+pub mod audience;
 pub mod lineage;
 mod links;
 pub mod lint;
@@ -17,11 +18,12 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 
 use crate::config::Config;
-use crate::content::model::Kind;
+use crate::content::model::{Audience, Kind};
 use crate::content::parse::{Document, IndexPage, Parsed};
 use crate::content::text::slugify;
 use crate::error::{Diagnostic, Severity};
 use crate::site::study_path::PathSpec;
+pub use audience::{Include, Withheld};
 use lineage::link_policies;
 use links::{check_references, link_graph};
 pub use links::{normalize_key, sentence_around, sentence_with_wiki_labels};
@@ -34,6 +36,8 @@ pub struct Page {
     pub doc: Arc<Document>,
     /// `/policies/xyz/`
     pub url: String,
+    /// Its own `audience:`, else its section's, else public.
+    pub audience: Audience,
     /// Indices into `Site::pages` of policies this one replaces / is replaced by,
     /// with the reverse links filled in when only one side declared them.
     pub supersedes: Vec<usize>,
@@ -134,6 +138,9 @@ pub struct Site {
     pub study_paths: Vec<StudyPath>,
     /// The editors' hot words (`content/_hotwords.txt`), shown by the search boxes.
     pub hot_words: Vec<String>,
+    /// The internal documents a public build left out, known only to turn
+    /// links to them into plain text.
+    pub withheld: Withheld,
     /// `policies/xyz` -> index into `pages`.
     pub by_key: HashMap<String, usize>,
     /// Canonical 文号 -> the policy carrying it.
@@ -194,7 +201,7 @@ pub fn assemble(
     config: Config,
     parsed: Vec<Parsed>,
     paths: &[PathSpec],
-    include_drafts: bool,
+    include: Include,
 ) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut home = IndexPage::default();
@@ -218,8 +225,13 @@ pub fn assemble(
     }
 
     check_references(&docs, &mut diags);
-    docs.retain(|d| include_drafts || !d.front.draft);
-    docs.sort_by(|a, b| {
+    let audiences = audience::audiences(&docs, &section_pages, &mut diags);
+    let mut docs: Vec<(Arc<Document>, Audience)> = docs
+        .into_iter()
+        .zip(audiences)
+        .filter(|(d, _)| include.drafts || !d.front.draft)
+        .collect();
+    docs.sort_by(|(a, _), (b, _)| {
         b.front
             .date
             .cmp(&a.front.date)
@@ -229,9 +241,10 @@ pub fn assemble(
 
     let mut pages: Vec<Page> = docs
         .into_iter()
-        .map(|doc| Page {
+        .map(|(doc, audience)| Page {
             url: format!("/{}/{}/", doc.front.kind.section(), doc.slug()),
             doc,
+            audience,
             supersedes: Vec::new(),
             superseded_by: Vec::new(),
             series: None,
@@ -243,6 +256,9 @@ pub fn assemble(
 
     check_unique_urls(&pages, &mut diags);
     link_policies(&mut pages, &mut diags);
+    let (mut pages, withheld) = audience::withhold(pages, include);
+    audience::relabel_withheld_links(&mut pages, &withheld);
+    audience::public_section_pages(&mut section_pages, include);
     let series = build_series(&mut pages, &mut diags);
 
     let sections = build_sections(&pages, section_pages);
@@ -268,6 +284,7 @@ pub fn assemble(
         .collect();
     let mut site = Site {
         by_title: Default::default(),
+        withheld,
         hot_words: Vec::new(),
         by_doc_number,
         by_key,

@@ -368,6 +368,8 @@ pub(super) fn resolve_paths(site: &mut Site, specs: &[PathSpec], diags: &mut Vec
                     page,
                     note: step.note.clone(),
                 }),
+                // An internal document: a public build's path goes without it.
+                Err(_) if site.withheld.has_wiki(&step.target) => {}
                 Err(candidates) if candidates.is_empty() => diags.push(
                     Diagnostic::field_error(
                         &file,
@@ -397,6 +399,13 @@ pub(super) fn resolve_paths(site: &mut Site, specs: &[PathSpec], diags: &mut Vec
                     );
                 }
             }
+        }
+        // A path of internal documents only is itself internal.
+        if steps.is_empty()
+            && !spec.steps.is_empty()
+            && spec.steps.iter().all(|s| site.withheld.has_wiki(&s.target))
+        {
+            continue;
         }
         let p = site.study_paths.len();
         for (n, step) in steps.iter().enumerate() {

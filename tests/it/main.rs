@@ -4,6 +4,7 @@
 mod common;
 
 mod attachments;
+mod audience;
 mod browser;
 mod bundled_site;
 mod check_rules;
