@@ -163,6 +163,11 @@ impl<'a> Planner<'a> {
         for &j in related.chain(&p.links_to) {
             self.page_target(&site.pages[j].url);
         }
+        // Pages citing it show its title (a bare wiki link, a 文号's
+        // title), or plain text once it is no longer published.
+        for b in &p.backlinks {
+            self.page_target(&site.pages[b.from].url);
+        }
         for &(k, n) in &p.path_steps {
             let path = &site.study_paths[k];
             self.targets.insert(Target::PathList);
@@ -305,7 +310,12 @@ mod tests {
         let (site, more) =
             crate::site::assemble(Config::default(), parsed, &[], Default::default());
         diags.extend(more);
-        assert!(diags.is_empty(), "{diags:?}");
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.severity != crate::error::Severity::Error),
+            "{diags:?}"
+        );
         site.expect("site assembles")
     }
 
@@ -367,6 +377,36 @@ mod tests {
         assert_eq!(plan.changed_pages, vec![0]);
         assert_eq!(plan.reindexed_pages, vec![0, 1, 2, 3]);
         assert!(plan.targets.contains(&Target::Sitemap));
+        assert!(plan.targets.contains(&Target::Section(Kind::Case)));
+    }
+
+    #[test]
+    fn a_page_made_internal_leaves_and_the_pages_citing_it_render_again() {
+        let d = (
+            "experiences",
+            "d",
+            "title: 丁经验\ndate: 2021-01-01",
+            "学习[[cases/a]]的做法。",
+        );
+        let old = site(&[A, B, C, d]);
+        let internal = (
+            "cases",
+            "a",
+            "title: 甲社区案例\ndate: 2024-05-01\naudience: internal",
+            A.3,
+        );
+        let new = site(&[internal, B, C, d]);
+        assert!(new.withheld.has_key("cases/a"));
+        let plan = plan(&old, &new, &changed(&["cases/a"]), false);
+        assert_eq!(plan.removed_urls, vec!["/cases/a/".to_string()]);
+        for url in ["/experiences/b/", "/experiences/d/"] {
+            let i = new.index_by_url()[url];
+            assert!(
+                plan.targets.contains(&Target::Page(i)),
+                "{url}: {:?}",
+                plan.targets
+            );
+        }
         assert!(plan.targets.contains(&Target::Section(Kind::Case)));
     }
 
