@@ -210,6 +210,68 @@ impl<'d> Fields<'d> {
         out
     }
 
+    /// `quiz:` — a list of questions ([`crate::content::quiz`]). Every
+    /// problem is reported at its question's line as `quiz[n].field`; a
+    /// question with one is left out.
+    pub fn quiz(&mut self, key: &str) -> Vec<crate::content::quiz::Question> {
+        let items = match self.take(key) {
+            None => return Vec::new(),
+            Some(Value::Sequence(items)) => items,
+            Some(other) => {
+                self.error(
+                    key,
+                    format!("expected a list of questions, got {}", describe(&other)),
+                );
+                return Vec::new();
+            }
+        };
+        let mut out: Vec<crate::content::quiz::Question> = Vec::new();
+        // Questions are found in order: a repeated one is on a later line.
+        let mut after = self.line_of(key).unwrap_or(self.yaml_line);
+        for (n, item) in items.iter().enumerate() {
+            let text = item.get("q").and_then(Value::as_str).unwrap_or("").trim();
+            let line = self.line_after(after, if text.is_empty() { "q:" } else { text });
+            after = line.unwrap_or(after) + 1;
+            let field = |f: &str| format!("{key}[{}].{f}", n + 1);
+            match crate::content::quiz::parse_question(item) {
+                Ok(q) if out.iter().any(|o| o.text == q.text) => {
+                    self.diags.push(Diagnostic::field_error(
+                        &self.file,
+                        line,
+                        &field("q"),
+                        format!("the question '{}' is asked twice", q.text),
+                    ));
+                }
+                Ok(mut q) => {
+                    q.line = line;
+                    q.number = n + 1;
+                    out.push(q);
+                }
+                Err(problems) => {
+                    for (f, message) in problems {
+                        self.diags.push(Diagnostic::field_error(
+                            &self.file,
+                            line,
+                            &field(f),
+                            message,
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The first line at or after `from` that holds `needle`.
+    fn line_after(&self, from: usize, needle: &str) -> Option<usize> {
+        self.yaml
+            .lines()
+            .enumerate()
+            .skip(from.saturating_sub(self.yaml_line))
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, _)| self.yaml_line + i)
+    }
+
     pub fn line_of(&self, key: &str) -> Option<usize> {
         self.lines.get(key).copied()
     }

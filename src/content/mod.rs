@@ -9,4 +9,5 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod quiz;
 pub mod text;

@@ -99,6 +99,7 @@ pub const COMMON_FIELDS: &[&str] = &[
     "slug",
     "attachments",
     "audience",
+    "quiz",
 ];
 
 /// Who a document is published for. Public documents go to every build;
@@ -275,6 +276,8 @@ pub struct FrontMatter {
     /// As written; a document without one takes its section's
     /// (`site::Page::audience` is the one in force).
     pub audience: Option<Audience>,
+    /// 自测 questions, in order.
+    pub quiz: Vec<crate::content::quiz::Question>,
     pub slug: Option<String>,
     pub organization: Option<String>,
     /// Files the document lists (`attachments:`), as written.

@@ -175,6 +175,7 @@ pub fn parse_file(
                 .and_then(|r| r.rsplit_once('/'))
                 .map_or(section.as_str(), |(f, _)| f);
             let rendered = markdown::render(parts.body, folder);
+            check_quiz_anchors(file, &front, &rendered, diags);
             Some(Parsed::Document(Arc::new(Document {
                 rel_path: src.rel_path.clone(),
                 key: format!("{section}/{stem}"),
@@ -188,6 +189,56 @@ pub fn parse_file(
                 attachments: Vec::new(),
             })))
         }
+    }
+}
+
+/// A question's `source: "#小节"` must name a heading of the page (written
+/// as the heading or as its anchor); `[[…]]` sources are checked by the site.
+fn check_quiz_anchors(
+    file: &str,
+    front: &FrontMatter,
+    rendered: &Rendered,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for q in &front.quiz {
+        let Some(source) = q.source.as_deref() else {
+            continue;
+        };
+        let Some(anchor) = source.strip_prefix('#') else {
+            if !(source.starts_with("[[") && source.ends_with("]]")) {
+                diags.push(
+                    Diagnostic::field_error(
+                        file,
+                        q.line,
+                        &format!("quiz[{}].source", q.number),
+                        format!("'{source}' is neither a heading of this page nor a wiki link"),
+                    )
+                    .with_hint("write \"#小节\" (quoted) or [[policies/slug#小节]]"),
+                );
+            }
+            continue;
+        };
+        let id = crate::content::text::slugify(anchor);
+        if rendered.toc.iter().any(|t| t.id == id) {
+            continue;
+        }
+        let ids: Vec<String> = rendered
+            .toc
+            .iter()
+            .take(6)
+            .map(|t| format!("#{}", t.id))
+            .collect();
+        let d = Diagnostic::field_error(
+            file,
+            q.line,
+            &format!("quiz[{}].source", q.number),
+            format!("'#{anchor}': this page has no such heading"),
+        );
+        diags.push(if ids.is_empty() {
+            d.with_hint("the page has no headings: point to another document with [[path#小节]]")
+        } else {
+            d.with_hint(format!("headings here: {}", ids.join(", ")))
+        });
     }
 }
 
@@ -249,6 +300,7 @@ fn parse_front_matter(
         source: common.source,
         draft: common.draft,
         audience: common.audience,
+        quiz: common.quiz,
         slug: common.slug,
         attachments: common.attachments,
         organization,
@@ -305,6 +357,7 @@ struct CommonFields {
     source: Option<String>,
     draft: bool,
     audience: Option<Audience>,
+    quiz: Vec<crate::content::quiz::Question>,
     slug: Option<String>,
     attachments: Vec<crate::content::model::AttachmentRef>,
 }
@@ -326,6 +379,7 @@ fn common_fields(f: &mut Fields<'_>) -> CommonFields {
     let source = f.string("source", false);
     let draft = f.bool("draft").unwrap_or(false);
     let audience = audience_field(f);
+    let quiz = f.quiz("quiz");
     let slug = f.string("slug", false);
     let attachments = f.attachments("attachments");
     if let Some(s) = &slug {
@@ -348,6 +402,7 @@ fn common_fields(f: &mut Fields<'_>) -> CommonFields {
         source,
         draft,
         audience,
+        quiz,
         slug,
         attachments,
     }

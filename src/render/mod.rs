@@ -7,6 +7,7 @@ pub mod feeds;
 mod graph;
 mod lists;
 mod page;
+mod quiz;
 pub mod relation_map;
 mod study;
 pub mod templates;
@@ -73,6 +74,8 @@ pub enum Target {
     /// A term page: taxonomy name and term URL.
     Term(&'static str, String),
     Search,
+    /// `/study/`: the reader's 错题本 and study record, kept in their browser.
+    Study,
     NotFound,
     Feeds,
     Sitemap,
@@ -107,6 +110,7 @@ pub fn all_targets(site: &Site) -> Vec<Target> {
     }
     t.extend([
         Target::Search,
+        Target::Study,
         Target::NotFound,
         Target::Feeds,
         Target::Sitemap,
@@ -240,6 +244,9 @@ impl Renderer<'_> {
             }
             Target::Search => {
                 r.fixed_page("search.html", "/search/", "全文检索", "search/index.html")?
+            }
+            Target::Study => {
+                r.fixed_page("study.html", "/study/", "我的学习", "study/index.html")?
             }
             Target::NotFound => r.fixed_page("404.html", "/404.html", "页面未找到", "404.html")?,
             Target::Feeds => r.out.extend(feeds::feeds(site)),

@@ -79,6 +79,8 @@ pub(super) struct FullPage<'a> {
     pub(super) duration_minutes: Option<u32>,
     pub(super) objectives: &'a [String],
     pub(super) questions: &'a [String],
+    /// 自测.
+    pub(super) quiz: Vec<super::quiz::QuestionView<'a>>,
     pub(super) prev: Option<LessonLink>,
     pub(super) next: Option<LessonLink>,
     pub(super) series_position: Option<usize>,
@@ -161,6 +163,7 @@ impl Renderer<'_> {
             duration_minutes: f.training.duration_minutes,
             objectives: &f.training.objectives,
             questions: &f.training.questions,
+            quiz: super::quiz::questions(site, p),
             prev,
             next,
             series_position,

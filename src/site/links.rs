@@ -395,6 +395,54 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A question's `source: [[path#小节]]` must name a document (and a heading
+/// of it); `#小节` of the page itself was checked when it was parsed.
+pub(super) fn check_quiz_sources(site: &Site, diags: &mut Vec<Diagnostic>) {
+    for page in &site.pages {
+        for q in &page.doc.front.quiz {
+            let Some(target) = q.source.as_deref().and_then(quiz_wiki_target) else {
+                continue;
+            };
+            let field = format!("quiz[{}].source", q.number);
+            let problem = match site.resolve_wiki(target) {
+                Ok((j, Some(section)))
+                    if !site.pages[j]
+                        .doc
+                        .rendered
+                        .toc
+                        .iter()
+                        .any(|t| t.id == section) =>
+                {
+                    Some(format!(
+                        "{} has no heading '{section}'",
+                        site.pages[j].doc.rel_path
+                    ))
+                }
+                Ok(_) => None,
+                Err(_) if site.withheld.has_wiki(target) => None,
+                Err(c) if c.is_empty() => Some("no document has this path or title".to_string()),
+                Err(c) => Some(format!(
+                    "{} documents have this title: name one by its path",
+                    c.len()
+                )),
+            };
+            if let Some(problem) = problem {
+                diags.push(Diagnostic::field_error(
+                    &page.doc.rel_path,
+                    q.line,
+                    &field,
+                    format!("[[{target}]]: {problem}"),
+                ));
+            }
+        }
+    }
+}
+
+/// `[[path#小节]]` -> `path#小节`.
+pub fn quiz_wiki_target(source: &str) -> Option<&str> {
+    source.strip_prefix("[[")?.strip_suffix("]]").map(str::trim)
+}
+
 /// What a public page shows for a link to an internal document that has no
 /// text of its own (`[[policies/x]]`): never the document's title or path.
 pub const WITHHELD_LABEL: &str = "（内部资料）";

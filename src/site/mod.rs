@@ -25,7 +25,8 @@ use crate::error::{Diagnostic, Severity};
 use crate::site::study_path::PathSpec;
 pub use audience::{Include, Withheld};
 use lineage::link_policies;
-use links::{check_references, link_graph};
+pub use links::quiz_wiki_target;
+use links::{check_quiz_sources, check_references, link_graph};
 pub use links::{normalize_key, sentence_around, sentence_with_wiki_labels};
 use listing::{build_sections, build_taxonomy};
 use series::build_series;
@@ -297,6 +298,7 @@ pub fn assemble(
         study_paths: Vec::new(),
     };
     link_graph(&mut site, &mut diags);
+    check_quiz_sources(&site, &mut diags);
     resolve_paths(&mut site, paths, &mut diags);
     let failed = diags.iter().any(|d| d.severity == Severity::Error);
     ((!failed).then_some(site), diags)

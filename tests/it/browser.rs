@@ -173,3 +173,22 @@ fn search_assistance_in_chromium_with_the_server_and_without() {
     let plain = static_server(&srv.site.out());
     run_script("assist.mjs", &plain.addr, &[]);
 }
+
+#[test]
+#[cfg_attr(
+    not(has_browser_tools),
+    ignore = "needs chromium, node and playwright-core (npm ci --prefix tests/browser); .ci/run installs them"
+)]
+fn self_tests_and_the_study_record_on_static_hosting() {
+    if !can_run() {
+        return;
+    }
+    let site = SiteTest::bundled();
+    site.built();
+    let srv = static_server(&site.out());
+    run_script(
+        "study.mjs",
+        &srv.addr,
+        &["/training/shuji-lvzhi-01-zhize-dingwei/".to_string()],
+    );
+}

@@ -24,3 +24,4 @@ mod serve_static;
 mod site_build;
 mod snapshots;
 mod static_parity;
+mod study;
