@@ -24,6 +24,7 @@ pub mod import;
 pub mod output;
 pub mod parallel;
 pub mod pipeline;
+pub mod print;
 pub mod render;
 pub mod search;
 pub mod serve;

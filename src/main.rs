@@ -32,6 +32,8 @@ enum Command {
     Import(commands::import::ImportArgs),
     /// Search the built index from the terminal
     Search(commands::search::SearchArgs),
+    /// Print a study path's or a training series' handbook (学习手册) as a PDF through headless Chromium
+    Print(commands::print::PrintArgs),
     /// Export the documents for OpenSearch/Elasticsearch (bulk NDJSON) or their mapping
     Export(commands::export::ExportArgs),
 }
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::import::run(args),
         Command::Search(args) => commands::search::run(args),
         Command::Export(args) => commands::export::run(args),
+        Command::Print(args) => commands::print::run(args),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@ pub mod check;
 pub mod export;
 pub mod import;
 pub mod new;
+pub mod print;
 pub mod search;
 pub mod serve;
 

@@ -12,6 +12,61 @@ use super::{Align, Block, ExtractError, Extracted, Paragraph, Removed, Result, S
 use crate::content::text::is_cjk;
 
 pub fn read(bytes: &[u8]) -> Result<Extracted> {
+    let collector = collect(bytes)?;
+    let pages = collector.pages.max(1);
+    let visible = collector
+        .glyphs
+        .iter()
+        .filter(|g| g.text.chars().any(|c| !c.is_whitespace()))
+        .count();
+    if visible < 8 * pages as usize {
+        return Err(ExtractError::NoTextLayer);
+    }
+    Ok(layout(collector))
+}
+
+/// Each page's text, its glyphs top to bottom and left to right, without
+/// spaces: enough to find on which page something was printed (`zhiku
+/// print` numbers its table of contents so).
+pub fn page_texts(bytes: &[u8]) -> Result<Vec<String>> {
+    let mut collector = collect(bytes)?;
+    collector.glyphs.sort_by(|a, b| {
+        (a.page, a.y, a.x)
+            .partial_cmp(&(b.page, b.y, b.x))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut pages = vec![String::new(); collector.pages as usize];
+    for g in &collector.glyphs {
+        if let Some(page) = (g.page as usize)
+            .checked_sub(1)
+            .and_then(|i| pages.get_mut(i))
+        {
+            page.extend(g.text.chars().filter(|c| !c.is_whitespace()));
+        }
+    }
+    Ok(pages)
+}
+
+/// Some CJK fonts map ideographs to the look-alike Kangxi radicals
+/// (⼒ U+2F12 for 力, ⼿ for 手): Chromium's PDFs do. Those become the
+/// ideographs; nothing else is normalized (NFKC would also turn ，into ,).
+fn unify_radicals(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.chars()
+        .flat_map(|c| {
+            let radical = matches!(c, '\u{2E80}'..='\u{2EFF}' | '\u{2F00}'..='\u{2FDF}');
+            let one = std::iter::once(c);
+            if radical {
+                one.nfkc().collect::<Vec<char>>()
+            } else {
+                one.collect()
+            }
+        })
+        .collect()
+}
+
+/// Every glyph of the document with its page and place.
+fn collect(bytes: &[u8]) -> Result<Collector> {
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| match e {
         lopdf::Error::Decryption(_) => ExtractError::Encrypted,
         e => ExtractError::Corrupt {
@@ -43,16 +98,7 @@ pub fn read(bytes: &[u8]) -> Result<Extracted> {
             })
         }
     }
-    let pages = collector.pages.max(1);
-    let visible = collector
-        .glyphs
-        .iter()
-        .filter(|g| g.text.chars().any(|c| !c.is_whitespace()))
-        .count();
-    if visible < 8 * pages as usize {
-        return Err(ExtractError::NoTextLayer);
-    }
-    Ok(layout(collector))
+    Ok(collector)
 }
 
 #[derive(Debug, Clone)]
@@ -111,7 +157,7 @@ impl pdf_extract::OutputDev for Collector {
             y: self.page_height - trm.m32,
             size,
             width: width * size,
-            text: char.to_string(),
+            text: unify_radicals(char),
         });
         Ok(())
     }
@@ -479,5 +525,13 @@ mod tests {
         for t in ["一、总体要求", "2025年3月18日", "第三章", "共产党员"] {
             assert!(!is_page_number(t), "{t}");
         }
+    }
+}
+
+#[cfg(test)]
+mod radical_tests {
+    #[test]
+    fn kangxi_radicals_read_as_the_ideographs() {
+        assert_eq!(super::unify_radicals("能⼒⼿册，"), "能力手册，");
     }
 }

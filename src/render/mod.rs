@@ -5,6 +5,7 @@
 mod client_tables;
 pub mod feeds;
 mod graph;
+pub mod handbook;
 mod lists;
 mod page;
 mod quiz;

@@ -40,6 +40,9 @@ pub(super) struct OptionView<'a> {
     pub(super) text: &'a str,
 }
 
+/// How a source on the same page is named.
+pub(super) const THIS_PAGE: &str = "本页";
+
 pub(super) fn questions<'a>(site: &Site, page: &'a Page) -> Vec<QuestionView<'a>> {
     page.doc
         .front
@@ -100,7 +103,7 @@ fn source(site: &Site, page: &Page, q: &Question) -> Option<(String, String)> {
     if let Some(anchor) = written.strip_prefix('#') {
         let id = slugify(anchor);
         let heading = page.doc.rendered.toc.iter().find(|t| t.id == id)?;
-        return Some((format!("#{id}"), format!("本页“{}”", heading.title)));
+        return Some((format!("#{id}"), format!("{THIS_PAGE}“{}”", heading.title)));
     }
     let (j, section) = site.resolve_wiki(quiz_wiki_target(written)?).ok()?;
     let to = &site.pages[j];

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::handbook::HandbookOf;
 use super::views::{Crumb, Summary};
 use super::Renderer;
 use crate::error::Result;
@@ -146,7 +147,8 @@ impl Renderer<'_> {
             "path.html",
             &ctx,
             format!("{}index.html", url.trim_start_matches('/')),
-        )
+        )?;
+        self.handbook(HandbookOf::Path(k))
     }
 
     pub(super) fn series_view(&self, i: usize) -> SeriesView<'_> {
@@ -219,7 +221,8 @@ impl Renderer<'_> {
             "series.html",
             &ctx,
             format!("{}index.html", url.trim_start_matches('/')),
-        )
+        )?;
+        self.handbook(HandbookOf::Series(i))
     }
 }
 

@@ -192,3 +192,88 @@ fn self_tests_and_the_study_record_on_static_hosting() {
         &["/training/shuji-lvzhi-01-zhize-dingwei/".to_string()],
     );
 }
+
+#[test]
+#[cfg_attr(
+    not(has_browser_tools),
+    ignore = "needs chromium, node and playwright-core (npm ci --prefix tests/browser); .ci/run installs them"
+)]
+fn a_handbook_prints_as_a_pdf_with_its_contents_numbered() {
+    if !can_run() {
+        return;
+    }
+    let site = SiteTest::bundled();
+    site.built();
+    let series = "社区党组织书记履职能力培训";
+    let html = site.read(&format!("series/{series}/index.html"));
+    assert!(html.contains(&format!(
+        "href=\"/series/{series}/handbook/\">打印学习手册</a>"
+    )));
+    let pdf = site.root.join("handbook.pdf");
+    let out = site.zhiku(&["print", series, "-o", pdf.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pages = zhiku::extract::pdf::page_texts(&std::fs::read(&pdf).unwrap()).unwrap();
+    // Cover, contents, five lessons each from a page of its own, the key.
+    assert!(pages.len() >= 8, "{} pages", pages.len());
+    assert!(
+        pages[0].contains(series) && pages[0].contains("学习手册"),
+        "{}",
+        pages[0]
+    );
+    let contents = &pages[1];
+    assert!(
+        contents.starts_with("目录") || contents.contains("目录"),
+        "{contents}"
+    );
+    let loaded = zhiku::pipeline::load_site(&site.options()).unwrap();
+    let lessons = &loaded
+        .site
+        .series
+        .iter()
+        .find(|s| s.name == series)
+        .unwrap()
+        .lessons;
+    assert_eq!(lessons.len(), 5);
+    let mut last = 2;
+    for (n, &j) in lessons.iter().enumerate() {
+        let title: String = loaded.site.pages[j]
+            .doc
+            .front
+            .title
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        // The page the lesson starts on, as `zhiku print` found it, is
+        // printed in the contents after its title (and before the next
+        // entry: its number, or the key), and the lesson does start there.
+        let page: usize = said
+            .split(&format!("step-{} p.", n + 1))
+            .nth(1)
+            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("step {} in {said}", n + 1));
+        let next = if n + 1 < lessons.len() {
+            (n + 2).to_string()
+        } else {
+            "参考答案".to_string()
+        };
+        assert!(
+            contents.contains(&format!("{title}{page}{next}")),
+            "{title}{page}{next} in {contents}"
+        );
+        assert!(page > last, "{title} on page {page}");
+        assert!(
+            pages[page - 1].contains(&format!("第{}部分", n + 1)),
+            "page {page}: {}",
+            pages[page - 1]
+        );
+        last = page;
+    }
+    assert!(said.contains("answer-key p."), "{said}");
+    assert!(pages[last..].iter().any(|p| p.contains("参考答案")));
+}

@@ -459,8 +459,25 @@
     }
   }
 
+  /* 学习手册：`zhiku print` 第二遍打印时用 ?pages=step-1:3,… 把页码填进目录。 */
+  function tocPages() {
+    var spans = document.querySelectorAll(".handbook-toc [data-page-of]");
+    if (!spans.length || typeof URLSearchParams === "undefined") return;
+    var given = new URLSearchParams(window.location.search).get("pages");
+    if (!given) return;
+    var pages = {};
+    given.split(",").forEach(function (pair) {
+      var kv = pair.split(":");
+      if (kv.length === 2 && /^\d{1,4}$/.test(kv[1])) pages[kv[0]] = kv[1];
+    });
+    for (var i = 0; i < spans.length; i++) {
+      spans[i].textContent = pages[spans[i].getAttribute("data-page-of")] || "";
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     try {
+      tocPages();
       setUpQuizzes();
       noteRead();
       setUpStudyPage();
