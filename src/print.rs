@@ -35,7 +35,8 @@ pub struct Printed {
 /// Chromium, if installed.
 pub fn find_chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("ZHIKU_CHROMIUM") {
-        return Some(PathBuf::from(path));
+        // Named but missing: not found, and the command says how to set it.
+        return Some(PathBuf::from(path)).filter(|p| p.is_file());
     }
     let dirs = std::env::var_os("PATH")?;
     std::env::split_paths(&dirs)

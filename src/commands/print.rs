@@ -29,6 +29,8 @@ pub fn run(args: PrintArgs) -> anyhow::Result<ExitCode> {
     };
     let config = pipeline::load_config(&opts)?;
     let out_dir = pipeline::output_dir(&opts, &config);
+    // The public portal's handbook from the public build, the members' from theirs.
+    zhiku::output::check_audience(&out_dir, opts.include(&config).audience().name())?;
     let handbook = zhiku::print::find_handbook(&out_dir, &args.target)?;
     let chromium = zhiku::print::find_chromium().context(
         "zhiku print needs Chromium (Debian/Ubuntu: apt-get install chromium; or set ZHIKU_CHROMIUM); \
@@ -48,7 +50,10 @@ pub fn run(args: PrintArgs) -> anyhow::Result<ExitCode> {
     let contents: Vec<String> = printed
         .contents
         .iter()
-        .map(|(part, page)| format!("{part} p.{page}"))
+        .map(|(part, page)| match part.strip_prefix("step-") {
+            Some(n) => format!("第 {n} 部分 p.{page}"),
+            None => format!("参考答案 p.{page}"),
+        })
         .collect();
     say(&format!(
         "zhiku: printed {handbook} to {} ({} pages; contents: {})",

@@ -226,6 +226,8 @@ impl<'d> Fields<'d> {
             }
         };
         let mut out: Vec<crate::content::quiz::Question> = Vec::new();
+        // Every question's text with its line, valid or not, for repeats.
+        let mut asked: Vec<(String, Option<usize>)> = Vec::new();
         // Questions are found in order: a repeated one is on a later line.
         let mut after = self.line_of(key).unwrap_or(self.yaml_line);
         for (n, item) in items.iter().enumerate() {
@@ -233,15 +235,22 @@ impl<'d> Fields<'d> {
             let line = self.line_after(after, if text.is_empty() { "q:" } else { text });
             after = line.unwrap_or(after) + 1;
             let field = |f: &str| format!("{key}[{}].{f}", n + 1);
+            let first = asked
+                .iter()
+                .find(|(t, _)| !text.is_empty() && t == text)
+                .map(|(_, l)| *l);
+            asked.push((text.to_string(), line));
+            if let Some(first) = first {
+                let at = first.map_or(String::new(), |l| format!(" (first on line {l})"));
+                self.diags.push(Diagnostic::field_error(
+                    &self.file,
+                    line,
+                    &field("q"),
+                    format!("the question '{text}' is asked twice{at}"),
+                ));
+            }
             match crate::content::quiz::parse_question(item) {
-                Ok(q) if out.iter().any(|o| o.text == q.text) => {
-                    self.diags.push(Diagnostic::field_error(
-                        &self.file,
-                        line,
-                        &field("q"),
-                        format!("the question '{}' is asked twice", q.text),
-                    ));
-                }
+                Ok(_) if first.is_some() => {}
                 Ok(mut q) => {
                     q.line = line;
                     q.number = n + 1;

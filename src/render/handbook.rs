@@ -35,6 +35,8 @@ struct Step<'a> {
     title: &'a str,
     kind_label: &'static str,
     doc_number: Option<&'a str>,
+    /// `内部资料` for an internal document (members' builds only).
+    audience_label: Option<&'static str>,
     note: Option<&'a str>,
     minutes: usize,
     url: &'a str,
@@ -105,6 +107,8 @@ impl Renderer<'_> {
                     title: &f.title,
                     kind_label: f.kind.label(),
                     doc_number: f.policy.doc_number.as_deref(),
+                    audience_label: (page.audience == crate::content::model::Audience::Internal)
+                        .then(|| page.audience.label()),
                     note,
                     minutes: f
                         .training

@@ -60,12 +60,16 @@ impl Withheld {
         self.has_key(name) || self.titles.contains(title)
     }
 
-    /// A 文号 as written in text (`依据中组发〔2004〕25号` included).
-    pub fn has_doc_number(&self, written: &str) -> bool {
-        written.char_indices().any(|(start, _)| {
-            crate::content::docnum::canonical(&written[start..])
-                .is_some_and(|c| self.doc_numbers.contains(&c))
-        })
+    /// A 文号 as written in text (`依据中组发〔2004〕25号` included): where
+    /// the withheld document's number starts in it.
+    pub fn doc_number_in(&self, written: &str) -> Option<usize> {
+        written
+            .char_indices()
+            .map(|(start, _)| start)
+            .find(|&start| {
+                crate::content::docnum::canonical(&written[start..])
+                    .is_some_and(|c| self.doc_numbers.contains(&c))
+            })
     }
 
     /// A site URL (`/policies/x/`), with or without the base path.

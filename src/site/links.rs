@@ -7,7 +7,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 
 use super::{Backlink, Page, Site};
-use crate::content::model::{Audience, Kind};
+use crate::content::model::Kind;
 use crate::content::parse::Document;
 use crate::error::Diagnostic;
 
@@ -289,14 +289,11 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             Err(_) => None,
         }
     };
-    // A public page naming an internal document: the public portal shows
-    // plain text there (the link is checked the same in both builds).
+    // A public page naming a withheld internal document: the public portal
+    // shows plain text there. (The members' portal links it: no warning.)
     let mut internal_links: Vec<Diagnostic> = Vec::new();
     let mut note_internal = |page: &Page, offset: usize, written: &str| {
         internal_links.push(internal_link_warning(page, offset, written));
-    };
-    let internal = |i: usize, j: usize| {
-        site.pages[i].audience == Audience::Public && site.pages[j].audience == Audience::Internal
     };
     let sentence_around =
         |body: &str, offset: usize| sentence_with_wiki_labels(body, offset, &wiki_label);
@@ -315,12 +312,7 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                     {
                         diags.push(wiki_section_error(site, page, j, &link.dest, link.offset));
                     }
-                    Ok((j, _)) if j != i => {
-                        if internal(i, j) {
-                            note_internal(page, link.offset, &link.dest);
-                        }
-                        edges.push((i, j, sentence_around(body, link.offset)))
-                    }
+                    Ok((j, _)) if j != i => edges.push((i, j, sentence_around(body, link.offset))),
                     Ok(_) => {}
                     Err(candidates)
                         if candidates.is_empty() && site.withheld.has_wiki(&link.dest) =>
@@ -362,9 +354,6 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                 None => None,
             };
             if let Some(j) = target.filter(|&j| j != i) {
-                if internal(i, j) {
-                    note_internal(page, link.offset, &link.dest);
-                }
                 edges.push((i, j, sentence_around(body, link.offset)));
             }
         }
@@ -373,14 +362,14 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             match site.cited_policy(cited) {
                 Some((_, target)) => {
                     if let Some(&j) = by_url.get(target.url.as_str()).filter(|&&j| j != i) {
-                        if internal(i, j) {
-                            note_internal(page, offset, cited);
-                        }
                         edges.push((i, j, sentence_around(body, offset)));
                     }
                 }
-                None if site.withheld.has_doc_number(cited) => note_internal(page, offset, cited),
-                None => {}
+                None => {
+                    if let Some(start) = site.withheld.doc_number_in(cited) {
+                        note_internal(page, offset + start, &cited[start..]);
+                    }
+                }
             }
         }
     }
@@ -404,7 +393,8 @@ pub(super) fn check_quiz_sources(site: &Site, diags: &mut Vec<Diagnostic>) {
                 continue;
             };
             let field = format!("quiz[{}].source", q.number);
-            let problem = match site.resolve_wiki(target) {
+            let written_section = target.split_once('#').map_or("", |(_, s)| s.trim());
+            let (problem, hint) = match site.resolve_wiki(target) {
                 Ok((j, Some(section)))
                     if !site.pages[j]
                         .doc
@@ -413,26 +403,52 @@ pub(super) fn check_quiz_sources(site: &Site, diags: &mut Vec<Diagnostic>) {
                         .iter()
                         .any(|t| t.id == section) =>
                 {
-                    Some(format!(
-                        "{} has no heading '{section}'",
-                        site.pages[j].doc.rel_path
-                    ))
+                    let to = &site.pages[j].doc;
+                    let headings = to.heading_titles();
+                    (
+                        Some(format!(
+                            "{} has no heading '{written_section}'",
+                            to.rel_path
+                        )),
+                        (!headings.is_empty())
+                            .then(|| format!("headings there: {}", headings.join(", "))),
+                    )
                 }
-                Ok(_) => None,
-                Err(_) if site.withheld.has_wiki(target) => None,
-                Err(c) if c.is_empty() => Some("no document has this path or title".to_string()),
-                Err(c) => Some(format!(
-                    "{} documents have this title: name one by its path",
-                    c.len()
-                )),
+                Ok(_) => (None, None),
+                Err(_) if site.withheld.has_wiki(target) => {
+                    let mut d = Diagnostic::field_error(
+                        &page.doc.rel_path,
+                        q.line,
+                        &field,
+                        format!("[[{target}]] names an internal document: the public portal shows this question without its source link"),
+                    )
+                    .with_hint("point to a public passage, or keep it if members-only is meant");
+                    d.severity = crate::error::Severity::Warning;
+                    diags.push(d);
+                    (None, None)
+                }
+                Err(c) if c.is_empty() => {
+                    (Some("no document has this path or title".to_string()), None)
+                }
+                Err(c) => (
+                    Some(format!(
+                        "{} documents have this title: name one by its path",
+                        c.len()
+                    )),
+                    None,
+                ),
             };
             if let Some(problem) = problem {
-                diags.push(Diagnostic::field_error(
+                let d = Diagnostic::field_error(
                     &page.doc.rel_path,
                     q.line,
                     &field,
                     format!("[[{target}]]: {problem}"),
-                ));
+                );
+                diags.push(match hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                });
             }
         }
     }
@@ -456,7 +472,7 @@ fn internal_link_warning(page: &Page, offset: usize, written: &str) -> Diagnosti
             "'{written}' names an internal document: the public portal shows this as plain text, without a link"
         ),
     )
-    .with_hint("keep it if members-only is meant; else make the target public (audience: public) or drop the link");
+    .with_hint("keep it if members-only is meant; else make the target public (audience: public), or reword the sentence");
     d.severity = crate::error::Severity::Warning;
     d
 }

@@ -349,7 +349,7 @@ pub fn unresolved_citations(site: &Site) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
     for page in &site.pages {
         for cited in &page.doc.rendered.citations {
-            if site.cited_policy(cited).is_some() || site.withheld.has_doc_number(cited) {
+            if site.cited_policy(cited).is_some() || site.withheld.doc_number_in(cited).is_some() {
                 continue;
             }
             // The agency code may be preceded by ordinary words (依据, 和…): drop them.

@@ -369,7 +369,19 @@ pub(super) fn resolve_paths(site: &mut Site, specs: &[PathSpec], diags: &mut Vec
                     note: step.note.clone(),
                 }),
                 // An internal document: a public build's path goes without it.
-                Err(_) if site.withheld.has_wiki(&step.target) => {}
+                Err(_) if site.withheld.has_wiki(&step.target) => {
+                    let mut d = Diagnostic::field_error(
+                        &file,
+                        Some(step.line),
+                        &field,
+                        format!(
+                            "'{}' is an internal document: the public portal's path '{}' leaves this step out",
+                            step.target, spec.slug
+                        ),
+                    );
+                    d.severity = crate::error::Severity::Warning;
+                    diags.push(d);
+                }
                 Err(candidates) if candidates.is_empty() => diags.push(
                     Diagnostic::field_error(
                         &file,

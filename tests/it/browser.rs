@@ -252,7 +252,7 @@ fn a_handbook_prints_as_a_pdf_with_its_contents_numbered() {
         // printed in the contents after its title (and before the next
         // entry: its number, or the key), and the lesson does start there.
         let page: usize = said
-            .split(&format!("step-{} p.", n + 1))
+            .split(&format!("第 {} 部分 p.", n + 1))
             .nth(1)
             .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
             .and_then(|p| p.parse().ok())
@@ -274,6 +274,6 @@ fn a_handbook_prints_as_a_pdf_with_its_contents_numbered() {
         );
         last = page;
     }
-    assert!(said.contains("answer-key p."), "{said}");
+    assert!(said.contains("参考答案 p."), "{said}");
     assert!(pages[last..].iter().any(|p| p.contains("参考答案")));
 }
