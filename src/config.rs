@@ -22,6 +22,8 @@ pub struct Config {
     pub theme: String,
     /// Items per page on section lists.
     pub paginate: usize,
+    /// Items per page on a tag's or region's list.
+    pub paginate_terms: usize,
     /// Output folder, relative to the site root.
     pub output_dir: String,
     /// Where the tantivy index is written, relative to the site root.
@@ -45,6 +47,7 @@ impl Default for Config {
             author: String::new(),
             theme: "default".to_string(),
             paginate: 10,
+            paginate_terms: 50,
             output_dir: "public".to_string(),
             search_index_dir: "search-index".to_string(),
             feed_limit: 20,
