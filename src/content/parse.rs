@@ -219,7 +219,7 @@ fn check_quiz_anchors(
             continue;
         };
         let id = crate::content::text::slugify(anchor);
-        if rendered.toc.iter().any(|t| t.id == id) {
+        if rendered.heading(&id).is_some() {
             continue;
         }
         let ids: Vec<String> = rendered

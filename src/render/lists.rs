@@ -21,6 +21,41 @@ pub(super) struct Paginator<'a> {
     pub(super) page_urls: Vec<PageNumber>,
 }
 
+/// Page `n` (from 1) of a list at `url`: `url` itself, then `url/page/n/`.
+fn page_url(url: &str, n: usize) -> String {
+    if n == 1 {
+        url.to_string()
+    } else {
+        format!("{url}page/{n}/")
+    }
+}
+
+impl Renderer<'_> {
+    /// Page `n` of the pages `items` listed at `url`, `per_page` to a page.
+    fn paginator(&self, url: &str, items: &[usize], per_page: usize, n: usize) -> Paginator<'_> {
+        let total_pages = items.len().div_ceil(per_page).max(1);
+        Paginator {
+            pages: items
+                .iter()
+                .skip((n - 1) * per_page)
+                .take(per_page)
+                .map(|&i| self.summary(i))
+                .collect(),
+            current: n,
+            total_pages,
+            total_items: items.len(),
+            prev_url: (n > 1).then(|| page_url(url, n - 1)),
+            next_url: (n < total_pages).then(|| page_url(url, n + 1)),
+            page_urls: shown_page_numbers(n, total_pages)
+                .map(|number| PageNumber {
+                    number,
+                    url: page_url(url, number),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The page numbers a pagination bar names around page `current`: the
 /// first, the last, and three either side (the outermost shown as a gap).
 /// Every page of a section listing every page number made the pages' cost
@@ -86,13 +121,7 @@ impl Renderer<'_> {
         {
             let url = s.url();
             let total_pages = s.pages.len().div_ceil(per_page).max(1);
-            let page_url = |n: usize| {
-                if n == 1 {
-                    url.clone()
-                } else {
-                    format!("{url}page/{n}/")
-                }
-            };
+            let page_url = |n: usize| page_url(&url, n);
             let section_view = serde_json::json!({
                 "kind": s.kind,
                 "section": s.kind.section(),
@@ -106,21 +135,7 @@ impl Renderer<'_> {
                 if only.is_some_and(|o| o != n) {
                     continue;
                 }
-                let chunk = s.pages.iter().skip((n - 1) * per_page).take(per_page);
-                let paginator = Paginator {
-                    pages: chunk.map(|&i| self.summary(i)).collect(),
-                    current: n,
-                    total_pages,
-                    total_items: s.pages.len(),
-                    prev_url: (n > 1).then(|| page_url(n - 1)),
-                    next_url: (n < total_pages).then(|| page_url(n + 1)),
-                    page_urls: shown_page_numbers(n, total_pages)
-                        .map(|number| PageNumber {
-                            number,
-                            url: page_url(number),
-                        })
-                        .collect(),
-                };
+                let paginator = self.paginator(&url, &s.pages, per_page, n);
                 let mut crumbs = vec![Crumb {
                     title: s.title.clone(),
                     url: url.clone(),
@@ -179,30 +194,9 @@ impl Renderer<'_> {
         // page made a 35 MB page, rendered on one core after all others.
         let per_page = self.site.config.paginate_terms.max(1);
         let total_pages = term.pages.len().div_ceil(per_page).max(1);
-        let page_url = |n: usize| {
-            if n == 1 {
-                term.url.clone()
-            } else {
-                format!("{}page/{n}/", term.url)
-            }
-        };
+        let page_url = |n: usize| page_url(&term.url, n);
         for n in 1..=total_pages {
-            let chunk = term.pages.iter().skip((n - 1) * per_page).take(per_page);
-            let pages: Vec<&Summary> = chunk.map(|&i| self.summary(i)).collect();
-            let paginator = Paginator {
-                pages: pages.clone(),
-                current: n,
-                total_pages,
-                total_items: term.pages.len(),
-                prev_url: (n > 1).then(|| page_url(n - 1)),
-                next_url: (n < total_pages).then(|| page_url(n + 1)),
-                page_urls: shown_page_numbers(n, total_pages)
-                    .map(|number| PageNumber {
-                        number,
-                        url: page_url(number),
-                    })
-                    .collect(),
-            };
+            let paginator = self.paginator(&term.url, &term.pages, per_page, n);
             let mut crumbs = vec![
                 crumb.clone(),
                 Crumb {
@@ -219,7 +213,7 @@ impl Renderer<'_> {
             let mut ctx = self.context(&page_url(n), crumbs);
             ctx.insert("taxonomy", &tax_view);
             ctx.insert("term", &term_view);
-            ctx.insert("pages", &pages);
+            ctx.insert("pages", &paginator.pages);
             ctx.insert("paginator", &paginator);
             self.emit(
                 "taxonomy_term.html",

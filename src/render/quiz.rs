@@ -102,14 +102,14 @@ fn source(site: &Site, page: &Page, q: &Question) -> Option<(String, String)> {
     let written = q.source.as_deref()?;
     if let Some(anchor) = written.strip_prefix('#') {
         let id = slugify(anchor);
-        let heading = page.doc.rendered.toc.iter().find(|t| t.id == id)?;
+        let heading = page.doc.rendered.heading(&id)?;
         return Some((format!("#{id}"), format!("{THIS_PAGE}“{}”", heading.title)));
     }
     let (j, section) = site.resolve_wiki(quiz_wiki_target(written)?).ok()?;
     let to = &site.pages[j];
     let mut href = site.config.href(&to.url);
     let mut label = format!("《{}》", to.doc.front.title);
-    if let Some(heading) = section.and_then(|s| to.doc.rendered.toc.iter().find(|t| t.id == s)) {
+    if let Some(heading) = section.and_then(|s| to.doc.rendered.heading(&s)) {
         href.push('#');
         href.push_str(&heading.id);
         label.push_str(&format!("“{}”", heading.title));

@@ -303,12 +303,7 @@ pub(super) fn link_graph(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             if link.wiki {
                 match site.resolve_wiki(&link.dest) {
                     Ok((j, Some(section)))
-                        if !site.pages[j]
-                            .doc
-                            .rendered
-                            .toc
-                            .iter()
-                            .any(|t| t.id == section) =>
+                        if site.pages[j].doc.rendered.heading(&section).is_none() =>
                     {
                         diags.push(wiki_section_error(site, page, j, &link.dest, link.offset));
                     }
@@ -396,12 +391,7 @@ pub(super) fn check_quiz_sources(site: &Site, diags: &mut Vec<Diagnostic>) {
             let written_section = target.split_once('#').map_or("", |(_, s)| s.trim());
             let (problem, hint) = match site.resolve_wiki(target) {
                 Ok((j, Some(section)))
-                    if !site.pages[j]
-                        .doc
-                        .rendered
-                        .toc
-                        .iter()
-                        .any(|t| t.id == section) =>
+                    if site.pages[j].doc.rendered.heading(&section).is_none() =>
                 {
                     let to = &site.pages[j].doc;
                     let headings = to.heading_titles();

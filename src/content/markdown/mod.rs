@@ -47,6 +47,11 @@ pub struct Rendered {
 }
 
 impl Rendered {
+    /// The heading whose anchor is `id`.
+    pub fn heading(&self, id: &str) -> Option<&TocEntry> {
+        self.toc.iter().find(|t| t.id == id)
+    }
+
     pub fn reading_minutes(&self) -> usize {
         self.chars.div_ceil(CHARS_PER_MINUTE).max(1)
     }
