@@ -7,7 +7,10 @@
 // Runs the theme's own client (search-static.js) under Node, and prints one
 // TSV line per query: query, server total, static total, how many of the
 // server's top SIZE documents the static top SIZE has, and whether the two
-// top-SIZE sets are equal; then the share of queries with equal sets.
+// top-SIZE sets are equal; then one summary line: how many queries have equal
+// totals and how many equal sets (tests/browser/counts.mjs, through
+// browser::static_search_page_counts_like_the_server_on_a_generated_corpus,
+// checks the search page's totals and facets in Chromium).
 import { readFileSync } from "node:fs";
 import { runInThisContext } from "node:vm";
 import { fileURLToPath } from "node:url";
@@ -30,6 +33,7 @@ const client = globalThis.ZhikuStaticSearch;
 
 const queries = readFileSync(queriesFile, "utf8").split("\n").map((s) => s.trim()).filter(Boolean);
 let equal = 0;
+let equalTotals = 0;
 console.log("query\tserver_total\tstatic_total\toverlap\tsame_set");
 for (const q of queries) {
   const api = await (await realFetch(new URL(`/api/search?q=${encodeURIComponent(q)}&size=${size}`, base))).json();
@@ -39,6 +43,7 @@ for (const q of queries) {
   const overlap = s.filter((u) => a.has(u)).length;
   const same = overlap === a.size && s.length === a.size;
   if (same) equal++;
+  if (api.total === st.total) equalTotals++;
   console.log(`${q}\t${api.total}\t${st.total}\t${overlap}/${a.size}\t${same ? "yes" : "no"}`);
 }
-console.log(`# equal top-${size} sets: ${equal}/${queries.length}`);
+console.log(`# ${queries.length} queries: equal totals ${equalTotals}/${queries.length}, equal top-${size} sets ${equal}/${queries.length}`);

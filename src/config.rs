@@ -34,6 +34,12 @@ pub struct Config {
     pub feed_limit: usize,
     /// The members' portal: publish `audience: internal` documents too.
     pub internal: bool,
+    /// The static search bundle gets phrase postings, so that the browser
+    /// matches a term of three characters or more exactly as the server
+    /// does (docs/static-search.md). Off by default: at 10,000 documents
+    /// it made the bundle 2.3 times larger and the cold build 2.7 times
+    /// slower.
+    pub exact_phrases: bool,
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -53,6 +59,7 @@ impl Default for Config {
             feed_limit: 20,
             attachment_max_mb: 50,
             internal: false,
+            exact_phrases: false,
             extra: BTreeMap::new(),
         }
     }

@@ -348,6 +348,15 @@ fn fold(original: &str) -> String {
     }
 }
 
+/// The folded text of `original` and its index-time gram tokens as
+/// (start, end, position) byte ranges of it: what the gram fields hold, for
+/// readers that need the tokens in order (the static bundle's phrases).
+pub fn gram_token_ranges(original: &str) -> (String, Vec<(usize, usize, usize)>) {
+    let text = fold(original);
+    let ranges = gram_ranges(&text);
+    (text, ranges)
+}
+
 /// Index-time gram tokens as (start, end, position) byte ranges of the
 /// folded text: the same tokens as [`grams`] without a String each.
 fn gram_ranges(text: &str) -> Vec<(usize, usize, usize)> {

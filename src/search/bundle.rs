@@ -22,6 +22,7 @@ use tantivy::{DocSet, InvertedIndexReader, Searcher, TERMINATED};
 use super::analyzer::is_gram_char;
 use super::attachment_text::AttachmentTexts;
 use super::index::{index_err, SearchIndex};
+use super::phrases;
 use super::ranking::{FieldBoost, GRAM_FIELDS, WORD_FIELDS};
 use crate::content::docnum;
 use crate::content::model::{Kind, Status};
@@ -29,7 +30,7 @@ use crate::error::Result;
 use crate::render::OutputFile;
 use crate::site::Site;
 
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Aim for shards of about this many bytes (before compression).
 const SHARD_TARGET_BYTES: usize = 2 * 1024;
 /// Files of Traditional -> Simplified pairs, by code point.
@@ -143,7 +144,12 @@ fn encode_postings(postings: &mut [Posting], docs: usize) -> String {
 /// in memory (the bundle is exported beside rendering).
 /// (A few fields a term, so a Vec: a BTreeMap node per term cost more than
 /// the postings of most terms.)
-type Terms = HashMap<String, Vec<(&'static str, String)>>;
+/// Each field's entry keeps its document frequency: a list in a file of
+/// its own is named with it (`@path#df`), so a phrase's score can use a
+/// gram's frequency without fetching the gram's list.
+type Terms = HashMap<String, FieldLists>;
+/// (field key, encoded postings, document frequency) of one term.
+type FieldLists = Vec<(&'static str, String, usize)>;
 
 /// The occurrences of one Han character, by document id, summed over the
 /// terms it starts while the merged term stream passes them.
@@ -264,6 +270,10 @@ pub fn export_unless(
         let count = shard(ns, terms, sink)?;
         shard_counts.insert(ns.to_string(), json!(count));
     }
+    if site.config.exact_phrases {
+        let count = export_phrases(site, &index.attachment_texts, gram_fields, sink, stop)?;
+        shard_counts.insert("p".to_string(), json!(count));
+    }
     let assist = index.assist();
     let assist = assist.data();
     let mut meta = meta_json(site, shard_counts, fields_meta, &field_norms);
@@ -278,6 +288,68 @@ pub fn export_unless(
     ));
     sink(shared)?;
     doc_files(site, &index.attachment_texts, sink)
+}
+
+/// Phrase postings per shard pass: one pass holds every phrase of about
+/// this many documents in memory at once (some 400 MB of keys and
+/// postings at 10,000 documents).
+const PHRASE_DOCS_PER_PASS: usize = 12_000;
+
+/// Phrase shards are this many times `SHARD_TARGET_BYTES`: most phrases
+/// occur once or twice, so small shards meant tens of thousands of files,
+/// and a query's few phrases cost little even in larger ones.
+const PHRASE_SHARD_SCALE: usize = 4;
+
+/// Writes the `p` namespace (see [`phrases`]) and returns its shard count.
+/// Phrases are collected in passes, each keeping the keys whose hash
+/// falls into it: every shard's terms come from one pass, because the
+/// shard count is a multiple of the number of passes.
+fn export_phrases(
+    site: &Site,
+    attachments: &AttachmentTexts,
+    gram_fields: &[(&'static str, Field, f32)],
+    sink: Sink<'_>,
+    stop: &AtomicBool,
+) -> Result<u32> {
+    let docs = site.pages.len();
+    let texts: Vec<[Vec<&str>; 4]> = site
+        .pages
+        .iter()
+        .map(|p| super::index::gram_texts(p, attachments))
+        .collect();
+    let passes = docs
+        .div_ceil(PHRASE_DOCS_PER_PASS)
+        .max(1)
+        .next_power_of_two() as u32;
+    let mut count = None;
+    for pass in 0..passes {
+        let keep = |key: &str| fnv1a32(key.as_bytes()) % passes == pass;
+        let mut terms = Terms::new();
+        for (field, &(key, _, _)) in gram_fields.iter().enumerate() {
+            if stop.load(Ordering::Relaxed) {
+                return Err(crate::Error::Superseded);
+            }
+            let lists = phrases::field_phrases(texts.iter().map(|t| &t[field][..]), &keep);
+            for (phrase, mut list) in lists {
+                let encoded = encode_postings(&mut list, docs);
+                terms
+                    .entry(phrase)
+                    .or_default()
+                    .push((key, encoded, list.len()));
+            }
+        }
+        let count = *count.get_or_insert_with(|| {
+            // The first pass stands for all of them.
+            let (bytes, keys) = term_sizes(&terms);
+            shard_count(
+                bytes * passes as usize / PHRASE_SHARD_SCALE,
+                keys * passes as usize,
+            )
+            .max(passes)
+        });
+        write_shards("p", terms, count, &|n| n % passes == pass, sink)?;
+    }
+    Ok(count.unwrap_or(1))
 }
 
 /// The bundle's term namespaces, filled field by field.
@@ -366,7 +438,7 @@ impl FieldSegments {
             unigrams
                 .entry(c.to_string())
                 .or_default()
-                .push((key, encoded));
+                .push((key, encoded, postings.len()));
         };
         let mut list: Vec<Posting> = Vec::new();
         let mut seen = 0u32;
@@ -401,7 +473,7 @@ impl FieldSegments {
                 target
                     .entry(term.to_string())
                     .or_default()
-                    .push((key, encoded));
+                    .push((key, encoded, list.len()));
             }
         }
         if let Some(finished) = chars.finish() {
@@ -451,6 +523,8 @@ fn meta_json(
         "fields": fields_meta,
         "norms": norms,
         "norm_fields": field_norms.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
+        // Without phrases (`exact_phrases` off) a term is matched as all its grams.
+        "phrase_positions": if site.config.exact_phrases { phrases::PHRASE_POSITIONS } else { 0 },
         "dates": b64(&date_deltas(site)),
         "kinds": Kind::ALL.iter().map(|k| (k.name(), k.label())).collect::<BTreeMap<_, _>>(),
         "statuses": Status::ALL.iter().map(|s| (s.name(), s.label())).collect::<BTreeMap<_, _>>(),
@@ -542,49 +616,71 @@ fn doc_files(site: &Site, attachments: &AttachmentTexts, sink: Sink<'_>) -> Resu
 /// Spreads terms over shard files of about `SHARD_TARGET_BYTES` each.
 /// Returns the number of shards.
 fn shard(ns: &str, terms: Terms, sink: Sink<'_>) -> Result<u32> {
-    let mut encoded: Vec<(String, Map<String, Value>, usize)> = terms
-        .into_iter()
-        .map(|(term, fields)| {
-            let mut obj = Map::new();
-            let mut size = term.len() + 8;
-            for (key, value) in fields {
-                size += value.len() + 6;
-                obj.insert(key.to_string(), Value::String(value));
-            }
-            (term, obj, size)
-        })
-        .filter(|(_, obj, _)| !obj.is_empty())
-        .collect();
-    let total: usize = encoded.iter().map(|(_, _, s)| s).sum();
-    // By size, but never so many shards that most are empty (a few huge
-    // postings, like single characters', would otherwise ask for thousands).
-    let by_size = (total / SHARD_TARGET_BYTES).max(1);
-    let by_terms = (encoded.len() / 16).max(1);
-    let count = by_size.min(by_terms).next_power_of_two().min(1 << 16) as u32;
-    let mut shards: Vec<Map<String, Value>> = (0..count).map(|_| Map::new()).collect();
-    encoded.sort_by(|a, b| a.0.cmp(&b.0));
-    for (term, obj, _) in encoded {
-        let n = (fnv1a32(term.as_bytes()) % count) as usize;
-        shards[n].insert(term, Value::Object(obj));
+    let (bytes, keys) = term_sizes(&terms);
+    let count = shard_count(bytes, keys);
+    write_shards(ns, terms, count, &|_| true, sink)?;
+    Ok(count)
+}
+
+/// The encoded size of `terms` and their number.
+fn term_sizes(terms: &Terms) -> (usize, usize) {
+    let bytes = terms
+        .iter()
+        .map(|(term, fields)| term.len() + 8 + fields.iter().map(|f| f.1.len() + 6).sum::<usize>())
+        .sum();
+    (bytes, terms.len())
+}
+
+/// How many shards `bytes` of `keys` terms get: by size, but never so many
+/// that most are empty (a few huge postings, like single characters',
+/// would otherwise ask for thousands). A power of two.
+fn shard_count(bytes: usize, keys: usize) -> u32 {
+    let by_size = (bytes / SHARD_TARGET_BYTES).max(1);
+    let by_terms = (keys / 16).max(1);
+    by_size.min(by_terms).next_power_of_two().min(1 << 16) as u32
+}
+
+/// Writes the shards `n` of `count` that `write` accepts, with the terms
+/// of `terms` that hash to them.
+fn write_shards(
+    ns: &str,
+    terms: Terms,
+    count: u32,
+    write: &dyn Fn(u32) -> bool,
+    sink: Sink<'_>,
+) -> Result<()> {
+    let mut shards: Vec<Vec<(String, FieldLists)>> = (0..count).map(|_| Vec::new()).collect();
+    for (term, fields) in terms {
+        let n = fnv1a32(term.as_bytes()) % count;
+        if write(n) && !fields.is_empty() {
+            shards[n as usize].push((term, fields));
+        }
     }
-    for (n, mut map) in shards.into_iter().enumerate() {
+    for (n, mut terms) in shards.into_iter().enumerate() {
+        if !write(n as u32) {
+            continue;
+        }
+        terms.sort_by(|a, b| a.0.cmp(&b.0));
         let mut files = Vec::new();
+        let mut map = Map::new();
         // A large list goes to a file of its own, named in the shard as
-        // `@path`: a query then fetches only the large lists it uses, not
-        // those of every term sharing its shard.
+        // `@path#df`: a query then fetches only the large lists it uses,
+        // not those of every term sharing its shard.
         let mut k = 0;
-        for fields in map.values_mut() {
-            let Value::Object(fields) = fields else {
-                continue;
-            };
-            for value in fields.values_mut() {
-                if value.as_str().is_some_and(|v| v.len() > EXTERNAL_BYTES) {
+        for (term, fields) in terms {
+            let mut obj = Map::new();
+            for (key, list, df) in fields {
+                let value = if list.len() > EXTERNAL_BYTES {
                     let path = format!("{ns}/{n}/{k}.json");
                     k += 1;
-                    let list = std::mem::replace(value, Value::String(format!("@{path}")));
-                    files.push(json_file(&format!("search/{path}"), &list));
-                }
+                    files.push(json_file(&format!("search/{path}"), &json!(list)));
+                    format!("@{path}#{df}")
+                } else {
+                    list
+                };
+                obj.insert(key.to_string(), Value::String(value));
             }
+            map.insert(term, Value::Object(obj));
         }
         files.push(json_file(
             &format!("search/{ns}/{n}.json"),
@@ -592,7 +688,7 @@ fn shard(ns: &str, terms: Terms, sink: Sink<'_>) -> Result<u32> {
         ));
         sink(files)?;
     }
-    Ok(count)
+    Ok(())
 }
 
 fn truncate_chars(text: &str, max: usize) -> &str {
@@ -709,8 +805,12 @@ mod tests {
         // 3,000 documents of 100,000 hold the term: a sparse list of ~8 KB.
         let big: Vec<Posting> = (0..3000).map(|i| (i * 33, 1)).collect();
         let mut put = |term: &str, key: &'static str, mut postings: Vec<Posting>| {
+            let df = postings.len();
             let encoded = encode_postings(&mut postings, 100_000);
-            terms.entry(term.into()).or_default().push((key, encoded));
+            terms
+                .entry(term.into())
+                .or_default()
+                .push((key, encoded, df));
         };
         put("社区", "b", big.clone());
         put("党建", "b", vec![(1, 2)]);
@@ -730,7 +830,7 @@ mod tests {
             serde_json::from_slice(&f.contents).unwrap()
         };
         let shard = text("search/g/0.json");
-        assert_eq!(shard["社区"]["b"], json!("@g/0/0.json"));
+        assert_eq!(shard["社区"]["b"], json!("@g/0/0.json#3000"));
         assert_eq!(shard["社区"]["t"], json!(b64(&[7, 1])));
         assert_eq!(shard["党建"]["b"], json!(b64(&[1, 2])));
         assert_eq!(

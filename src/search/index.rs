@@ -259,12 +259,21 @@ impl SearchIndex {
         d.add_text(f.url, &page.url);
         d.add_text(f.kind, front.kind.name());
         d.add_text(f.title, &front.title);
-        d.add_text(f.title_grams, &front.title);
         d.add_text(f.headings, page.doc.heading_titles().join("\n"));
         d.add_text(f.body, &page.doc.rendered.text);
-        d.add_text(f.body_grams, &page.doc.rendered.text);
-        if let Some(summary) = &front.summary {
-            d.add_text(f.body_grams, summary);
+        let gram_fields = [
+            f.title_grams,
+            f.body_grams,
+            f.meta_grams,
+            f.attachment_grams,
+        ];
+        for (field, values) in gram_fields
+            .into_iter()
+            .zip(gram_texts(page, &self.attachment_texts))
+        {
+            for value in values {
+                d.add_text(field, value);
+            }
         }
         if let Some(summary) = summary_of(page) {
             d.add_text(f.summary, summary);
@@ -284,25 +293,18 @@ impl SearchIndex {
         }
         for t in &front.tags {
             d.add_text(f.tags, t);
-            d.add_text(f.meta_grams, t);
         }
         if let Some(r) = &front.region {
             d.add_text(f.region, r);
-            d.add_text(f.meta_grams, r);
         }
         for i in &front.policy.issuers {
             d.add_text(f.issuer, i);
-            d.add_text(f.meta_grams, i);
-        }
-        if let Some(o) = &front.organization {
-            d.add_text(f.meta_grams, o);
         }
         if let Some(s) = front.policy.status {
             d.add_text(f.status, s.name());
         }
         if let Some(n) = &front.policy.doc_number {
             d.add_text(f.doc_number_text, n);
-            d.add_text(f.meta_grams, n);
             d.add_text(
                 f.doc_number,
                 docnum::canonical(n).unwrap_or_else(|| n.clone()),
@@ -310,12 +312,9 @@ impl SearchIndex {
         }
         if let Some(s) = &front.training.series {
             d.add_text(f.series, s);
-            d.add_text(f.meta_grams, s);
         }
         for a in &page.doc.attachments {
-            d.add_text(f.attachment_grams, &a.title);
             if let Some(text) = self.attachment_texts.get(&a.url) {
-                d.add_text(f.attachment_grams, text);
                 d.add_text(
                     f.attachments,
                     format!("{}{ATTACHMENT_SEPARATOR}{text}", a.title),
@@ -389,6 +388,30 @@ fn read_assist(dir: &Path) -> Assist {
 /// The summary a search result shows: the front matter's, else the
 /// opening of the first paragraph. The index, the static bundle and the
 /// export all store this one.
+/// The texts of a page's gram fields, in the order of
+/// [`GRAM_FIELDS`](super::ranking::GRAM_FIELDS) (title, body, meta,
+/// attachments), each field's values in the order they are indexed: their
+/// token positions follow that order, and the static bundle's phrases are
+/// read from the same texts.
+pub fn gram_texts<'a>(page: &'a Page, attachments: &'a AttachmentTexts) -> [Vec<&'a str>; 4] {
+    let front = &page.doc.front;
+    let title = vec![front.title.as_str()];
+    let mut body = vec![page.doc.rendered.text.as_str()];
+    body.extend(front.summary.as_deref());
+    let mut meta: Vec<&str> = front.tags.iter().map(String::as_str).collect();
+    meta.extend(front.region.as_deref());
+    meta.extend(front.policy.issuers.iter().map(String::as_str));
+    meta.extend(front.organization.as_deref());
+    meta.extend(front.policy.doc_number.as_deref());
+    meta.extend(front.training.series.as_deref());
+    let mut files = Vec::new();
+    for a in &page.doc.attachments {
+        files.push(a.title.as_str());
+        files.extend(attachments.get(&a.url));
+    }
+    [title, body, meta, files]
+}
+
 pub fn summary_of(page: &Page) -> Option<String> {
     page.doc.front.summary.clone().or_else(|| {
         page.doc

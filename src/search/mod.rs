@@ -8,6 +8,7 @@ pub mod export;
 pub mod facet_counts;
 pub mod filters;
 pub mod index;
+pub mod phrases;
 pub mod query;
 pub mod ranking;
 pub mod read_only;

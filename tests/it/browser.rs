@@ -12,7 +12,7 @@ use crate::common;
 use std::path::Path;
 use std::process::Command;
 
-use common::http::Server;
+use common::http::{get, Server};
 use common::{repo_root, SiteTest};
 use zhiku::search::engine::SearchEngine;
 use zhiku::search::query::{SearchParams, SearchRequest};
@@ -276,4 +276,263 @@ fn a_handbook_prints_as_a_pdf_with_its_contents_numbered() {
     }
     assert!(said.contains("参考答案 p."), "{said}");
     assert!(pages[last..].iter().any(|p| p.contains("参考答案")));
+}
+
+/// Large enough that the generated queries find dozens to hundreds of
+/// documents each (and that terms of three characters or more meet documents
+/// holding their bigrams apart), small enough that generating, building and
+/// searching it in Chromium stays well under a minute on two cores.
+const CORPUS_DOCS: &str = "400";
+
+/// The benchmark corpus generator, in the `shared/` folder beside the
+/// checkout (CI lays a copy there too).
+fn corpus_generator() -> std::path::PathBuf {
+    let bench = repo_root().join("../shared/bench");
+    assert!(
+        bench.join("gen_corpus.py").is_file() && bench.join("corpus_model.json").is_file(),
+        "{} has no gen_corpus.py and corpus_model.json: this test generates its site with them",
+        bench.display()
+    );
+    bench
+}
+
+/// The corpus's queries followed by the Traditional spelling of each that
+/// has one, without repeats. The spellings come from the generator's own
+/// Simplified -> Traditional table (the one that wrote the corpus's
+/// Traditional documents): nothing else on the machine converts that way,
+/// and it covers every character the queries are made of.
+const TRADITIONAL_VARIANTS: &str = r#"
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import gen_corpus
+model = gen_corpus.Model(sys.argv[1] + "/corpus_model.json")
+queries = [l.strip() for l in open(sys.argv[2], encoding="utf-8") if l.strip()]
+out = []
+for q in queries + [model.to_trad(q) for q in queries]:
+    if q not in out:
+        out.append(q)
+print(json.dumps(out, ensure_ascii=False))
+"#;
+
+/// `facets` of an /api/search answer as the search page's panel keys them:
+/// the parameter a value sets (`tag`, not `tags`), then value -> count.
+fn api_facet_counts(answer: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for (key, values) in answer["facets"].as_object().expect("facets") {
+        let counts: serde_json::Map<String, serde_json::Value> = values
+            .as_array()
+            .expect("facet values")
+            .iter()
+            .map(|v| (v["value"].as_str().unwrap().to_string(), v["count"].clone()))
+            .collect();
+        // The page draws no group for a facet without values.
+        if !counts.is_empty() {
+            let param = if key == "tags" { "tag" } else { key.as_str() };
+            out.insert(param.to_string(), counts.into());
+        }
+    }
+    out.into()
+}
+
+/// The facet values counted differently, `param/value static/server` (`-`
+/// where a side lists no count): whole panels of 30 tags and 30 regions
+/// would bury the few values that differ.
+fn facet_differences(page: &serde_json::Value, api: &serde_json::Value) -> String {
+    let mut keys = std::collections::BTreeSet::new();
+    for side in [page, api] {
+        for (param, values) in side.as_object().into_iter().flatten() {
+            for value in values.as_object().into_iter().flatten().map(|(v, _)| v) {
+                keys.insert((param.clone(), value.clone()));
+            }
+        }
+    }
+    let count = |side: &serde_json::Value, param: &str, value: &str| match &side[param][value] {
+        serde_json::Value::Null => "-".to_string(),
+        n => n.to_string(),
+    };
+    keys.iter()
+        .filter_map(|(param, value)| {
+            let (s, a) = (count(page, param, value), count(api, param, value));
+            (s != a).then(|| format!("{param}/{value} {s}/{a}"))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[test]
+#[cfg_attr(
+    not(has_browser_tools),
+    ignore = "needs chromium, node and playwright-core (npm ci --prefix tests/browser); .ci/run installs them"
+)]
+fn static_search_page_counts_like_the_server_on_a_generated_corpus() {
+    use serde_json::Value;
+    use std::time::Instant;
+    if !can_run() {
+        return;
+    }
+    let started = Instant::now();
+    let bench = corpus_generator();
+    let site = SiteTest::empty();
+    let generated = Command::new("python3")
+        .arg(bench.join("gen_corpus.py"))
+        .args(["--docs", CORPUS_DOCS, "--seed", "1", "--out"])
+        .arg(&site.root)
+        .output()
+        .expect("run gen_corpus.py");
+    assert!(
+        generated.status.success(),
+        "gen_corpus.py: {}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    // The portal compared is the one with phrase postings.
+    let config = site.root.join("zhiku.yaml");
+    let mut yaml = std::fs::read_to_string(&config).unwrap();
+    yaml.push_str("\nexact_phrases: true\n");
+    std::fs::write(&config, yaml).unwrap();
+    let variants = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .args(["-c", TRADITIONAL_VARIANTS])
+        .arg(&bench)
+        .arg(site.root.join("queries.txt"))
+        .output()
+        .expect("run python3");
+    assert!(
+        variants.status.success(),
+        "Traditional spellings from gen_corpus.Model.to_trad: {}",
+        String::from_utf8_lossy(&variants.stderr)
+    );
+    let queries: Vec<String> = serde_json::from_slice(&variants.stdout).unwrap();
+    let listed = std::fs::read_to_string(site.root.join("queries.txt")).unwrap();
+    assert!(
+        queries.len() > listed.lines().filter(|l| !l.trim().is_empty()).count(),
+        "no Traditional spelling added to {listed}"
+    );
+    let generated_at = started.elapsed();
+
+    // The real binary, as a deployment builds; the server then serves that
+    // very output, so both sides read the same index.
+    let built = site.zhiku(&["build"]);
+    assert!(
+        built.status.success(),
+        "zhiku build: {}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let built_at = started.elapsed();
+    let srv = Server::start_prod_as_built(site);
+    let server: Vec<Value> = queries
+        .iter()
+        .map(|q| {
+            let path = format!(
+                "/api/search?q={}",
+                percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC)
+            );
+            let reply = get(&srv.addr, &path);
+            assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+            let answer: Value = serde_json::from_str(&reply.body).unwrap();
+            assert!(
+                answer["total"].as_u64().unwrap() > 0,
+                "{q}: a query that finds nothing tests nothing"
+            );
+            answer
+        })
+        .collect();
+
+    // The same output on a host that knows nothing of zhiku: the page must
+    // search the bundle (counts.mjs fails on any request to /api/).
+    let plain = static_server(&srv.site.out());
+    let run = Command::new("node")
+        .arg(repo_root().join("tests/browser/counts.mjs"))
+        .arg(format!("http://{}", plain.addr))
+        .arg(serde_json::to_string(&queries).unwrap())
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "counts.mjs failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let shown: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(shown.len(), queries.len(), "{stdout}");
+
+    let mut mismatches = Vec::new();
+    let mut same_top = 0;
+    println!("query\tserver_total\tstatic_total\tfacets\ttop10_overlap");
+    for ((q, api), page) in queries.iter().zip(&server).zip(&shown) {
+        assert_eq!(page["q"].as_str(), Some(q.as_str()));
+        let api_facets = api_facet_counts(api);
+        let same_total = page["total"] == api["total"];
+        let same_facets = page["facets"] == api_facets;
+        let api_top: std::collections::BTreeSet<&str> = api["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|h| h["url"].as_str())
+            .collect();
+        let page_top: std::collections::BTreeSet<&str> = page["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        if api_top == page_top {
+            same_top += 1;
+        }
+        println!(
+            "{q}\t{}\t{}\t{}\t{}/{}",
+            api["total"],
+            page["total"],
+            if same_facets { "same" } else { "differ" },
+            api_top.intersection(&page_top).count(),
+            api_top.len()
+        );
+        let problems = page["problems"].as_array().unwrap();
+        // Phrases decide a term of up to four characters exactly; a longer
+        // one is matched as every four-character phrase it holds, which may
+        // find more documents, never fewer (docs/static-search.md).
+        let exact = q.chars().count() <= 4;
+        let agrees = if exact {
+            same_total && same_facets
+        } else {
+            page["total"].as_u64() >= api["total"].as_u64()
+        };
+        if !(agrees && problems.is_empty()) {
+            let mut why = format!(
+                "{q}: total static {} vs server {}",
+                page["total"], api["total"]
+            );
+            if !same_facets {
+                why += &format!(
+                    "\n    facets (static/server): {}",
+                    facet_differences(&page["facets"], &api_facets)
+                );
+            }
+            if !problems.is_empty() {
+                why += &format!("\n    page problems: {problems:?}");
+            }
+            if page["total"].is_null() {
+                why += &format!("\n    status line: {}", page["status"]);
+            }
+            mismatches.push(why);
+        }
+    }
+    println!(
+        "# {} queries ({CORPUS_DOCS} documents): {} with the server's total and facets, \
+         {same_top} with its top-10 set; generated in {:.1} s, built in {:.1} s, all in {:.1} s",
+        queries.len(),
+        queries.len() - mismatches.len(),
+        generated_at.as_secs_f64(),
+        (built_at - generated_at).as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} queries counted differently on the static page than by /api/search:\n{}",
+        mismatches.len(),
+        queries.len(),
+        mismatches.join("\n")
+    );
 }

@@ -200,6 +200,7 @@
         for (var i = 1; i < days.length; i++) days[i] = days[i - 1] - days[i];
         return { docs: m.docs, shards: m.shards, fields: m.fields || {}, norms: m.norms, days: days, tf: {},
           normFields: Array.isArray(m.norm_fields) ? m.norm_fields : [],
+          phrasePositions: Number(m.phrase_positions) || 0,
           synonyms: Array.isArray(m.synonyms) ? m.synonyms : [] };
       });
       metaCache.catch(function () { metaCache = null; });
@@ -325,6 +326,67 @@
       }
     }
     return out;
+  }
+
+  /* 建索引时的 gram（analyzer.rs gram_ranges）：每个汉字一个位置，取它开头的二元组，在串尾取单字；
+   * 字母数字串一个位置。短语（phrases.rs）由相邻位置上的这些 gram 组成。 */
+  function indexTokens(normText) {
+    var a = chars(normText), out = [], i = 0, j;
+    while (i < a.length) {
+      if (isGramChar(a[i])) {
+        out.push(i + 1 < a.length && isGramChar(a[i + 1]) ? a[i] + a[i + 1] : a[i]);
+        i++;
+      } else if (isWordChar(a[i])) {
+        for (j = i; j < a.length && isWordChar(a[j]); j++);
+        out.push(a.slice(i, j).join(""));
+        i = j;
+      } else {
+        i++;
+      }
+    }
+    return out;
+  }
+  function isBigram(t) { var c = chars(t); return c.length === 2 && isGramChar(c[0]) && isGramChar(c[1]); }
+  /* 串内相邻的二元组共用一个字，只写一次；不相连的 gram 之间写一个空格（phrases.rs push_token）。 */
+  function overlaps(prev, tok) {
+    var c = chars(tok)[0];
+    return isBigram(prev) && chars(prev)[1] === c && isGramChar(c);
+  }
+  function pushToken(key, prev, tok) {
+    if (prev === null) return tok;
+    return overlaps(prev, tok) ? key + chars(tok).slice(1).join("") : key + " " + tok;
+  }
+  /* 多个 gram 的词：所跨位置不超过 size 时查整个短语（与服务器的短语查询同文档、同频次）；
+   * 更长的词查它包含的每个 size 位置的短语。串尾的单字不属于查询（查询以二元组结尾）。 */
+  function lone(t) { var c = chars(t); return c.length === 1 && isGramChar(c[0]); }
+  /* 标点两侧的汉字不组成短语（phrases.rs crosses_punctuation）：这样的词按标点分成几段，各段
+   * 查自己的短语；有一段只有一个 gram 时整个词退回到各 gram 同现。 */
+  function phraseKeys(normText, size) {
+    var toks = indexTokens(normText);
+    if (toks.length < 2 || !(size >= 2)) return [];
+    var parts = [[toks[0]]];
+    for (var i = 1; i < toks.length; i++) {
+      if (lone(toks[i - 1]) && isGramChar(chars(toks[i])[0])) parts.push([]);
+      parts[parts.length - 1].push(toks[i]);
+    }
+    parts.forEach(function (p) {
+      var n = p.length;
+      if (n >= 2 && lone(p[n - 1]) && overlaps(p[n - 2], p[n - 1])) p.pop();
+    });
+    if (parts.some(function (p) { return p.length < 2; })) return [];
+    return [].concat.apply([], parts.map(function (p) { return segmentKeys(p, size); }));
+  }
+  function segmentKeys(toks, size) {
+    var width = Math.min(size, toks.length), keys = [];
+    for (var s = 0; s + width <= toks.length; s++) {
+      var last = toks[s + width - 1];
+      // 以串尾单字结束的短语不入索引，下一个短语已覆盖它
+      if (s + width < toks.length && lone(last) && overlaps(toks[s + width - 2], last)) continue;
+      var key = null;
+      for (var k = s; k < s + width; k++) key = pushToken(key, k > s ? toks[k - 1] : null, toks[k]);
+      keys.push(key);
+    }
+    return keys;
   }
 
   /* 词中的各段：汉字串、字母数字串（jieba 不会跨标点或跨文字类别成词）。 */
@@ -493,29 +555,47 @@
     map.set(doc, old === undefined ? score : f32(old + score));
   }
 
-  /* 一个词的 gram 在同一字段中全部出现的文档，按字段打分后相加（find_query）。 */
-  function findScores(m, entries) {
+  /* 几个倒排表共有的文档：each(文档, 最小词频, 字段长度 id)。 */
+  function intersect(lists, each) {
+    var first = lists[0], pos = lists.map(function () { return 0; });
+    for (var i = 0; i < first.ids.length; i++) {
+      var doc = first.ids[i], tf = first.tfs[i], ok = true;
+      for (var k = 1; k < lists.length && ok; k++) {
+        var l = lists[k], p = pos[k];
+        while (p < l.ids.length && l.ids[p] < doc) p++;
+        pos[k] = p;
+        if (p < l.ids.length && l.ids[p] === doc) tf = Math.min(tf, l.tfs[p]); else ok = false;
+      }
+      if (ok) each(doc, tf, first.norms[i]);
+    }
+  }
+  /* 单独成文件的倒排表在分片里写作 "@路径#文档数"。 */
+  function externalPath(v) { var cut = v.indexOf("#"); return cut < 0 ? v.slice(1) : v.slice(1, cut); }
+  function docFreq(v, key, m) {
+    if (v.charAt(0) === "@") return parseInt(v.slice(v.indexOf("#") + 1), 10) || 0;
+    return postings(v, key, m.fieldNorms).ids.length;
+  }
+
+  /* 一个词在标题、正文、元数据中找到的文档，按字段打分后相加（find_query）。一个 gram 的词查
+   * 它的倒排表；多个 gram 的词查短语（文档与短语频次都与服务器的短语查询相同），idf 是各 gram
+   * 的 idf 之和。 */
+  function findScores(m, entries, phrases) {
     var out = new Map();
     GRAM_FIELDS.forEach(function (field) {
-      var lists = [];
+      var idfSum = 0, lists = [];
       for (var g = 0; g < entries.length; g++) {
-        if (!entries[g] || typeof entries[g][field[0]] !== "string") return;
-        lists.push(postings(entries[g][field[0]], field[1], m.fieldNorms));
+        var v = entries[g] && entries[g][field[0]];
+        if (typeof v !== "string") return;
+        idfSum = f32(idfSum + idf(docFreq(v, field[1], m), m.docs));
+        if (!phrases.length) lists.push(postings(v, field[1], m.fieldNorms));
       }
-      var idfSum = 0;
-      lists.forEach(function (l) { idfSum = f32(idfSum + idf(l.ids.length, m.docs)); });
+      for (var w = 0; w < phrases.length; w++) {
+        var pv = phrases[w] && phrases[w][field[0]];
+        if (typeof pv !== "string") return;
+        lists.push(postings(pv, field[1], m.fieldNorms));
+      }
       var score = bm25(m, idfSum, field[2], fieldAvg(m, field[1]));
-      var first = lists[0], pos = lists.map(function () { return 0; });
-      for (var i = 0; i < first.ids.length; i++) {
-        var doc = first.ids[i], tf = first.tfs[i], ok = true;
-        for (var k = 1; k < lists.length && ok; k++) {
-          var l = lists[k], p = pos[k];
-          while (p < l.ids.length && l.ids[p] < doc) p++;
-          pos[k] = p;
-          if (p < l.ids.length && l.ids[p] === doc) tf = Math.min(tf, l.tfs[p]); else ok = false;
-        }
-        if (ok) add(out, doc, score(tf, first.norms[i]));
-      }
+      intersect(lists, function (doc, tf, norm) { add(out, doc, score(tf, norm)); });
     });
     return out;
   }
@@ -899,7 +979,9 @@
     // 每个词：gram、整词、文号；所需分片一次并行取回
     function term(text) {
       var norm = normalize(text).text;
-      return { text: text, norm: norm, grams: queryGrams(norm), docnum: docNumber(text) };
+      var grams = queryGrams(norm);
+      return { text: text, norm: norm, grams: grams, docnum: docNumber(text),
+        phrases: grams.length > 1 ? phraseKeys(norm, m.phrasePositions) : [] };
     }
     // 每个必须出现的词连同它的读法、同义词：找到其中任一即可，得分为各自得分乘权重之和
     var include = alternatives.map(function (alts) {
@@ -915,6 +997,7 @@
     function need(path) { if (paths.indexOf(path) < 0) paths.push(path); return path; }
     allTerms.concat(exclude).forEach(function (t) {
       t.paths = t.grams.map(function (g) { return need(shardPath(m, g.ns, g.text)); });
+      t.phrasePaths = t.phrases.map(function (p) { return need(shardPath(m, "p", p)); });
     });
     allTerms.forEach(function (t) {
       t.words = wordRuns(t.norm);
@@ -930,11 +1013,13 @@
       var fields = shard[key];
       Object.keys(fields).forEach(function (f) {
         var v = fields[f];
-        if (typeof v === "string" && v.charAt(0) === "@") external.push({ fields: fields, field: f, path: v.slice(1) });
+        if (typeof v === "string" && v.charAt(0) === "@") external.push({ fields: fields, field: f, path: externalPath(v) });
       });
     }
     allTerms.concat(exclude).forEach(function (t) {
-      t.grams.forEach(function (g, i) { want(file(t.paths[i]), g.text); });
+      // 短语的 gram 只要文档数（分片里就有），不取它们的大倒排表
+      if (!t.phrases.length) t.grams.forEach(function (g, i) { want(file(t.paths[i]), g.text); });
+      t.phrases.forEach(function (p, i) { want(file(t.phrasePaths[i]), p); });
       (t.words || []).forEach(function (w, i) { want(file(t.wordPaths[i]), w); });
     });
     var lists = await Promise.all(external.map(function (x) { return load(x.path); }));
@@ -942,10 +1027,13 @@
     function entries(t) {
       return t.grams.map(function (g, i) { var s = file(t.paths[i]); return has(s, g.text) ? s[g.text] : null; });
     }
+    function phraseEntries(t) {
+      return t.phrases.map(function (p, i) { var s = file(t.phrasePaths[i]); return has(s, p) ? s[p] : null; });
+    }
 
     // 必须出现的词（及筛选）逐项求交，得分相加
     function termScores(t) {
-      var found = findScores(m, entries(t));
+      var found = findScores(m, entries(t), phraseEntries(t));
       var words = wordScores(m, t.words.map(function (w, i) {
         var shard = file(t.wordPaths[i]);
         return has(shard, w) ? shard[w] : null;
@@ -979,7 +1067,7 @@
     });
     clauses = clauses.filter(Boolean);
     var excluded = new Set();
-    exclude.forEach(function (t) { findScores(m, entries(t)).forEach(function (s, doc) { excluded.add(doc); }); });
+    exclude.forEach(function (t) { findScores(m, entries(t), phraseEntries(t)).forEach(function (s, doc) { excluded.add(doc); }); });
     var dated = req.fromDay !== null || req.toDay !== null;
 
     var hits = [];
