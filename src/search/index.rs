@@ -15,6 +15,7 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument, Term};
 use super::analyzer::{Analyzer, GramsTokenizer, WordsTokenizer, GRAMS_TOKENIZER, WORDS_TOKENIZER};
 use super::assist::{self, Assist, ASSIST_FILE};
 use super::attachment_text::AttachmentTexts;
+use super::ranking::GRAM_FIELDS;
 use crate::content::docnum;
 use crate::error::{Error, Result};
 use crate::site::{Page, Site};
@@ -261,16 +262,11 @@ impl SearchIndex {
         d.add_text(f.title, &front.title);
         d.add_text(f.headings, page.doc.heading_titles().join("\n"));
         d.add_text(f.body, &page.doc.rendered.text);
-        let gram_fields = [
-            f.title_grams,
-            f.body_grams,
-            f.meta_grams,
-            f.attachment_grams,
-        ];
-        for (field, values) in gram_fields
-            .into_iter()
+        for (gram, values) in GRAM_FIELDS
+            .iter()
             .zip(gram_texts(page, &self.attachment_texts))
         {
+            let field = self.field(gram.field);
             for value in values {
                 d.add_text(field, value);
             }
@@ -385,9 +381,6 @@ fn read_assist(dir: &Path) -> Assist {
         .unwrap_or_default()
 }
 
-/// The summary a search result shows: the front matter's, else the
-/// opening of the first paragraph. The index, the static bundle and the
-/// export all store this one.
 /// The texts of a page's gram fields, in the order of
 /// [`GRAM_FIELDS`](super::ranking::GRAM_FIELDS) (title, body, meta,
 /// attachments), each field's values in the order they are indexed: their
@@ -412,6 +405,9 @@ pub fn gram_texts<'a>(page: &'a Page, attachments: &'a AttachmentTexts) -> [Vec<
     [title, body, meta, files]
 }
 
+/// The summary a search result shows: the front matter's, else the
+/// opening of the first paragraph. The index, the static bundle and the
+/// export all store this one.
 pub fn summary_of(page: &Page) -> Option<String> {
     page.doc.front.summary.clone().or_else(|| {
         page.doc

@@ -47,11 +47,9 @@ pub fn crosses_punctuation(previous: &str, token: &str) -> bool {
 
 /// Appends `token`, the token after `previous`, to a phrase key.
 pub fn push_token(key: &mut String, previous: Option<&str>, token: &str) {
+    let first = token.chars().next();
     let overlaps = previous.is_some_and(|p| {
-        is_bigram(p)
-            && p.chars().nth(1).is_some()
-            && p.chars().nth(1) == token.chars().next()
-            && token.chars().next().is_some_and(is_gram_char)
+        is_bigram(p) && p.chars().nth(1) == first && first.is_some_and(is_gram_char)
     });
     match (previous, overlaps) {
         (None, _) => key.push_str(token),

@@ -134,21 +134,13 @@ fn words_only_in_attachments_find_the_document_which_names_the_file() {
 fn the_static_bundle_finds_attachment_words_too() {
     let site = attachment_site();
     site.built();
-    let run = std::process::Command::new("node")
-        .arg(repo_root().join("tests/browser/parity.mjs"))
-        .arg(site.out())
-        .arg(r#"[{"q": "银杏议事角"}, {"q": "记录本骑缝章"}]"#)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let answers = crate::common::node_json_lines(
+        "parity.mjs",
+        &[
+            site.out().as_os_str(),
+            r#"[{"q": "银杏议事角"}, {"q": "记录本骑缝章"}]"#.as_ref(),
+        ],
     );
-    let answers: Vec<serde_json::Value> = String::from_utf8_lossy(&run.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
     assert_eq!(answers[0]["hits"][0]["url"], "/policies/yishi/");
     assert!(answers[0]["hits"][0]["snippet"]
         .as_str()

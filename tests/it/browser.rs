@@ -440,23 +440,10 @@ fn static_search_page_counts_like_the_server_on_a_generated_corpus() {
     // The same output on a host that knows nothing of zhiku: the page must
     // search the bundle (counts.mjs fails on any request to /api/).
     let plain = static_server(&srv.site.out());
-    let run = Command::new("node")
-        .arg(repo_root().join("tests/browser/counts.mjs"))
-        .arg(format!("http://{}", plain.addr))
-        .arg(serde_json::to_string(&queries).unwrap())
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "counts.mjs failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let shown: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(shown.len(), queries.len(), "{stdout}");
+    let base = format!("http://{}", plain.addr);
+    let asked = serde_json::to_string(&queries).unwrap();
+    let shown = common::node_json_lines("counts.mjs", &[base.as_ref(), asked.as_ref()]);
+    assert_eq!(shown.len(), queries.len(), "{shown:?}");
 
     let mut mismatches = Vec::new();
     let mut same_top = 0;

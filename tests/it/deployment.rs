@@ -147,19 +147,18 @@ fn serve_prod_serves_a_sub_path_site_under_its_path() {
 fn static_search_of_a_sub_path_site_fetches_its_bundle_there() {
     let site = sub_path_site();
     site.built();
-    let out = std::process::Command::new("node")
-        .arg(crate::common::repo_root().join("tests/browser/parity.mjs"))
-        .arg(site.out())
-        .arg(r#"[{"q": "党"}, {"q": "红色物业"}]"#)
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    for line in stdout.lines() {
-        let answer: serde_json::Value = serde_json::from_str(line).unwrap();
+    let answers = crate::common::node_json_lines(
+        "parity.mjs",
+        &[
+            site.out().as_os_str(),
+            r#"[{"q": "党"}, {"q": "红色物业"}]"#.as_ref(),
+        ],
+    );
+    assert_eq!(answers.len(), 2);
+    for answer in answers {
         assert!(
             answer["total"].as_u64().is_some_and(|t| t > 0),
-            "no hits (the bundle fetched outside /dangjian/?): {line}"
+            "no hits (the bundle fetched outside /dangjian/?): {answer}"
         );
     }
 }

@@ -4,11 +4,9 @@
 //! order with the same labels, and the same facet counts. Runs the client
 //! under Node on a built site; no browser, no server.
 
-use std::process::Command;
-
 use serde_json::{json, Value};
 
-use crate::common::{repo_root, SiteTest};
+use crate::common::{node_json_lines, SiteTest};
 use zhiku::search::engine::SearchEngine;
 use zhiku::search::query::{SearchParams, SearchRequest};
 
@@ -83,22 +81,7 @@ fn static_search_ranks_and_counts_like_the_server() {
     let report = site.build().unwrap();
     let engine = SearchEngine::open(report.index_dir.as_ref().unwrap()).unwrap();
     let queries = queries();
-    let out = Command::new("node")
-        .arg(repo_root().join("tests/browser/parity.mjs"))
-        .arg(site.out())
-        .arg(serde_json::to_string(&queries).unwrap())
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answers: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let answers = static_answers(&site.out(), &queries);
     assert_eq!(answers.len(), queries.len());
     let mut differing = Vec::new();
     for (query, answer) in queries.iter().zip(&answers) {
@@ -122,22 +105,8 @@ fn static_search_ranks_and_counts_like_the_server() {
 /// Runs the static client under Node on a built output folder: one answer
 /// per query (or `{"complete": prefix}`).
 fn static_answers(out: &std::path::Path, queries: &[Value]) -> Vec<Value> {
-    let run = Command::new("node")
-        .arg(repo_root().join("tests/browser/parity.mjs"))
-        .arg(out)
-        .arg(serde_json::to_string(queries).unwrap())
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    let queries = serde_json::to_string(queries).unwrap();
+    node_json_lines("parity.mjs", &[out.as_os_str(), queries.as_ref()])
 }
 
 #[test]

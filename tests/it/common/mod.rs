@@ -27,6 +27,26 @@ pub fn documented_block(name: &str, lang: &str) -> String {
     block[code_start..code_end].to_string()
 }
 
+/// Runs a `tests/browser` script under Node with `args`; it must succeed.
+/// Returns what it printed, one JSON value a line.
+pub fn node_json_lines(script: &str, args: &[&std::ffi::OsStr]) -> Vec<serde_json::Value> {
+    let run = Command::new("node")
+        .arg(repo_root().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{script}: {e}: {l}")))
+        .collect()
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

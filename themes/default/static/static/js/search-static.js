@@ -356,10 +356,10 @@
     if (prev === null) return tok;
     return overlaps(prev, tok) ? key + chars(tok).slice(1).join("") : key + " " + tok;
   }
-  /* 多个 gram 的词：所跨位置不超过 size 时查整个短语（与服务器的短语查询同文档、同频次）；
-   * 更长的词查它包含的每个 size 位置的短语。串尾的单字不属于查询（查询以二元组结尾）。 */
   function lone(t) { var c = chars(t); return c.length === 1 && isGramChar(c[0]); }
-  /* 标点两侧的汉字不组成短语（phrases.rs crosses_punctuation）：这样的词按标点分成几段，各段
+  /* 多个 gram 的词：所跨位置不超过 size 时查整个短语（与服务器的短语查询同文档、同频次）；
+   * 更长的词查它包含的每个 size 位置的短语。串尾的单字不属于查询（查询以二元组结尾）。
+   * 标点两侧的汉字不组成短语（phrases.rs crosses_punctuation）：这样的词按标点分成几段，各段
    * 查自己的短语；有一段只有一个 gram 时整个词退回到各 gram 同现。 */
   function phraseKeys(normText, size) {
     var toks = indexTokens(normText);
