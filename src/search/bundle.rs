@@ -32,7 +32,7 @@ use crate::error::Result;
 use crate::render::OutputFile;
 use crate::site::Site;
 
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Aim for shards of about this many bytes (before compression).
 const SHARD_TARGET_BYTES: usize = 2 * 1024;
 /// Files of Traditional -> Simplified pairs, by code point.
@@ -273,8 +273,10 @@ pub fn export_unless(
         shard_counts.insert(ns.to_string(), json!(count));
     }
     if site.config.exact_phrases {
-        let count = export_phrases(site, &index.attachment_texts, gram_fields, sink, stop)?;
-        shard_counts.insert("p".to_string(), json!(count));
+        let (phrases, positions) =
+            export_phrases(site, &index.attachment_texts, gram_fields, sink, stop)?;
+        shard_counts.insert("p".to_string(), json!(phrases));
+        shard_counts.insert("q".to_string(), json!(positions));
     }
     let assist = index.assist();
     let assist = assist.data();
@@ -302,7 +304,9 @@ const PHRASE_DOCS_PER_PASS: usize = 12_000;
 /// and a query's few phrases cost little even in larger ones.
 const PHRASE_SHARD_SCALE: usize = 4;
 
-/// Writes the `p` namespace (see [`phrases`]) and returns its shard count.
+/// Writes the `p` namespace (see [`phrases`]) and `q`, the positions of
+/// its longest phrases (a longer term is checked against them), and
+/// returns their shard counts.
 /// Phrases are collected in passes, each keeping the keys whose hash
 /// falls into it: every shard's terms come from one pass, because the
 /// shard count is a multiple of the number of passes.
@@ -312,7 +316,7 @@ fn export_phrases(
     gram_fields: &[(&'static str, Field, f32)],
     sink: Sink<'_>,
     stop: &AtomicBool,
-) -> Result<u32> {
+) -> Result<(u32, u32)> {
     let docs = site.pages.len();
     let texts: Vec<[Vec<&str>; 4]> = site
         .pages
@@ -323,35 +327,68 @@ fn export_phrases(
         .div_ceil(PHRASE_DOCS_PER_PASS)
         .max(1)
         .next_power_of_two() as u32;
-    let mut count = None;
+    let mut counts = None;
     for pass in 0..passes {
         let keep = |key: &str| passes == 1 || fnv1a32(key.as_bytes()) % passes == pass;
         let mut terms = Terms::new();
+        let mut positions = Terms::new();
         for (field, &(key, _, _)) in gram_fields.iter().enumerate() {
             if stop.load(Ordering::Relaxed) {
                 return Err(crate::Error::Superseded);
             }
-            let lists = phrases::field_phrases(texts.iter().map(|t| &t[field][..]), &keep);
-            for (phrase, mut list) in lists {
-                let encoded = encode_postings(&mut list, docs);
+            let values: Vec<&[&str]> = texts.iter().map(|t| &t[field][..]).collect();
+            for mut phrase in phrases::field_phrases(&values, &keep) {
+                let df = phrase.postings.len();
+                if !phrase.positions.is_empty() {
+                    let encoded = encode_positions(&phrase.postings, &phrase.positions);
+                    positions
+                        .entry(phrase.key.clone())
+                        .or_default()
+                        .push((key, encoded, df));
+                }
+                let encoded = encode_postings(&mut phrase.postings, docs);
                 terms
-                    .entry(phrase)
+                    .entry(phrase.key)
                     .or_default()
-                    .push((key, encoded, list.len()));
+                    .push((key, encoded, df));
             }
         }
-        let count = *count.get_or_insert_with(|| {
+        let (count_p, count_q) = *counts.get_or_insert_with(|| {
             // The first pass stands for all of them.
-            let (bytes, keys) = term_sizes(&terms);
-            shard_count(
-                bytes * passes as usize / PHRASE_SHARD_SCALE,
-                keys * passes as usize,
-            )
-            .max(passes)
+            let count = |terms: &Terms| {
+                let (bytes, keys) = term_sizes(terms);
+                shard_count(
+                    bytes * passes as usize / PHRASE_SHARD_SCALE,
+                    keys * passes as usize,
+                )
+                .max(passes)
+            };
+            (count(&terms), count(&positions))
         });
-        write_shards("p", terms, count, &|n| n % passes == pass, sink)?;
+        write_shards("p", terms, count_p, &|n| n % passes == pass, sink)?;
+        write_shards("q", positions, count_q, &|n| n % passes == pass, sink)?;
     }
-    Ok(count.unwrap_or(1))
+    Ok(counts.unwrap_or((1, 1)))
+}
+
+/// A phrase's positions in one field (`q`): base64 varints, per document
+/// the id's difference from the previous one, the frequency, and that many
+/// positions, each as its difference from the one before (the first from 0).
+fn encode_positions(postings: &[(u32, u32)], positions: &[u32]) -> String {
+    let mut bytes = Vec::with_capacity(postings.len() * 3 + positions.len() * 2);
+    let (mut previous, mut at) = (0, 0);
+    for &(doc, tf) in postings {
+        push_varint(&mut bytes, u64::from(doc - previous));
+        push_varint(&mut bytes, u64::from(tf));
+        previous = doc;
+        let mut last = 0;
+        for &position in &positions[at..at + tf as usize] {
+            push_varint(&mut bytes, u64::from(position - last));
+            last = position;
+        }
+        at += tf as usize;
+    }
+    b64(&bytes)
 }
 
 /// The bundle's term namespaces, filled field by field.
@@ -800,6 +837,26 @@ fn json_file(path: &str, value: &Value) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_are_coded_as_differences_per_document() {
+        let decoded = |b: &str| -> Vec<u64> {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b).unwrap();
+            let (mut out, mut value, mut shift) = (Vec::new(), 0u64, 0);
+            for byte in bytes {
+                value |= u64::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte & 0x80 == 0 {
+                    out.push(value);
+                    (value, shift) = (0, 0);
+                }
+            }
+            out
+        };
+        let coded = encode_positions(&[(3, 2), (300, 1)], &[5, 200, 7]);
+        // doc 3 (delta 3), 2 positions: 5, 200 (delta 195); doc 300 (delta 297), 1: 7.
+        assert_eq!(decoded(&coded), vec![3, 2, 5, 195, 297, 1, 7]);
+    }
 
     #[test]
     fn large_postings_get_a_file_of_their_own() {

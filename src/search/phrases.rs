@@ -61,8 +61,9 @@ pub fn push_token(key: &mut String, previous: Option<&str>, token: &str) {
     }
 }
 
-/// Calls `each` with the key of every phrase of one document's field, once
-/// per occurrence. `values` are the field's texts in indexing order; like
+/// Calls `each` with the key of every phrase of one document's field, its
+/// first token's position and the number of positions it spans, once per
+/// occurrence. `values` are the field's texts in indexing order; like
 /// tantivy, a value starts one position after the previous one ends, so no
 /// phrase spans two values.
 ///
@@ -70,7 +71,7 @@ pub fn push_token(key: &mut String, previous: Option<&str>, token: &str) {
 /// word) is also given under the key with that bigram cut to its first
 /// character: a query whose last token is a lone character (`2024年`) is a
 /// prefix phrase on the server, found by `2024年` and `2024年度` alike.
-pub fn for_each_phrase(values: &[&str], mut each: impl FnMut(&str)) {
+pub fn for_each_phrase(values: &[&str], mut each: impl FnMut(&str, u32, usize)) {
     let folded: Vec<_> = values.iter().map(|v| gram_token_ranges(v)).collect();
     // (position, value, from, to) over all values, positions gapped between values.
     let mut tokens: Vec<(usize, usize, usize, usize)> = Vec::new();
@@ -108,12 +109,13 @@ pub fn for_each_phrase(values: &[&str], mut each: impl FnMut(&str)) {
             if !starts_run && token.chars().nth(1).is_none() {
                 continue;
             }
-            each(&key);
+            let position = tokens[start].0 as u32;
+            each(&key, position, len);
             if starts_run && is_bigram(token) {
                 let first = token.chars().next().map_or(0, char::len_utf8);
                 let whole = key.len();
                 key.truncate(before + 1 + first);
-                each(&key);
+                each(&key, position, len);
                 key.truncate(before);
                 push_token(&mut key, Some(previous), token);
                 debug_assert_eq!(key.len(), whole);
@@ -122,40 +124,106 @@ pub fn for_each_phrase(values: &[&str], mut each: impl FnMut(&str)) {
     }
 }
 
+/// One phrase of a field over all documents.
+#[derive(Debug, Default)]
+pub struct FieldPhrase {
+    pub key: String,
+    /// (page id, frequency), in page order.
+    pub postings: Vec<(u32, u32)>,
+    /// For a phrase of [`PHRASE_POSITIONS`] positions, where it starts in
+    /// each document: `postings[i].1` positions for posting `i`, ascending,
+    /// all postings' in turn. Empty for shorter phrases.
+    pub positions: Vec<u32>,
+}
+
 /// Every phrase of one field over all documents (each document's values
-/// of the field, in page order) that `keep` accepts, with its postings:
-/// (page id, frequency) in page order.
+/// of the field, in page order) that `keep` accepts, with its postings
+/// and, for the longest phrases, their positions.
 ///
-/// Phrases are told apart by a 64-bit hash of their key while counting
-/// (a String per occurrence made this the slowest part of the build); two
-/// of the few million keys of a large site sharing a hash is about as
-/// likely as one in ten million builds.
-pub fn field_phrases<'a>(
-    documents: impl Iterator<Item = &'a [&'a str]>,
+/// Documents are counted in chunks on every core, each chunk with its own
+/// table (a table of a whole site's phrases, 700,000 at 10,000 documents,
+/// made every lookup a cache miss), and the chunks' lists joined in page
+/// order. Phrases are told apart by a 64-bit hash of their key while
+/// counting (a String per occurrence made this the slowest part of the
+/// build); two of the few million keys of a large site sharing a hash is
+/// about as likely as one in ten million builds.
+pub fn field_phrases(
+    documents: &[&[&str]],
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<FieldPhrase> {
+    let numbered: Vec<(u32, &[&str])> = documents
+        .iter()
+        .enumerate()
+        .map(|(doc, values)| (doc as u32, *values))
+        .collect();
+    let parts = crate::parallel::map_chunks(&numbered, 256, |chunk| chunk_phrases(chunk, keep));
+    let mut ids: HashMap<u64, u32, foldhash::fast::FixedState> = HashMap::with_capacity_and_hasher(
+        parts.first().map_or(0, Vec::len) * 2,
+        foldhash::fast::FixedState::with_seed(1),
+    );
+    let mut phrases: Vec<FieldPhrase> = Vec::new();
+    for part in parts {
+        for (hash, phrase) in part {
+            match ids.entry(hash) {
+                std::collections::hash_map::Entry::Occupied(id) => {
+                    let into = &mut phrases[*id.get() as usize];
+                    into.postings.extend(phrase.postings);
+                    into.positions.extend(phrase.positions);
+                }
+                std::collections::hash_map::Entry::Vacant(id) => {
+                    id.insert(phrases.len() as u32);
+                    phrases.push(phrase);
+                }
+            }
+        }
+    }
+    phrases
+}
+
+/// One chunk's phrases with their key hashes, in first-seen order.
+fn chunk_phrases(
+    documents: &[(u32, &[&str])],
     keep: &dyn Fn(&str) -> bool,
-) -> Vec<(String, Vec<(u32, u32)>)> {
+) -> Vec<(u64, FieldPhrase)> {
+    /// A key `keep` refused: looked up once, not tested again.
+    const REFUSED: u32 = u32::MAX;
     let hasher = foldhash::fast::FixedState::with_seed(0x007a_6869_6b75);
     let mut ids: HashMap<u64, u32, foldhash::fast::FixedState> =
         HashMap::with_hasher(foldhash::fast::FixedState::with_seed(1));
-    let mut phrases: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
-    let mut seen: Vec<u32> = Vec::new();
-    for (doc, values) in documents.enumerate() {
+    let mut phrases: Vec<(u64, FieldPhrase)> = Vec::new();
+    let mut longest: Vec<bool> = Vec::new();
+    // (phrase id, position) of every occurrence in one document
+    let mut seen: Vec<(u32, u32)> = Vec::new();
+    for &(doc, values) in documents {
         seen.clear();
-        for_each_phrase(values, |key| {
-            if !keep(key) {
-                return;
-            }
-            let id = *ids.entry(hasher.hash_one(key)).or_insert_with(|| {
-                phrases.push((key.to_string(), Vec::new()));
+        for_each_phrase(values, |key, position, len| {
+            let hash = hasher.hash_one(key);
+            let id = *ids.entry(hash).or_insert_with(|| {
+                if !keep(key) {
+                    return REFUSED;
+                }
+                let phrase = FieldPhrase {
+                    key: key.to_string(),
+                    ..FieldPhrase::default()
+                };
+                phrases.push((hash, phrase));
+                longest.push(len == PHRASE_POSITIONS);
                 (phrases.len() - 1) as u32
             });
-            seen.push(id);
+            if id != REFUSED {
+                seen.push((id, position));
+            }
         });
         seen.sort_unstable();
-        for run in seen.chunk_by(|a, b| a == b) {
-            phrases[run[0] as usize]
-                .1
-                .push((doc as u32, run.len() as u32));
+        for run in seen.chunk_by(|a, b| a.0 == b.0) {
+            let id = run[0].0 as usize;
+            let phrase = &mut phrases[id].1;
+            phrase.postings.push((doc, run.len() as u32));
+            if longest[id] {
+                phrase
+                    .positions
+                    .extend(run.iter().map(|&(_, position)| position));
+            }
         }
     }
     phrases
@@ -167,7 +235,9 @@ mod tests {
 
     fn phrases(values: &[&str]) -> Vec<(String, u32)> {
         let mut counts: HashMap<String, u32> = HashMap::new();
-        for_each_phrase(values, |k| *counts.entry(k.to_string()).or_default() += 1);
+        for_each_phrase(values, |k, _, _| {
+            *counts.entry(k.to_string()).or_default() += 1
+        });
         let mut out: Vec<(String, u32)> = counts.into_iter().collect();
         out.sort();
         out
@@ -187,6 +257,24 @@ mod tests {
         assert!(!keys.iter().any(|k| k.contains(' ')), "{keys:?}");
         // Traditional text is folded as indexed.
         assert!(phrases(&["黨中央"]).iter().any(|(k, _)| k == "党中央"));
+    }
+
+    #[test]
+    fn the_longest_phrases_keep_where_each_occurrence_starts() {
+        // 社区服务中心 twice in the body, the second after a value break.
+        let first: &[&str] = &["社区服务中心，和社区服务站"];
+        let second: &[&str] = &["无关", "社区服务"];
+        let phrases = field_phrases(&[first, second], &|_| true);
+        let get = |key: &str| phrases.iter().find(|p| p.key == key).unwrap();
+        let full = get("社区服务");
+        // 社区 0 区服 1 服务 2 务中 3 中心 4 心 5 | 和社 6 社区 7 区服 8 服务 9 务站 10;
+        // the second document: 无关 0 关 1, a gap, 社区 3 区服 4 服务 5.
+        assert_eq!(full.postings, vec![(0, 2), (1, 1)]);
+        assert_eq!(full.positions, vec![0, 7, 3]);
+        // Shorter phrases only say which documents hold them.
+        let short = get("社区服");
+        assert_eq!(short.postings, vec![(0, 2), (1, 1)]);
+        assert!(short.positions.is_empty());
     }
 
     #[test]

@@ -13,9 +13,9 @@ use zhiku::search::query::{SearchParams, SearchRequest};
 /// Terms of one to four characters, Traditional spellings, exclusions,
 /// filters, a 文号: the bundled site has phrase postings (`exact_phrases`),
 /// which decide a term of up to four characters exactly as the server
-/// does. Longer terms are matched as every four-character phrase they
-/// hold and may find more (社区党组织: 22 against 19 here;
-/// docs/static-search.md).
+/// does; a longer term is checked against the positions of the phrases
+/// that cover it (社区党组织 found 22 against the server's 19 here before
+/// they were; docs/static-search.md).
 fn queries() -> Vec<Value> {
     let q = |q: &str| json!({ "q": q });
     vec![
@@ -39,6 +39,18 @@ fn queries() -> Vec<Value> {
         json!({ "q": "", "kind": "case" }),
         json!({ "q": "", "from": "2019", "to": "2021" }),
     ]
+}
+
+/// Terms of five characters or more, checked against phrase positions:
+/// the same documents, total and facets. Not the same order: the server
+/// adds a score for the words jieba cuts from the term (社区 and 党组织)
+/// when a title or heading holds them all, and the browser has no jieba;
+/// it scores the term whole (docs/static-search.md).
+fn counted_queries() -> Vec<Value> {
+    ["社区党组织", "党群服务中心", "网格化管理"]
+        .into_iter()
+        .map(|q| json!({ "q": q }))
+        .collect()
 }
 
 fn params(v: &Value) -> SearchParams {
@@ -80,23 +92,26 @@ fn static_search_ranks_and_counts_like_the_server() {
     let site = SiteTest::bundled();
     let report = site.build().unwrap();
     let engine = SearchEngine::open(report.index_dir.as_ref().unwrap()).unwrap();
-    let queries = queries();
+    let ranked = queries();
+    let queries: Vec<Value> = ranked.iter().cloned().chain(counted_queries()).collect();
     let answers = static_answers(&site.out(), &queries);
     assert_eq!(answers.len(), queries.len());
     let mut differing = Vec::new();
-    for (query, answer) in queries.iter().zip(&answers) {
+    for (n, (query, answer)) in queries.iter().zip(&answers).enumerate() {
         let request = SearchRequest::from_params(&params(query)).unwrap();
         let server = serde_json::to_value(engine.search(&request).unwrap()).unwrap();
         assert!(
             server["total"].as_u64().unwrap() > 0,
             "{query}: a query that finds nothing tests nothing"
         );
-        if comparable(&server) != comparable(answer) {
-            differing.push(format!(
-                "{query}\n  server: {}\n  static: {}",
-                comparable(&server),
-                comparable(answer)
-            ));
+        let (server, answer) = if n < ranked.len() {
+            (comparable(&server), comparable(answer))
+        } else {
+            let counts = |r: &Value| json!({ "total": r["total"], "facets": r["facets"] });
+            (counts(&server), counts(answer))
+        };
+        if server != answer {
+            differing.push(format!("{query}\n  server: {server}\n  static: {answer}"));
         }
     }
     assert!(differing.is_empty(), "{}", differing.join("\n"));

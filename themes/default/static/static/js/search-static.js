@@ -201,6 +201,8 @@
         return { docs: m.docs, shards: m.shards, fields: m.fields || {}, norms: m.norms, days: days, tf: {},
           normFields: Array.isArray(m.norm_fields) ? m.norm_fields : [],
           phrasePositions: Number(m.phrase_positions) || 0,
+          // 最长短语的位置（q 分片）：有它，更长的词才逐篇核对
+          hasPositions: Number(m.shards.q) > 0,
           synonyms: Array.isArray(m.synonyms) ? m.synonyms : [] };
       });
       metaCache.catch(function () { metaCache = null; });
@@ -358,23 +360,31 @@
   }
   function lone(t) { var c = chars(t); return c.length === 1 && isGramChar(c[0]); }
   /* 多个 gram 的词：所跨位置不超过 size 时查整个短语（与服务器的短语查询同文档、同频次）；
-   * 更长的词查它包含的每个 size 位置的短语。串尾的单字不属于查询（查询以二元组结尾）。
+   * 更长的词由它包含的每个 size 位置的短语覆盖，各短语在词中的位置是 at（q 分片的位置据此核对）。
+   * 串尾的单字不属于查询（查询以二元组结尾）。
    * 标点两侧的汉字不组成短语（phrases.rs crosses_punctuation）：这样的词按标点分成几段，各段
-   * 查自己的短语；有一段只有一个 gram 时整个词退回到各 gram 同现。 */
+   * 查自己的短语；有一段只有一个 gram 时整个词退回到各 gram 同现。
+   * 返回 [{key, at, width, cover}]：cover 的几个短语覆盖整个词。 */
   function phraseKeys(normText, size) {
     var toks = indexTokens(normText);
     if (toks.length < 2 || !(size >= 2)) return [];
-    var parts = [[toks[0]]];
+    var parts = [{ at: 0, toks: [toks[0]] }];
     for (var i = 1; i < toks.length; i++) {
-      if (lone(toks[i - 1]) && isGramChar(chars(toks[i])[0])) parts.push([]);
-      parts[parts.length - 1].push(toks[i]);
+      if (lone(toks[i - 1]) && isGramChar(chars(toks[i])[0])) parts.push({ at: i, toks: [] });
+      parts[parts.length - 1].toks.push(toks[i]);
     }
     parts.forEach(function (p) {
-      var n = p.length;
-      if (n >= 2 && lone(p[n - 1]) && overlaps(p[n - 2], p[n - 1])) p.pop();
+      var n = p.toks.length;
+      if (n >= 2 && lone(p.toks[n - 1]) && overlaps(p.toks[n - 2], p.toks[n - 1])) p.toks.pop();
     });
-    if (parts.some(function (p) { return p.length < 2; })) return [];
-    return [].concat.apply([], parts.map(function (p) { return segmentKeys(p, size); }));
+    if (parts.some(function (p) { return p.toks.length < 2; })) return [];
+    var perPart = parts.map(function (p) { return segmentKeys(p.toks, size); });
+    var covered = perPart.every(function (keys) { return keys.covered; });
+    return [].concat.apply([], perPart.map(function (keys, n) {
+      return keys.map(function (k) {
+        return { key: k.key, at: parts[n].at + k.at, width: k.width, cover: covered && k.cover === true };
+      });
+    }));
   }
   function segmentKeys(toks, size) {
     var width = Math.min(size, toks.length), keys = [];
@@ -384,8 +394,17 @@
       if (s + width < toks.length && lone(last) && overlaps(toks[s + width - 2], last)) continue;
       var key = null;
       for (var k = s; k < s + width; k++) key = pushToken(key, k > s ? toks[k - 1] : null, toks[k]);
-      keys.push(key);
+      keys.push({ key: key, at: s, width: width });
     }
+    // 核对位置只需覆盖全部位置的最少几个短语（每次取能接上的最远一个）：常见短语的位置很大
+    for (var next = 0, i = 0; next < toks.length && keys.length;) {
+      var best = null;
+      for (; i < keys.length && keys[i].at <= next; i++) best = keys[i];
+      if (!best) return keys;
+      best.cover = true;
+      next = best.at + best.width;
+    }
+    keys.covered = next >= toks.length;
     return keys;
   }
 
@@ -576,10 +595,49 @@
     return postings(v, key, m.fieldNorms).ids.length;
   }
 
+  /* 短语的位置（q 分片，bundle.rs encode_positions）：每篇 (文档差值, 次数, 各位置差值)。 */
+  function positionList(b64, key, fieldNorms) {
+    var cacheKey = "q:" + key + ":" + b64;
+    var p = decodedPostings.get(cacheKey);
+    if (p) return p;
+    var d = varints(b64), bytes = fieldNorms[key] || NO_NORMS, id = 0, i = 0;
+    p = { ids: [], tfs: [], norms: [], positions: [] };
+    while (i + 1 < d.length) {
+      id += d[i];
+      var n = d[i + 1], at = [], position = 0;
+      i += 2;
+      for (var k = 0; k < n && i < d.length; k++, i++) { position += d[i]; at.push(position); }
+      p.ids.push(id); p.tfs.push(n); p.norms.push(id < bytes.length ? bytes[id] : 0); p.positions.push(at);
+    }
+    decodedPostings.set(cacheKey, p);
+    return p;
+  }
+  /* 长词：各短语都出现、且彼此的位置差与词中相同之处的个数就是词频（服务器的短语频次）。 */
+  function verifiedPhrase(lists, at, each) {
+    var first = lists[0], pos = lists.map(function () { return 0; });
+    for (var i = 0; i < first.ids.length; i++) {
+      var doc = first.ids[i], rows = [first.positions[i]], ok = true;
+      for (var k = 1; k < lists.length && ok; k++) {
+        var l = lists[k], p = pos[k];
+        while (p < l.ids.length && l.ids[p] < doc) p++;
+        pos[k] = p;
+        if (p < l.ids.length && l.ids[p] === doc) rows.push(l.positions[p]); else ok = false;
+      }
+      if (!ok) continue;
+      var tf = rows[0].filter(function (start) {
+        for (var k = 1; k < rows.length; k++) {
+          if (rows[k].indexOf(start + at[k] - at[0]) < 0) return false;
+        }
+        return true;
+      }).length;
+      if (tf > 0) each(doc, tf, first.norms[i]);
+    }
+  }
+
   /* 一个词在标题、正文、元数据中找到的文档，按字段打分后相加（find_query）。一个 gram 的词查
    * 它的倒排表；多个 gram 的词查短语（文档与短语频次都与服务器的短语查询相同），idf 是各 gram
-   * 的 idf 之和。 */
-  function findScores(m, entries, phrases) {
+   * 的 idf 之和。更长的词（phraseAt 给出各短语在词中的位置）按 q 分片的位置核对。 */
+  function findScores(m, entries, phrases, phraseAt) {
     var out = new Map();
     GRAM_FIELDS.forEach(function (field) {
       var idfSum = 0, lists = [];
@@ -592,10 +650,11 @@
       for (var w = 0; w < phrases.length; w++) {
         var pv = phrases[w] && phrases[w][field[0]];
         if (typeof pv !== "string") return;
-        lists.push(postings(pv, field[1], m.fieldNorms));
+        lists.push(phraseAt ? positionList(pv, field[1], m.fieldNorms) : postings(pv, field[1], m.fieldNorms));
       }
       var score = bm25(m, idfSum, field[2], fieldAvg(m, field[1]));
-      intersect(lists, function (doc, tf, norm) { add(out, doc, score(tf, norm)); });
+      var each = function (doc, tf, norm) { add(out, doc, score(tf, norm)); };
+      if (phraseAt) verifiedPhrase(lists, phraseAt, each); else intersect(lists, each);
     });
     return out;
   }
@@ -980,8 +1039,15 @@
     function term(text) {
       var norm = normalize(text).text;
       var grams = queryGrams(norm);
+      var cover = grams.length > 1 ? phraseKeys(norm, m.phrasePositions) : [];
+      var verify = m.hasPositions && cover.length > 1 &&
+        cover.every(function (c) { return c.width === m.phrasePositions; }) &&
+        cover.some(function (c) { return c.cover; });
+      // 逐篇核对时只取覆盖整个词的那几个短语的位置
+      if (verify) cover = cover.filter(function (c) { return c.cover; });
       return { text: text, norm: norm, grams: grams, docnum: docNumber(text),
-        phrases: grams.length > 1 ? phraseKeys(norm, m.phrasePositions) : [] };
+        phrases: cover.map(function (c) { return c.key; }),
+        phraseAt: verify ? cover.map(function (c) { return c.at; }) : null };
     }
     // 每个必须出现的词连同它的读法、同义词：找到其中任一即可，得分为各自得分乘权重之和
     var include = alternatives.map(function (alts) {
@@ -997,7 +1063,7 @@
     function need(path) { if (paths.indexOf(path) < 0) paths.push(path); return path; }
     allTerms.concat(exclude).forEach(function (t) {
       t.paths = t.grams.map(function (g) { return need(shardPath(m, g.ns, g.text)); });
-      t.phrasePaths = t.phrases.map(function (p) { return need(shardPath(m, "p", p)); });
+      t.phrasePaths = t.phrases.map(function (p) { return need(shardPath(m, t.phraseAt ? "q" : "p", p)); });
     });
     allTerms.forEach(function (t) {
       t.words = wordRuns(t.norm);
@@ -1033,7 +1099,7 @@
 
     // 必须出现的词（及筛选）逐项求交，得分相加
     function termScores(t) {
-      var found = findScores(m, entries(t), phraseEntries(t));
+      var found = findScores(m, entries(t), phraseEntries(t), t.phraseAt);
       var words = wordScores(m, t.words.map(function (w, i) {
         var shard = file(t.wordPaths[i]);
         return has(shard, w) ? shard[w] : null;
@@ -1067,7 +1133,7 @@
     });
     clauses = clauses.filter(Boolean);
     var excluded = new Set();
-    exclude.forEach(function (t) { findScores(m, entries(t), phraseEntries(t)).forEach(function (s, doc) { excluded.add(doc); }); });
+    exclude.forEach(function (t) { findScores(m, entries(t), phraseEntries(t), t.phraseAt).forEach(function (s, doc) { excluded.add(doc); }); });
     var dated = req.fromDay !== null || req.toDay !== null;
 
     var hits = [];
