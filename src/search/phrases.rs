@@ -7,7 +7,8 @@
 //! (docs/static-search.md); a phrase's own postings cost a few KB and say
 //! the same thing: which documents hold the grams side by side, and how
 //! often (the phrase frequency the server scores). A term spanning more
-//! positions is matched as every phrase of that length it contains.
+//! positions is checked against where the longest phrases that cover it
+//! start ([`FieldPhrase::positions`], the bundle's `q/` shards).
 //!
 //! A phrase's key is the text its tokens spell: a bigram and the token
 //! after it in the same run share a character, written once (`社区` `区服`
