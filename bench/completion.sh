@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Search assistance at scale: the size of the completion table the browser
-# fetches, the build time it costs, and how long a completion takes on the
+# Search assistance at scale: the size of the tables the browser fetches
+# (assist.json, the complete/ shards), the build time it costs, and how long a completion takes on the
 # server (/api/suggest) and in the browser's static client (under Node).
 #
 #   bench/completion.sh SITE [PORT]     # SITE: a site root, e.g. /tmp/site10k
@@ -13,6 +13,9 @@ bin=$PWD/target/release/zhiku
 "$bin" build --root "$site" --timings 2>&1 | grep -E "search assistance|built"
 assist="$site/public/search/assist.json"
 printf 'assist.json: %s bytes, %s gzip (level 6)\n' "$(stat -c %s "$assist")" "$(gzip -6 -c "$assist" | wc -c)"
+# The completion candidates: a prefix fetches one or two of these shards.
+for f in "$site"/public/search/complete/*.json; do gzip -6 -c "$f" | wc -c; done | sort -n |
+  awk '{a[NR]=$1; t+=$1} END {printf "complete/: %d shards, %d bytes gzip in all; per shard median %d, largest %d\n", NR, t, a[int((NR+1)/2)], a[NR]}'
 "$bin" serve --prod --root "$site" --port "$port" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT

@@ -128,6 +128,44 @@ pub struct Suggestion {
     pub url: Option<String>,
 }
 
+/// A completion candidate with its pinyin, as the static bundle's
+/// `complete/` shards hold it: the browser then completes from one small
+/// shard instead of the whole table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate<'a> {
+    /// Its place among the vocabulary terms (kind `Term`) or among the
+    /// completions: the order it is offered in within its kind.
+    pub index: usize,
+    pub kind: CompletionKind,
+    pub text: &'a str,
+    pub url: Option<&'a str>,
+    /// The normalized text the prefix is matched against, when it differs
+    /// from `text`.
+    pub norm: Option<&'a str>,
+    /// Full pinyin and initials, when every character has a reading.
+    pub pinyin: Option<(&'a str, &'a str)>,
+}
+
+impl Candidate<'_> {
+    /// What a prefix that finds it starts with: the first character of its
+    /// normalized text, and the first letter of its pinyin.
+    pub fn leads(&self) -> Vec<char> {
+        let matched = self.norm.unwrap_or(self.text);
+        let mut leads: Vec<char> = matched.chars().take(1).collect();
+        if let Some(first) = self.pinyin.and_then(|(full, _)| full.chars().next()) {
+            if !leads.contains(&first) {
+                leads.push(first);
+            }
+        }
+        leads
+    }
+}
+
+/// A key as (full pinyin, initials).
+fn key_pinyin(key: &Option<Key>) -> Option<(&str, &str)> {
+    key.as_ref().map(|k| (k.full.as_str(), k.initials.as_str()))
+}
+
 /// A text's pinyin: every syllable, and every syllable's first letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Key {
@@ -243,6 +281,38 @@ impl Assist {
 
     pub fn data(&self) -> &AssistData {
         &self.data
+    }
+
+    /// Every completion candidate: the vocabulary terms, then the stored
+    /// completions, each in its stored order.
+    pub fn candidates(&self) -> impl Iterator<Item = Candidate<'_>> {
+        let terms = self
+            .data
+            .terms
+            .iter()
+            .enumerate()
+            .map(move |(index, (term, _))| Candidate {
+                index,
+                kind: CompletionKind::Term,
+                text: term,
+                url: None,
+                norm: None,
+                pinyin: key_pinyin(&self.term_keys[index]),
+            });
+        let completions = self
+            .data
+            .completions
+            .iter()
+            .enumerate()
+            .map(move |(index, c)| Candidate {
+                index,
+                kind: c.kind,
+                text: &c.text,
+                url: c.url.as_deref(),
+                norm: c.norm.as_deref(),
+                pinyin: key_pinyin(&self.completion_keys[index]),
+            });
+        terms.chain(completions)
     }
 
     fn term(&self, i: usize) -> &str {
@@ -798,5 +868,39 @@ mod tests {
         assert_eq!(texts("liud"), vec!["流动党员", "流动", "流动党员管理办法"]);
         assert_eq!(texts("ldd"), vec!["流动党员", "流动党员管理办法"]);
         assert!(texts("xyz").is_empty());
+    }
+
+    #[test]
+    fn candidates_lead_with_their_first_character_and_first_pinyin_letter() {
+        let mut data = table(&[("流动党员", 5)]).data;
+        data.completions.push(Completion {
+            text: "黨員".into(),
+            kind: CompletionKind::Tag,
+            url: None,
+            norm: Some("党员".into()),
+        });
+        data.completions.push(Completion {
+            text: "2024年".into(),
+            kind: CompletionKind::Title,
+            url: Some("/a/".into()),
+            norm: None,
+        });
+        let a = Assist::new(data);
+        let leads: Vec<(CompletionKind, usize, Vec<char>)> = a
+            .candidates()
+            .map(|c| (c.kind, c.index, c.leads()))
+            .collect();
+        assert_eq!(
+            leads,
+            vec![
+                (CompletionKind::Term, 0, vec!['流', 'l']),
+                // The normalized text, not the Traditional one.
+                (CompletionKind::Tag, 0, vec!['党', 'd']),
+                // A number is its own pinyin: one lead.
+                (CompletionKind::Title, 1, vec!['2']),
+            ]
+        );
+        let tag = a.candidates().nth(1).unwrap();
+        assert_eq!(tag.pinyin, Some(("dangyuan", "dy")));
     }
 }

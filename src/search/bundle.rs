@@ -22,6 +22,7 @@ use tantivy::termdict::TermMerger;
 use tantivy::{DocSet, InvertedIndexReader, Searcher, TERMINATED};
 
 use super::analyzer::is_gram_char;
+use super::assist::{Assist, CompletionKind};
 use super::attachment_text::AttachmentTexts;
 use super::index::{index_err, SearchIndex};
 use super::phrases;
@@ -278,19 +279,22 @@ pub fn export_unless(
         shard_counts.insert("p".to_string(), json!(phrases));
         shard_counts.insert("q".to_string(), json!(positions));
     }
+    let completion_shards = completion_shard_count(&index.assist());
+    shard_counts.insert("c".to_string(), json!(completion_shards));
     let assist = index.assist();
     let assist = assist.data();
     let mut meta = meta_json(site, shard_counts, fields_meta, &field_norms);
     // Every query may need them: in meta.json, fetched before the first.
     meta["synonyms"] = json!(assist.synonyms);
     let mut shared = shared_files(site, &meta, &field_norms);
-    // Fetched only for a Latin query, a query that found little, or
-    // completions (see search::assist).
+    // Fetched only for a Latin query or a query that found little (see
+    // search::assist); completions come from the `complete/` shards.
     shared.push(json_file(
         &format!("search/{}", super::assist::ASSIST_FILE),
-        &json!({ "pinyin": assist.pinyin, "terms": assist.terms, "completions": assist.completions }),
+        &json!({ "pinyin": assist.pinyin, "terms": assist.terms }),
     ));
     sink(shared)?;
+    sink(completion_files(&index.assist(), completion_shards))?;
     doc_files(site, &index.attachment_texts, sink)
 }
 
@@ -728,6 +732,69 @@ fn write_shards(
         sink(files)?;
     }
     Ok(())
+}
+
+/// Completion shards: enough for about `SHARD_TARGET_BYTES` each, as the
+/// candidates would be written (a candidate in two shards counted twice).
+fn completion_shard_count(assist: &Assist) -> u32 {
+    let bytes: usize = assist
+        .candidates()
+        .map(|c| {
+            let pinyin = c
+                .pinyin
+                .map_or(0, |(full, initials)| full.len() + initials.len());
+            (c.text.len() + c.url.map_or(0, str::len) + c.norm.map_or(0, str::len) + pinyin + 24)
+                * c.leads().len()
+        })
+        .sum();
+    (bytes / SHARD_TARGET_BYTES).max(1).next_power_of_two() as u32
+}
+
+/// The `complete/` shards: each candidate in the shard of each of its
+/// leads (`fnv1a32(lead) % count`), so a prefix finds all its completions
+/// in the shard of its first character, and a Latin prefix in that of its
+/// first letter. `t`: vocabulary terms `[index, text, full, initials]`;
+/// `c`: completions `[index, kind, text, url, norm, full, initials]`,
+/// absent values `null`; both in their stored order.
+fn completion_files(assist: &Assist, count: u32) -> Vec<OutputFile> {
+    let mut shards: Vec<(Vec<Value>, Vec<Value>)> =
+        (0..count).map(|_| Default::default()).collect();
+    for candidate in assist.candidates() {
+        let (full, initials) = candidate.pinyin.unzip();
+        let mut seen = Vec::new();
+        for lead in candidate.leads() {
+            let n = (fnv1a32(lead.to_string().as_bytes()) % count) as usize;
+            if seen.contains(&n) {
+                continue;
+            }
+            seen.push(n);
+            if candidate.kind == CompletionKind::Term {
+                shards[n]
+                    .0
+                    .push(json!([candidate.index, candidate.text, full, initials]));
+            } else {
+                shards[n].1.push(json!([
+                    candidate.index,
+                    candidate.kind.name(),
+                    candidate.text,
+                    candidate.url,
+                    candidate.norm,
+                    full,
+                    initials
+                ]));
+            }
+        }
+    }
+    shards
+        .into_iter()
+        .enumerate()
+        .map(|(n, (terms, completions))| {
+            json_file(
+                &format!("search/complete/{n}.json"),
+                &json!({ "t": terms, "c": completions }),
+            )
+        })
+        .collect()
 }
 
 fn truncate_chars(text: &str, max: usize) -> &str {

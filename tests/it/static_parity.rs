@@ -167,7 +167,19 @@ fn static_search_assists_like_the_server() {
     }
     assert!(differing.is_empty(), "{}", differing.join("\n"));
 
-    let prefixes = ["liud", "流动", "dy", "红色", "江组发", "x", ""];
+    // From the `complete/` shards: a prefix's first character, a Latin
+    // prefix's first letter (tone marks too), a Traditional prefix folded.
+    let prefixes = [
+        "liud",
+        "流动",
+        "dy",
+        "红色",
+        "紅色",
+        "Dǎngyuán",
+        "江组发",
+        "x",
+        "",
+    ];
     let queries: Vec<Value> = prefixes.iter().map(|p| json!({ "complete": p })).collect();
     let answers = static_answers(&site.out(), &queries);
     for (prefix, answer) in prefixes.iter().zip(&answers) {

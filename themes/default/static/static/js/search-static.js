@@ -843,7 +843,7 @@
     map.get(key).push(value);
   }
 
-  /* assist.json（拼音、词表、补全）加上 meta.json 的同义词组：与 Rust 的 Assist 逐一对应。 */
+  /* assist.json（拼音、词表）加上 meta.json 的同义词组：与 Rust 的 Assist 逐一对应。 */
   function Assist(data, synonyms) {
     var self = this;
     this.syllables = new Map();
@@ -851,7 +851,6 @@
       chars(data.pinyin[s]).forEach(function (c) { self.syllables.set(c, s); });
     });
     this.terms = Array.isArray(data.terms) ? data.terms : [];
-    this.completions = Array.isArray(data.completions) ? data.completions : [];
     this.byFull = new Map();
     this.byInitials = new Map();
     this.termKeys = this.terms.map(function (t, i) {
@@ -868,7 +867,6 @@
         self.groupsOf.set(member, list);
       });
     });
-    this.completionKeys = this.completions.map(function (c) { return self.keyOf(c.n || c.t); });
   }
   Assist.prototype.keyOf = function (norm) {
     var full = "", initials = "", a = chars(norm);
@@ -946,31 +944,6 @@
     });
     return out;
   };
-  Assist.prototype.complete = function (prefix) {
-    var norm = normalize(trim(prefix)).text;
-    if (!norm) return [];
-    var letters = latinLetters(trim(prefix)), out = [], self = this;
-    function matches(text, key) {
-      return text.indexOf(norm) === 0 || (letters !== null && !!key &&
-        (key.full.indexOf(letters) === 0 || key.initials.indexOf(letters) === 0));
-    }
-    function add(text, kind, url) {
-      if (out.length < MAX_COMPLETIONS && !out.some(function (s) { return s.text === text; })) {
-        out.push({ text: text, kind: kind, url: url === undefined ? null : url });
-      }
-    }
-    COMPLETION_KINDS.forEach(function (kind) {
-      if (kind === "term") {
-        self.terms.forEach(function (t, i) { if (matches(t[0], self.termKeys[i])) add(t[0], kind); });
-        return;
-      }
-      self.completions.forEach(function (c, i) {
-        if (c.k === kind && matches(c.n || c.t, self.completionKeys[i])) add(c.t, kind, c.u);
-      });
-    });
-    return out;
-  };
-
   /* 同义词只要 meta.json；拼音、纠错与补全另取 assist.json（需要时才取）。 */
   var synonymsOnly = null, assistCache = null;
   function synonymTable(m) {
@@ -1257,13 +1230,53 @@
     });
   }
 
-  /* 补全：与 GET /api/suggest 相同的 {suggestions: [...]}。 */
+  /* 补全：与 GET /api/suggest 相同的 {suggestions: [...]}（assist.rs complete）。候选在 complete/
+   * 分片里，按规范化文字的首字与拼音的首字母各放一份（bundle.rs completion_files）：
+   * 一个前缀的候选都在它首字的分片里，字母前缀的也在它首字母的分片里。 */
   async function complete(prefix) {
     var text = typeof prefix === "string" ? prefix : "";
     if (chars(text).length > (ASSIST.max_prefix_chars || 32)) return { suggestions: [] };
     var m = await meta();
-    var loaded = await Promise.all([assistTable(m), t2s(text)]);
-    return { suggestions: loaded[0].complete(text) };
+    await t2s(text);
+    var norm = normalize(trim(text)).text;
+    if (!norm) return { suggestions: [] };
+    var letters = latinLetters(trim(text)), leads = [chars(norm)[0]];
+    if (letters !== null && leads.indexOf(letters.charAt(0)) < 0) leads.push(letters.charAt(0));
+    var count = Number(m.shards.c) || 1, paths = [];
+    leads.forEach(function (lead) {
+      var path = "complete/" + (fnv1a32(lead) % count) + ".json";
+      if (paths.indexOf(path) < 0) paths.push(path);
+    });
+    var shards = await Promise.all(paths.map(load));
+    // 两个分片里的同一候选只算一次，仍按原来的次序
+    function merged(key) {
+      var byIndex = new Map();
+      shards.forEach(function (shard) {
+        ((shard || {})[key] || []).forEach(function (row) { byIndex.set(row[0], row); });
+      });
+      return Array.from(byIndex.values()).sort(function (a, b) { return a[0] - b[0]; });
+    }
+    function matches(text, full, initials) {
+      return text.indexOf(norm) === 0 || (letters !== null && typeof full === "string" &&
+        (full.indexOf(letters) === 0 || initials.indexOf(letters) === 0));
+    }
+    var out = [];
+    function add(text, kind, url) {
+      if (out.length < MAX_COMPLETIONS && !out.some(function (s) { return s.text === text; })) {
+        out.push({ text: text, kind: kind, url: url === undefined || url === null ? null : url });
+      }
+    }
+    var terms = merged("t"), completions = merged("c");
+    COMPLETION_KINDS.forEach(function (kind) {
+      if (kind === "term") {
+        terms.forEach(function (t) { if (matches(t[1], t[2], t[3])) add(t[1], kind); });
+        return;
+      }
+      completions.forEach(function (c) {
+        if (c[1] === kind && matches(c[4] || c[2], c[5], c[6])) add(c[2], kind, c[3]);
+      });
+    });
+    return { suggestions: out };
   }
 
   window.ZhikuStaticSearch = { search: search, complete: complete };

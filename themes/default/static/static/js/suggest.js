@@ -1,5 +1,5 @@
 /* 知库默认主题：检索框的输入建议（WAI-ARIA combobox）。每个页面的检索框（页头的
- * #header-q、检索页的 #search-q）在第一次获得焦点时取来静态检索脚本与 assist.json，之后
+ * #header-q、检索页的 #search-q）在第一次获得焦点时取来静态检索脚本，之后
  * 随输入列出以此开头的标签、检索词、文档标题和文号（汉字或拼音、首字母都可以），与
  * GET /api/suggest 的答案相同（search-static.js 的 complete()）。
  *
