@@ -279,10 +279,10 @@ pub fn export_unless(
         shard_counts.insert("p".to_string(), json!(phrases));
         shard_counts.insert("q".to_string(), json!(positions));
     }
-    let completion_shards = completion_shard_count(&index.assist());
+    let assist_table = index.assist();
+    let completion_shards = completion_shard_count(&assist_table);
     shard_counts.insert("c".to_string(), json!(completion_shards));
-    let assist = index.assist();
-    let assist = assist.data();
+    let assist = assist_table.data();
     let mut meta = meta_json(site, shard_counts, fields_meta, &field_norms);
     // Every query may need them: in meta.json, fetched before the first.
     meta["synonyms"] = json!(assist.synonyms);
@@ -294,7 +294,7 @@ pub fn export_unless(
         &json!({ "pinyin": assist.pinyin, "terms": assist.terms }),
     ));
     sink(shared)?;
-    sink(completion_files(&index.assist(), completion_shards))?;
+    sink(completion_files(&assist_table, completion_shards))?;
     doc_files(site, &index.attachment_texts, sink)
 }
 

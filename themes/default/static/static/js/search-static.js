@@ -379,7 +379,8 @@
     });
     if (parts.some(function (p) { return p.toks.length < 2; })) return [];
     var perPart = parts.map(function (p) { return segmentKeys(p.toks, size); });
-    var covered = perPart.every(function (keys) { return keys.covered; });
+    // 跨标点的词不核对位置：服务器还要求标点前的单字单独成词（文中此处有标点），位置里看不出
+    var covered = perPart.length === 1 && perPart[0].covered;
     return [].concat.apply([], perPart.map(function (keys, n) {
       return keys.map(function (k) {
         return { key: k.key, at: parts[n].at + k.at, width: k.width, cover: covered && k.cover === true };
