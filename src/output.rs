@@ -544,8 +544,11 @@ pub fn remove_in_place(out: &Path, files: &[String]) -> Vec<String> {
         let path = out.join(rel);
         if path.is_file() && fs::remove_file(&path).is_ok() {
             removed.push(rel.clone());
-            if let Some(dir) = path.parent() {
-                let _ = fs::remove_dir(dir);
+            // The folders it leaves empty (`page/3/`, then `page/`).
+            for dir in path.ancestors().skip(1).take_while(|d| *d != out) {
+                if fs::remove_dir(dir).is_err() {
+                    break;
+                }
             }
         }
     }

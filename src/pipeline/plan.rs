@@ -57,6 +57,15 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pages: boo
     planner.pages_linking_here();
     planner.removed_and_moved();
     let mut plan = planner.plan;
+    // A list that got shorter leaves its last pagination pages behind.
+    let kept = crate::render::pagination_files(new);
+    plan.removed_files.extend(
+        crate::render::pagination_files(old)
+            .into_iter()
+            .filter(|f| !kept.contains(f)),
+    );
+    plan.removed_files.sort();
+    plan.removed_files.dedup();
     plan.targets = planner.targets.into_iter().collect();
     plan
 }

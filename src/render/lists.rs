@@ -1,6 +1,8 @@
 //! The list pages: home, sections with their pagination, taxonomies and
 //! their terms.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -8,7 +10,7 @@ use super::study::SeriesView;
 use super::views::{nav, Crumb, Summary};
 use super::Renderer;
 use crate::error::Result;
-use crate::site::{Section, Taxonomy, Term};
+use crate::site::{Section, Site, Taxonomy, Term};
 
 #[derive(Serialize)]
 pub(super) struct Paginator<'a> {
@@ -19,6 +21,41 @@ pub(super) struct Paginator<'a> {
     pub(super) prev_url: Option<String>,
     pub(super) next_url: Option<String>,
     pub(super) page_urls: Vec<PageNumber>,
+}
+
+/// How many pages a list of `items` takes, `per_page` to a page (an empty
+/// list still has its first page).
+fn total_pages(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+/// The output file of every pagination page after the first of every
+/// section and term of `site`: the live preview removes those a change
+/// left beyond the end of a shorter list.
+pub fn pagination_files(site: &Site) -> BTreeSet<String> {
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (s.url(), s.pages.len(), site.config.paginate));
+    let terms = site.taxonomies.iter().flat_map(|t| {
+        t.terms.iter().map(|term| {
+            (
+                term.url.clone(),
+                term.pages.len(),
+                site.config.paginate_terms,
+            )
+        })
+    });
+    let mut files = BTreeSet::new();
+    for (url, items, per_page) in sections.chain(terms) {
+        for n in 2..=total_pages(items, per_page) {
+            files.insert(format!(
+                "{}index.html",
+                page_url(&url, n).trim_start_matches('/')
+            ));
+        }
+    }
+    files
 }
 
 /// Page `n` (from 1) of a list at `url`: `url` itself, then `url/page/n/`.
@@ -33,7 +70,7 @@ fn page_url(url: &str, n: usize) -> String {
 impl Renderer<'_> {
     /// Page `n` of the pages `items` listed at `url`, `per_page` to a page.
     fn paginator(&self, url: &str, items: &[usize], per_page: usize, n: usize) -> Paginator<'_> {
-        let total_pages = items.len().div_ceil(per_page).max(1);
+        let total_pages = total_pages(items.len(), per_page);
         Paginator {
             pages: items
                 .iter()
@@ -120,7 +157,7 @@ impl Renderer<'_> {
         let per_page = site.config.paginate;
         {
             let url = s.url();
-            let total_pages = s.pages.len().div_ceil(per_page).max(1);
+            let total_pages = total_pages(s.pages.len(), per_page);
             let page_url = |n: usize| page_url(&url, n);
             let section_view = serde_json::json!({
                 "kind": s.kind,
@@ -193,7 +230,7 @@ impl Renderer<'_> {
         // Paginated: a tag on a fifth of 100,000 documents listed on one
         // page made a 35 MB page, rendered on one core after all others.
         let per_page = self.site.config.paginate_terms.max(1);
-        let total_pages = term.pages.len().div_ceil(per_page).max(1);
+        let total_pages = total_pages(term.pages.len(), per_page);
         let page_url = |n: usize| page_url(&term.url, n);
         for n in 1..=total_pages {
             let paginator = self.paginator(&term.url, &term.pages, per_page, n);

@@ -386,3 +386,73 @@ fn after_an_update_the_preview_bundle_and_index_match_a_fresh_build() {
     assert_eq!(hits.total, 1);
     assert_eq!(hits.hits[0].url, "/cases/fullwidth/");
 }
+
+#[test]
+fn a_deleted_document_takes_the_pagination_page_it_emptied_with_it() {
+    let site = SiteTest::fixture("search");
+    // One document to a page: the cases section and its tags end on a page
+    // that deleting a case leaves empty.
+    let config = site.root.join("zhiku.yaml");
+    let mut yaml = std::fs::read_to_string(&config).unwrap();
+    yaml.push_str("paginate: 1\npaginate_terms: 1\n");
+    std::fs::write(&config, yaml).unwrap();
+    site.write(
+        "content/cases/third.md",
+        "---\ntitle: 第三个楼道议事案例\ndate: 2026-10-30\ntags: [网格化管理]\n---\n第三个案例的正文。\n",
+    );
+    let out = site.root.join("preview/public");
+    let opts = zhiku::BuildOptions {
+        out_dir: Some(out.clone()),
+        index_dir: Some(site.root.join("preview/search-index")),
+        ..site.options()
+    };
+    let (mut session, _) = zhiku::serve::preview::Session::start(opts).unwrap();
+    let pages = |dir: &str| -> Vec<String> {
+        let mut found: Vec<String> = std::fs::read_dir(out.join(dir))
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.path().join("index.html").is_file())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        pages("cases/page"),
+        ["2", "3"],
+        "three cases, one to a page"
+    );
+    let tag_dir = "tags/网格化管理/page";
+    let mut tag_pages = pages(tag_dir);
+    assert!(!tag_pages.is_empty(), "the tag has two documents or more");
+    let last_tag_page = format!("{tag_dir}/{}/index.html", tag_pages.pop().unwrap());
+
+    std::fs::remove_file(site.root.join("content/cases/third.md")).unwrap();
+    let update = session
+        .update(&[site.root.join("content/cases/third.md")])
+        .unwrap();
+    assert!(!update.full);
+    assert_eq!(pages("cases/page"), ["2"], "{:?}", update.removed);
+    assert!(!out.join("cases/page/3").exists(), "its folder goes too");
+    assert_eq!(pages(tag_dir), tag_pages, "{:?}", update.removed);
+    for gone in ["cases/page/3/index.html", last_tag_page.as_str()] {
+        assert!(
+            update.removed.iter().any(|r| r == gone),
+            "{gone} not among the removed {:?}",
+            update.removed
+        );
+    }
+    // As a fresh build of the same content has it.
+    let fresh = site.root.join("fresh");
+    zhiku::build(&zhiku::BuildOptions {
+        out_dir: Some(fresh.join("public")),
+        index_dir: Some(fresh.join("search-index")),
+        ..site.options()
+    })
+    .unwrap();
+    assert!(!fresh.join("public/cases/page/3").exists());
+    assert!(fresh.join("public/cases/page/2/index.html").is_file());
+}
