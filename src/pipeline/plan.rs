@@ -58,11 +58,12 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pages: boo
     planner.removed_and_moved();
     let mut plan = planner.plan;
     // A list that got shorter leaves its last pagination pages behind.
-    let kept = crate::render::pagination_files(new);
+    let kept = crate::render::pagination_urls(new);
     plan.removed_files.extend(
-        crate::render::pagination_files(old)
-            .into_iter()
-            .filter(|f| !kept.contains(f)),
+        crate::render::pagination_urls(old)
+            .iter()
+            .filter(|url| !kept.contains(*url))
+            .map(|url| index_file(url)),
     );
     plan.removed_files.sort();
     plan.removed_files.dedup();

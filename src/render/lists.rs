@@ -29,10 +29,10 @@ fn total_pages(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page.max(1)).max(1)
 }
 
-/// The output file of every pagination page after the first of every
-/// section and term of `site`: the live preview removes those a change
-/// left beyond the end of a shorter list.
-pub fn pagination_files(site: &Site) -> BTreeSet<String> {
+/// The URL of every pagination page after the first of every section and
+/// term of `site`: the live preview removes those a change left beyond the
+/// end of a shorter list.
+pub fn pagination_urls(site: &Site) -> BTreeSet<String> {
     let sections = site
         .sections
         .iter()
@@ -46,16 +46,11 @@ pub fn pagination_files(site: &Site) -> BTreeSet<String> {
             )
         })
     });
-    let mut files = BTreeSet::new();
+    let mut urls = BTreeSet::new();
     for (url, items, per_page) in sections.chain(terms) {
-        for n in 2..=total_pages(items, per_page) {
-            files.insert(format!(
-                "{}index.html",
-                page_url(&url, n).trim_start_matches('/')
-            ));
-        }
+        urls.extend((2..=total_pages(items, per_page)).map(|n| page_url(&url, n)));
     }
-    files
+    urls
 }
 
 /// Page `n` (from 1) of a list at `url`: `url` itself, then `url/page/n/`.

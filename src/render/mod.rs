@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::render::theme::Theme;
 use crate::site::Site;
 pub use client_tables::CLIENT_TABLES_FILE;
-pub use lists::pagination_files;
+pub use lists::pagination_urls;
 use templates::error_chain;
 pub use templates::{build_tera, SHARED_TEMPLATES};
 use views::{nav, Crumb, Summary};

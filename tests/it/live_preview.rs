@@ -317,6 +317,19 @@ fn bundle_files(out: &std::path::Path) -> std::collections::BTreeMap<String, Vec
         .collect()
 }
 
+/// A build of the site as it is now into `fresh/` beside it: what the
+/// preview's output must agree with.
+fn fresh_build(site: &SiteTest) -> std::path::PathBuf {
+    let fresh = site.root.join("fresh");
+    zhiku::build(&zhiku::BuildOptions {
+        out_dir: Some(fresh.join("public")),
+        index_dir: Some(fresh.join("search-index")),
+        ..site.options()
+    })
+    .unwrap();
+    fresh
+}
+
 #[test]
 fn after_an_update_the_preview_bundle_and_index_match_a_fresh_build() {
     let site = SiteTest::fixture("search");
@@ -347,13 +360,7 @@ fn after_an_update_the_preview_bundle_and_index_match_a_fresh_build() {
     assert!(!update.full);
     session.finish_bundle().unwrap();
 
-    let fresh = site.root.join("fresh");
-    zhiku::build(&zhiku::BuildOptions {
-        out_dir: Some(fresh.join("public")),
-        index_dir: Some(fresh.join("search-index")),
-        ..site.options()
-    })
-    .unwrap();
+    let fresh = fresh_build(&site);
     let preview = bundle_files(&site.root.join("preview/public"));
     let built = bundle_files(&fresh.join("public"));
     assert_eq!(
@@ -446,13 +453,7 @@ fn a_deleted_document_takes_the_pagination_page_it_emptied_with_it() {
         );
     }
     // As a fresh build of the same content has it.
-    let fresh = site.root.join("fresh");
-    zhiku::build(&zhiku::BuildOptions {
-        out_dir: Some(fresh.join("public")),
-        index_dir: Some(fresh.join("search-index")),
-        ..site.options()
-    })
-    .unwrap();
+    let fresh = fresh_build(&site);
     assert!(!fresh.join("public/cases/page/3").exists());
     assert!(fresh.join("public/cases/page/2/index.html").is_file());
 }
