@@ -36,15 +36,35 @@ fi
 ZHIKU=$ROOT/target/release/zhiku
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+# Cold builds write to DISK. Where this machine allows it (root, mkfs.ext4, loop devices) that is
+# a freshly made ext4 filesystem before every run, as a new CI machine's disk: on a disk where
+# as many files were just deleted, ext4 creates files slowly for about a minute
+# (`recently_deleted`), which made cold runs differ by half. Elsewhere the previous output is
+# moved aside before each run instead.
+DISK=$WORK/disk
+FRESH_DISK=
+if [ "$(id -u)" = 0 ] && need mkfs.ext4 && [ -e /dev/loop-control ]; then
+  FRESH_DISK=$WORK/disk.img
+  truncate -s 12G "$FRESH_DISK"
+fi
+fresh_disk() {
+  mountpoint -q "$DISK" && umount "$DISK"
+  mkdir -p "$DISK"
+  if [ -n "$FRESH_DISK" ]; then
+    mkfs.ext4 -q -F "$FRESH_DISK" && mount -o loop "$FRESH_DISK" "$DISK"
+  fi
+}
+trap 'mountpoint -q "$DISK" && umount "$DISK"; rm -f "$WORK/disk.img"' EXIT
+
 # timed NAME CMD...: RUNS runs after one warm-up; sets WALL (s) and RSS (MB), medians.
-# With COLD set to folders, each run starts without them: they are moved aside and deleted after
-# the runs (ext4 creates files slowly right after as many were deleted, which a fresh CI machine
-# does not pay).
+# With COLD set to folders, each run starts without them: a fresh DISK, or they are moved aside
+# and deleted after the runs.
 timed() {
   local name=$1; shift
   local tf=$WORK/$name.time; : > "$tf"
   local aside=$WORK/aside; mkdir -p "$aside"
   for i in $(seq 0 "$RUNS"); do
+    [ -n "${COLD:-}" ] && [ -n "$FRESH_DISK" ] && fresh_disk
     for d in ${COLD:-}; do [ -e "$d" ] && mv "$d" "$(mktemp -d "$aside/XXXX")/"; done
     /usr/bin/time -f '%e %M' -o "$tf.one" "$@" > "$WORK/$name.log" 2>&1
     [ "$i" -gt 0 ] && cat "$tf.one" >> "$tf"
@@ -60,7 +80,9 @@ row() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" | tee -a "$WORK/results.tsv"; }
 for DOCS in "${SIZES[@]}"; do
   bench_site "$DOCS"
 
-  COLD="$SITE/public $SITE/search-index" timed "zhiku-cold-$DOCS" "$ZHIKU" build --root "$SITE" --timings
+  fresh_disk
+  COLD="$DISK/public $DISK/search-index" timed "zhiku-cold-$DOCS" "$ZHIKU" build --root "$SITE" \
+    --out "$DISK/public" --index-dir "$DISK/search-index" --timings
   ZC=$WALL; row "$DOCS" "zhiku build cold, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build cold: peak MB" "$RSS"
   sed -n '/^  /p' "$WORK/zhiku-cold-$DOCS.log" | sed "s/^ */$DOCS	stage (last cold run): /" | tee -a "$WORK/results.tsv"
   timed "zhiku-$DOCS" "$ZHIKU" build --root "$SITE"
@@ -72,7 +94,7 @@ for DOCS in "${SIZES[@]}"; do
   row "$DOCS" "zhiku build --no-index: wall s" "$WALL"; row "$DOCS" "zhiku build --no-index: peak MB" "$RSS"
   "$ZHIKU" build --root "$SITE" >/dev/null
 
-  COLD="$WORK/hugo-$DOCS" timed "hugo-cold-$DOCS" hugo --quiet -s "$SHARED/anchors/hugo" --contentDir "$CORPUS/content" -d "$WORK/hugo-$DOCS"
+  COLD="$DISK/hugo" timed "hugo-cold-$DOCS" hugo --quiet -s "$SHARED/anchors/hugo" --contentDir "$CORPUS/content" -d "$DISK/hugo"
   HC=$WALL; row "$DOCS" "hugo build cold (no search): wall s" "$WALL"; row "$DOCS" "hugo cold: peak MB" "$RSS"
   timed "hugo-$DOCS" hugo --quiet -s "$SHARED/anchors/hugo" --contentDir "$CORPUS/content" -d "$WORK/hugo-$DOCS"
   HW=$WALL; row "$DOCS" "hugo build warm (no search): wall s" "$WALL"; row "$DOCS" "hugo warm: peak MB" "$RSS"

@@ -22,13 +22,15 @@ pub fn is_cjk(c: char) -> bool {
 
 /// The BCP 47 tag of text written in Traditional characters (`zh-Hant`),
 /// or `None` for Simplified (the site's own `zh-CN`). Judged on the first
-/// 2,000 Han characters: Traditional when at least one in twenty changes in
+/// 500 Han characters: Traditional when at least one in twenty changes in
 /// the Traditional -> Simplified table (shared characters change in neither).
+/// Every document page asks; 2,000 characters cost 0.3 s of a 10,000-page
+/// build and judged no page of the benchmark corpus differently.
 pub fn traditional_lang(text: &str) -> Option<&'static str> {
     let han: String = text
         .chars()
         .filter(|c| matches!(c, '\u{4E00}'..='\u{9FFF}'))
-        .take(2000)
+        .take(500)
         .collect();
     let total = han.chars().count();
     if total < 10 {

@@ -205,12 +205,33 @@ fn render_with(
         }
         Ok(r.out)
     };
-    let parts = crate::parallel::map_chunks(targets, 256, work);
+    let parts = crate::parallel::map_weighted_chunks(targets, |t| t.weight(site), work);
     let mut out = Vec::new();
     for part in parts {
         out.append(&mut part?);
     }
     Ok(out)
+}
+
+impl Target {
+    /// What rendering the target costs, in quarters of a document page
+    /// (measured at 10,000 documents: a document page 0.4 ms, a list 0.1 ms
+    /// for each document it shows, the site-wide files 0.4 ms for each 100
+    /// documents). Lists are rendered whole, every pagination page, so a
+    /// large tag's target costs as much as hundreds of documents' pages:
+    /// they are scheduled first, not left to the end.
+    fn weight(&self, site: &Site) -> usize {
+        const PAGE: usize = 4;
+        match self {
+            Target::Section(kind) => site.section(*kind).map_or(PAGE, |s| s.pages.len()),
+            Target::Term(name, url) => site
+                .taxonomy(name)
+                .and_then(|t| t.terms.iter().find(|term| &term.url == url))
+                .map_or(PAGE, |term| term.pages.len()),
+            Target::Feeds | Target::Sitemap | Target::Graph => site.pages.len() / 25,
+            _ => PAGE,
+        }
+    }
 }
 
 impl Renderer<'_> {

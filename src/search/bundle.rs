@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
-use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
@@ -116,7 +115,9 @@ const TF_DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm
 /// than one document in eight, dense: `*` + base64 bitmap of the documents
 /// (bit `id % 8` of byte `id / 8`) + `*` + one tf character per set bit.
 fn encode_postings(postings: &mut [Posting], docs: usize) -> String {
-    postings.sort_unstable();
+    // Each segment's postings come in page order, so the list is a few
+    // sorted runs, which the stable sort merges in linear time.
+    postings.sort();
     if postings.len() * 8 > docs {
         let mut bitmap = vec![0u8; docs.div_ceil(8)];
         let mut tfs = String::with_capacity(postings.len());
@@ -187,8 +188,19 @@ impl CharPostings {
         Some((last, self.drain()))
     }
 
+    /// The postings in document order: a common character's documents are
+    /// read off the counts in order, cheaper than sorting its list.
     fn drain(&mut self) -> Vec<Posting> {
         let tf = &mut self.tf;
+        if self.docs.len() * 16 > tf.len() {
+            self.docs.clear();
+            return (0u32..)
+                .zip(tf.iter_mut())
+                .filter(|(_, n)| **n > 0)
+                .map(|(doc, n)| (doc, std::mem::take(n)))
+                .collect();
+        }
+        self.docs.sort_unstable();
         self.docs
             .drain(..)
             .map(|doc| (doc, std::mem::take(&mut tf[doc as usize])))
@@ -409,11 +421,11 @@ struct Namespaces {
 /// One field as the index's segments hold it, read for the bundle.
 struct FieldSegments {
     inverted: Vec<Arc<InvertedIndexReader>>,
-    /// Each segment's page ids, by the segment's own document ids.
-    pids: Vec<Column<u64>>,
-    /// Each segment's live documents: the live preview deletes and re-adds
-    /// documents, and until segments merge the old versions stay in them.
-    alive: Vec<Option<tantivy::fastfield::AliveBitSet>>,
+    /// Each segment's page ids, by the segment's own document ids; `None`
+    /// for a deleted document (the live preview deletes and re-adds
+    /// documents, and until segments merge the old versions stay). Read
+    /// once here: every posting of every term needs its page.
+    pids: Vec<Vec<Option<u32>>>,
     total_tokens: u64,
     /// Each page's field length as tantivy's one-byte fieldnorm id, by page id.
     norm_ids: Vec<u8>,
@@ -424,29 +436,27 @@ impl FieldSegments {
         let mut read = FieldSegments {
             inverted: Vec::new(),
             pids: Vec::new(),
-            alive: Vec::new(),
             total_tokens: 0,
             norm_ids: vec![0u8; docs],
         };
         for segment in searcher.segment_readers() {
             let segment_pids = segment.fast_fields().u64("pid").map_err(index_err)?;
             let norms = segment.get_fieldnorms_reader(field).map_err(index_err)?;
-            for doc in 0..segment.max_doc() {
-                if segment.is_deleted(doc) {
-                    continue;
-                }
-                if let Some(slot) = segment_pids
-                    .first(doc)
-                    .and_then(|pid| read.norm_ids.get_mut(pid as usize))
-                {
-                    *slot = norms.fieldnorm_id(doc);
-                }
-            }
+            let page_of: Vec<Option<u32>> = (0..segment.max_doc())
+                .map(|doc| {
+                    let pid = segment_pids
+                        .first(doc)
+                        .filter(|_| !segment.is_deleted(doc))?;
+                    if let Some(slot) = read.norm_ids.get_mut(pid as usize) {
+                        *slot = norms.fieldnorm_id(doc);
+                    }
+                    u32::try_from(pid).ok()
+                })
+                .collect();
             let field_index = segment.inverted_index(field).map_err(index_err)?;
             read.total_tokens += field_index.total_num_tokens();
             read.inverted.push(field_index);
-            read.pids.push(segment_pids);
-            read.alive.push(segment.alive_bitset().cloned());
+            read.pids.push(page_of);
         }
         Ok(read)
     }
@@ -536,12 +546,11 @@ impl FieldSegments {
             let mut postings = self.inverted[ord]
                 .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
                 .map_err(|e| crate::Error::Index(e.to_string()))?;
+            let page_of = &self.pids[ord];
             let mut doc = postings.doc();
-            let alive = self.alive[ord].as_ref();
             while doc != TERMINATED {
-                let live = alive.is_none_or(|a| a.is_alive(doc));
-                if let Some(pid) = self.pids[ord].first(doc).filter(|_| live) {
-                    each(pid as u32, postings.term_freq());
+                if let Some(&Some(pid)) = page_of.get(doc as usize) {
+                    each(pid, postings.term_freq());
                 }
                 doc = postings.advance();
             }
