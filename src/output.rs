@@ -24,6 +24,11 @@ pub struct Staging {
     /// Filled from the previous output: files are rewritten in place (or left
     /// alone when unchanged) and the ones not written again pruned.
     recycled: bool,
+    /// The folder started with files (a previous output, or what an
+    /// interrupted build left): they are compared and pruned. A recycling
+    /// build without them, the first one, only writes: walking its ten
+    /// thousand folders to prune nothing cost 0.27 s at 10,000 documents.
+    inherited: bool,
     /// Paths written by this build (recycling only), from any thread, with
     /// what the next build needs to trust them unchanged.
     written: Mutex<HashMap<PathBuf, Option<Stamp>>>,
@@ -126,7 +131,9 @@ impl Staging {
         let old = sibling(target, "old");
         let old_list = sibling(target, "old.files");
         let mut previous = None;
-        if !dir.exists() && old.is_dir() {
+        let mut inherited = dir.exists();
+        if !inherited && old.is_dir() {
+            inherited = true;
             previous = fs::read_to_string(&old_list).ok().map(|list| {
                 list.lines()
                     .map(|line| {
@@ -140,7 +147,9 @@ impl Staging {
         // The list describes the folder as it was: once it is being changed,
         // only this build's own list is right.
         let _ = fs::remove_file(&old_list);
-        Staging::open(target, dir, true, previous)
+        let mut staging = Staging::open(target, dir, true, previous)?;
+        staging.inherited = inherited;
+        Ok(staging)
     }
 
     fn open(
@@ -155,6 +164,7 @@ impl Staging {
             dir,
             committed: false,
             recycled,
+            inherited: false,
             written: Default::default(),
             count: AtomicUsize::new(0),
             previous,
@@ -200,6 +210,10 @@ impl Staging {
             return Ok(None);
         }
         let hash = content_hash(contents);
+        if !self.inherited {
+            fs::write(path, contents).map_err(|e| Error::io(path, e))?;
+            return Ok(Stamp::of(path, hash));
+        }
         let known = self.previous.as_ref().and_then(|p| p.get(path).copied());
         let kept = match known {
             // Listed with a stamp: unchanged if it still has the length and
@@ -361,7 +375,7 @@ impl Staging {
     /// output as `.<name>.old` for the next build.
     pub fn commit(mut self) -> Result<()> {
         failpoint("commit", &self.target)?;
-        if self.recycled {
+        if self.inherited {
             self.prune()?;
         }
         let old = sibling(&self.target, "old");

@@ -604,17 +604,28 @@ pub fn build(searcher: &Searcher, fields: &Fields, from: Sources<'_>) -> Result<
     if !words.is_empty() {
         let finder = aho_corasick::AhoCorasick::new(&words)
             .map_err(|e| crate::error::Error::Index(format!("dictionary: {e}")))?;
-        let mut found = vec![0u32; words.len()];
-        for page in &site.pages {
+        // The pages each word is in, counted on every core.
+        let per_chunk = crate::parallel::map_chunks(&site.pages, 256, |pages| {
+            let mut found = vec![0u32; words.len()];
             let mut seen = vec![false; words.len()];
-            let text = [&page.doc.front.title, &page.doc.rendered.text];
-            for part in text {
-                for m in finder.find_overlapping_iter(part.as_str()) {
-                    seen[m.pattern().as_usize()] = true;
+            for page in pages {
+                seen.fill(false);
+                let text = [&page.doc.front.title, &page.doc.rendered.text];
+                for part in text {
+                    for m in finder.find_overlapping_iter(part.as_str()) {
+                        seen[m.pattern().as_usize()] = true;
+                    }
+                }
+                for (n, &s) in found.iter_mut().zip(&seen) {
+                    *n += u32::from(s);
                 }
             }
-            for (i, s) in seen.into_iter().enumerate() {
-                found[i] += u32::from(s);
+            found
+        });
+        let mut found = vec![0u32; words.len()];
+        for part in per_chunk {
+            for (n, m) in found.iter_mut().zip(part) {
+                *n += m;
             }
         }
         for (word, n) in words.iter().zip(found) {

@@ -589,6 +589,13 @@ fn rebuilds_reuse_the_previous_output_and_drop_stale_files() {
     std::fs::write(&tampered, changed).unwrap();
     s.built();
     assert_eq!(s.read("policies/new/index.html"), original);
+    // What an interrupted build left in its staging folder is not published.
+    let staging = s.root.join(".public.staging");
+    std::fs::create_dir_all(staging.join("stray")).unwrap();
+    std::fs::write(staging.join("stray/index.html"), "left over").unwrap();
+    s.built();
+    assert!(!s.out().join("stray").exists());
+    assert!(s.out().join("policies/new/index.html").is_file());
     let broken = common::crawl::broken_links(&s.out());
     assert!(broken.is_empty(), "{broken:?}");
 }
