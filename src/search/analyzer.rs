@@ -24,6 +24,8 @@ use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::content::text::to_simplified;
+
 /// The domain dictionary shipped with zhiku; a site extends it with
 /// `content/_dictionary.txt`.
 pub const DOMAIN_DICTIONARY: &str = include_str!("dangjian_dict.txt");
@@ -79,15 +81,9 @@ pub fn normalize(original: &str) -> Normalized {
     }
     // fast2s maps one char to one char (looking at its neighbours for the few
     // ambiguous ones), so `spans` stays aligned.
-    let text = if folded.is_ascii() {
-        folded
-    } else {
-        let converted = fast2s::convert(&folded);
-        if converted.chars().count() == spans.len() {
-            converted
-        } else {
-            folded
-        }
+    let text = match to_simplified(&folded) {
+        std::borrow::Cow::Owned(converted) if converted.chars().count() == spans.len() => converted,
+        _ => folded,
     };
     let mut char_bytes: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
     char_bytes.push(text.len());
@@ -340,11 +336,9 @@ fn fold(original: &str) -> String {
         }
     }
     // As in `normalize`: keep the conversion only when it is char for char.
-    let converted = fast2s::convert(&folded);
-    if converted.chars().count() == chars {
-        converted
-    } else {
-        folded
+    match to_simplified(&folded) {
+        std::borrow::Cow::Owned(converted) if converted.chars().count() == chars => converted,
+        _ => folded,
     }
 }
 
