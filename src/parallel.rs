@@ -1,5 +1,7 @@
 //! Work split over the machine's cores: contiguous chunks, results in input
 //! order, so what a build produces never depends on the number of threads.
+//! Chunks are cut by count ([`map_chunks`]) or by cost
+//! ([`map_weighted_chunks`]); both run them the same way.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -18,7 +20,7 @@ pub fn map_chunks<T: Sync, R: Send>(
     min_chunk: usize,
     work: impl Fn(&[T]) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = threads();
     let chunk = items
         .len()
         .div_ceil(threads * CHUNKS_PER_THREAD)
@@ -28,30 +30,8 @@ pub fn map_chunks<T: Sync, R: Send>(
         return vec![work(items)];
     }
     let parts: Vec<&[T]> = items.chunks(chunk).collect();
-    let results: Vec<Mutex<Option<R>>> = parts.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let worker = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(part) = parts.get(i) else { break };
-        let result = work(part);
-        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-    };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads.min(parts.len()))
-            .map(|_| scope.spawn(worker))
-            .collect();
-        for h in handles {
-            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| {
-            r.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every chunk was taken by a worker that returned")
-        })
-        .collect()
+    let order: Vec<usize> = (0..parts.len()).collect();
+    run(&parts, &order, threads, work)
 }
 
 /// [`map_chunks`] for items of unequal cost: chunks are cut to about the
@@ -64,47 +44,64 @@ pub fn map_weighted_chunks<T: Sync, R: Send>(
     weight: impl Fn(&T) -> usize,
     work: impl Fn(&[T]) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = threads();
     let weights: Vec<usize> = items.iter().map(|item| weight(item).max(1)).collect();
     let total: usize = weights.iter().sum();
     if threads == 1 || items.len() < 2 {
         return vec![work(items)];
     }
     let target = total.div_ceil(threads * CHUNKS_PER_THREAD).max(1);
-    // (start, end, weight) of each chunk, in input order.
-    let mut bounds: Vec<(usize, usize, usize)> = Vec::new();
+    let mut parts: Vec<&[T]> = Vec::new();
+    let mut part_weights: Vec<usize> = Vec::new();
     let mut start = 0;
     let mut sum = 0;
     for (i, &w) in weights.iter().enumerate() {
         // A heavy item does not join the light ones before it.
         if w >= target && i > start {
-            bounds.push((start, i, sum));
+            parts.push(&items[start..i]);
+            part_weights.push(sum);
             start = i;
             sum = 0;
         }
         sum += w;
         if sum >= target {
-            bounds.push((start, i + 1, sum));
+            parts.push(&items[start..=i]);
+            part_weights.push(sum);
             start = i + 1;
             sum = 0;
         }
     }
     if start < items.len() {
-        bounds.push((start, items.len(), sum));
+        parts.push(&items[start..]);
+        part_weights.push(sum);
     }
-    let mut order: Vec<usize> = (0..bounds.len()).collect();
-    order.sort_by_key(|&c| std::cmp::Reverse(bounds[c].2));
-    let results: Vec<Mutex<Option<R>>> = bounds.iter().map(|_| Mutex::new(None)).collect();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(part_weights[c]));
+    run(&parts, &order, threads, work)
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Runs `work` on every one of `parts` on `threads` threads, which take
+/// them in turn in `order`; returns the results in the order of `parts`.
+fn run<T: Sync, R: Send>(
+    parts: &[&[T]],
+    order: &[usize],
+    threads: usize,
+    work: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    let results: Vec<Mutex<Option<R>>> = parts.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let worker = || loop {
         let taken = next.fetch_add(1, Ordering::Relaxed);
-        let Some(&c) = order.get(taken) else { break };
-        let (from, to, _) = bounds[c];
-        let result = work(&items[from..to]);
-        *results[c].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+        let Some(&i) = order.get(taken) else { break };
+        let result = work(parts[i]);
+        *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
     };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads.min(bounds.len()))
+        let handles: Vec<_> = (0..threads.min(parts.len()))
             .map(|_| scope.spawn(worker))
             .collect();
         for h in handles {
