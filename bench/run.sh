@@ -3,7 +3,9 @@
 #
 # usage: bench/run.sh [-n RUNS] [-w WORKDIR] [DOCS ...]      (default: 3 runs, 1000 and 10000 docs;
 #        add 50000 and 100000 for the scale figures: a 50,000-document corpus takes ~5 min to generate)
-# Builds are timed cold (no previous output, as CI builds) and warm (previous output reused).
+# Builds are timed cold (no previous output, as CI builds: run as root, each cold run writes to
+# a freshly made ext4 filesystem, a 12 GB sparse image under WORKDIR) and warm (previous output
+# reused).
 # Needs ../shared/bench (corpus generator, Hugo skeleton). Installs what it lacks: hugo and wrk
 # (apt), pagefind (pip), playwright-core (npm, for the static-search byte counts).
 # Writes WORKDIR/results.tsv and prints it; copy the figures into docs/benchmarks.md.
