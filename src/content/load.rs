@@ -35,9 +35,17 @@ pub struct SourceFile {
     pub committed: Option<NaiveDate>,
 }
 
-/// Reads all Markdown files under `root/content`. Files in the wrong place are
-/// reported as diagnostics rather than silently skipped.
-pub fn load_content(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
+/// A Markdown file found under `content/`, not read yet.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    pub path: std::path::PathBuf,
+    /// Date of the last git commit that touched the file, when in a repository.
+    pub committed: Option<NaiveDate>,
+}
+
+/// Finds every Markdown file under `root/content` (read later, each by
+/// [`read_content_file`]). Links inside it are reported and skipped.
+pub fn load_content(root: &Path) -> Result<(Vec<ContentFile>, Vec<Diagnostic>)> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(Error::io(
@@ -52,7 +60,6 @@ pub fn load_content(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| !is_hidden(e.file_name()));
-    let mut paths = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().map(Path::to_path_buf).unwrap_or_default();
@@ -73,39 +80,39 @@ pub fn load_content(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>)> {
             continue;
         }
         if entry.file_type().is_file() && path.extension().and_then(|e| e.to_str()) == Some("md") {
-            paths.push(entry.into_path());
-        }
-    }
-    // Read on every core: at 100,000 documents reading one file after
-    // another kept the build on less than one core for its first 12 s.
-    let read = crate::parallel::map_chunks(&paths, 64, |part| {
-        part.iter()
-            .map(|path| {
-                let committed = committed.get(&relative_display(root, path)).copied();
-                read_source(root, path, committed)
-            })
-            .collect::<Vec<_>>()
-    });
-    for outcome in read.into_iter().flatten() {
-        match outcome? {
-            Ok(mut src) => {
-                if src.text.contains('\0') {
-                    // A NUL byte is never meant; pasted in, it would reach the HTML.
-                    src.text = src.text.replace('\0', "");
-                    let mut w = Diagnostic::error(
-                        &src.rel_path,
-                        None,
-                        "NUL bytes removed (the file holds binary zeros)",
-                    );
-                    w.severity = crate::error::Severity::Warning;
-                    diags.push(w);
-                }
-                files.push(src)
-            }
-            Err(d) => diags.push(d),
+            files.push(ContentFile {
+                committed: committed.get(&relative_display(root, path)).copied(),
+                path: entry.into_path(),
+            });
         }
     }
     Ok((files, diags))
+}
+
+/// Reads a found file: its source, or none with the problem that kept it
+/// out. Files in the wrong place are reported, not silently skipped; NUL
+/// bytes are removed with a warning.
+pub fn read_content_file(
+    root: &Path,
+    file: &ContentFile,
+) -> Result<(Option<SourceFile>, Vec<Diagnostic>)> {
+    let mut src = match read_source(root, &file.path, file.committed)? {
+        Ok(src) => src,
+        Err(d) => return Ok((None, vec![d])),
+    };
+    let mut diags = Vec::new();
+    if src.text.contains('\0') {
+        // A NUL byte is never meant; pasted in, it would reach the HTML.
+        src.text = src.text.replace('\0', "");
+        let mut w = Diagnostic::error(
+            &src.rel_path,
+            None,
+            "NUL bytes removed (the file holds binary zeros)",
+        );
+        w.severity = crate::error::Severity::Warning;
+        diags.push(w);
+    }
+    Ok((Some(src), diags))
 }
 
 /// Reads one Markdown file of the content tree. The inner `Err` is a
