@@ -117,7 +117,7 @@ pub fn read_content_file(
 
 /// Reads one Markdown file of the content tree. The inner `Err` is a
 /// problem with the file itself (wrong place, not UTF-8).
-pub fn read_source(
+fn read_source(
     root: &Path,
     path: &Path,
     committed: Option<NaiveDate>,

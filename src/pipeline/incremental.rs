@@ -246,15 +246,18 @@ fn reparse(
         let replacement = if !path.is_file() {
             None
         } else {
-            match load::read_source(&opts.root, path, None) {
-                Ok(Err(d)) => {
-                    diags.push(d);
-                    None
-                }
-                Ok(Ok(mut src)) => {
-                    // An edited file is newer than its last commit.
-                    src.committed = None;
-                    parse::parse_file(&src, today, diags).map(|p| attachments.attach(p, diags))
+            // Read as a build reads it (NUL bytes removed with a warning);
+            // an edited file is newer than its last commit.
+            let file = load::ContentFile {
+                path: path.to_path_buf(),
+                committed: None,
+            };
+            match load::read_content_file(&opts.root, &file) {
+                Ok((source, problems)) => {
+                    diags.extend(problems);
+                    source.and_then(|src| {
+                        parse::parse_file(&src, today, diags).map(|p| attachments.attach(p, diags))
+                    })
                 }
                 Err(e) => {
                     restore(parsed, undo);

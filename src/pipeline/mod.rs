@@ -140,6 +140,7 @@ fn load_site_as(opts: &BuildOptions, assembly: Assembly) -> Result<Loaded> {
     let (files, mut diags) = load::load_content(&opts.root)?;
     let today = opts.today();
     let parsed = parse_all(
+        &opts.root,
         &files,
         today,
         &AttachmentRoot::new(&opts.root, &config),
@@ -267,6 +268,7 @@ pub fn assemble_checked(
 /// at once and the content never sits in memory twice; read one after
 /// another, 100,000 files kept the build on less than one core for 12 s.
 fn parse_all(
+    root: &Path,
     files: &[load::ContentFile],
     today: NaiveDate,
     attachments: &AttachmentRoot<'_>,
@@ -276,7 +278,7 @@ fn parse_all(
         let mut diags = Vec::new();
         let mut parsed = Vec::new();
         for file in part {
-            let (source, problems) = load::read_content_file(attachments.root, file)?;
+            let (source, problems) = load::read_content_file(root, file)?;
             diags.extend(problems);
             let Some(src) = source else { continue };
             if let Some(p) = parse::parse_file(&src, today, &mut diags) {

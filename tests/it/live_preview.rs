@@ -457,3 +457,31 @@ fn a_deleted_document_takes_the_pagination_page_it_emptied_with_it() {
     assert!(!fresh.join("public/cases/page/3").exists());
     assert!(fresh.join("public/cases/page/2/index.html").is_file());
 }
+
+#[test]
+fn an_edit_with_nul_bytes_is_read_as_a_build_reads_it() {
+    let site = SiteTest::fixture("search");
+    let out = site.root.join("preview/public");
+    let opts = zhiku::BuildOptions {
+        out_dir: Some(out.clone()),
+        index_dir: Some(site.root.join("preview/search-index")),
+        ..site.options()
+    };
+    let (mut session, _) = zhiku::serve::preview::Session::start(opts).unwrap();
+    let rel = "content/cases/nul.md";
+    site.write(
+        rel,
+        "---\ntitle: 楼道议事\ndate: 2026-10-30\n---\n议事\0会的正文。\n",
+    );
+    let update = session.update(&[site.root.join(rel)]).unwrap();
+    assert!(
+        update
+            .warnings
+            .iter()
+            .any(|w| w.contains(rel) && w.contains("NUL bytes removed")),
+        "{:?}",
+        update.warnings
+    );
+    let page = std::fs::read_to_string(out.join("cases/nul/index.html")).unwrap();
+    assert!(page.contains("议事会的正文") && !page.contains('\0'));
+}
