@@ -49,6 +49,12 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
             say(&format!("  {stage:<30} {:>8.3} s", took.as_secs_f64()));
         }
     }
+    if let Some(u) = report.index_update {
+        say(&format!(
+            "zhiku: search index updated from the previous build: {} documents kept, {} written, {} removed",
+            u.kept, u.written, u.removed
+        ));
+    }
     say(&format!(
         "zhiku: built {} documents ({} files) into {} in {:.2} s",
         report.pages,

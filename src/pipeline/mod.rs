@@ -28,7 +28,8 @@ use crate::render::theme::Theme;
 use crate::render::{self, OutputFile, RenderOptions};
 use crate::search::assist;
 use crate::search::attachment_text::AttachmentTexts;
-use crate::search::index::{Related, SearchIndex};
+use crate::search::index::{IndexUpdate, Related, SearchIndex};
+use crate::search::reuse;
 use crate::site::lint;
 use crate::site::{self, Site};
 
@@ -90,6 +91,9 @@ pub struct BuildReport {
     pub out_dir: PathBuf,
     /// Where the tantivy index was written (none with `no_index`).
     pub index_dir: Option<PathBuf>,
+    /// How the index was brought up to date when it started from the
+    /// previous build's (none when it was written afresh).
+    pub index_update: Option<IndexUpdate>,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     /// Wall time of each stage, in order.
@@ -395,6 +399,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
         Some(alias) => Some(IndexGeneration::write(
             opts,
             alias,
+            &out_dir,
             &loaded.site,
             &loaded.synonyms,
             &mut laps,
@@ -433,6 +438,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
         staging.precompress()?;
         laps.lap("precompress");
     }
+    let index_update = generation.as_ref().and_then(|g| g.update);
     let index_dir = match generation {
         Some(g) => Some(g.swap_in_with(staging, &out_dir)?),
         None => {
@@ -450,6 +456,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
         files,
         out_dir: out_dir.clone(),
         index_dir: index_dir.clone(),
+        index_update,
         warnings,
         elapsed: started.elapsed(),
         timings: laps.timings,
@@ -512,6 +519,7 @@ struct IndexGeneration {
     dir: PathBuf,
     index: SearchIndex,
     stage: Staging,
+    update: Option<IndexUpdate>,
     related: Related,
     /// Attachments that could not be read for search (warnings, notes).
     attachment_problems: Vec<Diagnostic>,
@@ -521,6 +529,7 @@ impl IndexGeneration {
     fn write(
         opts: &BuildOptions,
         alias: &Path,
+        out_dir: &Path,
         site: &Site,
         synonyms: &[Vec<String>],
         laps: &mut Laps,
@@ -529,12 +538,25 @@ impl IndexGeneration {
         let dir = alias.parent().unwrap_or(alias).join(&name);
         let dictionary = load::read_dictionary(&opts.root)?;
         let stage = Staging::new(&dir)?;
-        let mut index = SearchIndex::create(stage.path(), &dictionary)?;
+        let build_id = reuse::build_id(&dictionary);
+        let previous = output::live_index_dir(out_dir, alias);
+        let reused = reuse::link_previous(&previous, stage.path(), &build_id)?;
+        let mut index = if reused {
+            SearchIndex::open(stage.path())?
+        } else {
+            SearchIndex::create(stage.path(), &dictionary)?
+        };
+        reuse::note_build_id(stage.path(), &build_id)?;
         let (texts, attachment_problems) =
             AttachmentTexts::for_site(site, &attachment_cache(alias), true);
         index.attachment_texts = Arc::new(texts);
         laps.lap("attachments");
-        index.write_site(site)?;
+        let update = if reused {
+            Some(index.update_site(site)?)
+        } else {
+            index.write_site(site)?;
+            None
+        };
         laps.lap("index");
         let sources = assist::Sources {
             site,
@@ -543,7 +565,16 @@ impl IndexGeneration {
         };
         index.write_assist(stage.path(), sources)?;
         laps.lap("search assistance");
-        let related = index.related(site, RELATED_LIMIT)?;
+        // The same documents find the same related ones.
+        let digest = index.documents_digest()?;
+        let related = match reused
+            .then(|| reuse::read_related(&previous, digest))
+            .flatten()
+        {
+            Some(related) => related,
+            None => index.related(site, RELATED_LIMIT)?,
+        };
+        let related = reuse::write_related(stage.path(), digest, related)?;
         laps.lap("related");
         Ok(IndexGeneration {
             alias: alias.to_path_buf(),
@@ -551,6 +582,7 @@ impl IndexGeneration {
             dir,
             index,
             stage,
+            update,
             related,
             attachment_problems,
         })

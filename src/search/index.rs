@@ -2,6 +2,7 @@
 //! opening an index (tokenizers registered both times), writing a site into
 //! it and, once written, finding each page's related documents.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -55,6 +56,9 @@ pub struct Fields {
     pub facets: Field,
     /// Position of the page in the site (newest first): the static bundle's document id.
     pub pid: Field,
+    /// A hash of everything else the document holds, its place included:
+    /// what a rebuild compares to keep the documents that did not change.
+    pub fingerprint: Field,
 }
 
 /// The schema. Words fields rank (frequencies only: they are never used in
@@ -104,6 +108,7 @@ pub fn schema() -> (Schema, Fields) {
         date: b.add_date_field("date", DateOptions::from(INDEXED | FAST | STORED)),
         facets: b.add_facet_field(super::facet_counts::FACET_FIELD, FacetOptions::default()),
         pid: b.add_u64_field("pid", FAST),
+        fingerprint: b.add_u64_field("fingerprint", INDEXED | FAST),
     };
     (b.build(), fields)
 }
@@ -319,7 +324,116 @@ impl SearchIndex {
         }
         d.add_date(f.date, to_datetime(front.date));
         d.add_u64(f.pid, pid as u64);
+        d.add_u64(f.fingerprint, fingerprint(&d));
         d
+    }
+
+    /// Brings an index holding an earlier build's documents (see
+    /// [`super::reuse`]) in line with `site`. A segment whose documents all
+    /// still match a page (same fingerprint) is kept as it is; a segment
+    /// holding any document that changed or went is written again whole,
+    /// with the pages that are new. Deleting single documents instead would
+    /// leave tantivy's document counts and lengths counting it (until a
+    /// merge, which estimates them from rounded field norms), and scores
+    /// would differ from a fresh build's. When more than half of the pages would be
+    /// written (a new newest page moves every other one), all are.
+    pub fn update_site(&self, site: &Site) -> Result<IndexUpdate> {
+        let f = self.fields;
+        let pids: Vec<usize> = (0..site.pages.len()).collect();
+        let documents: Vec<(u64, TantivyDocument)> =
+            crate::parallel::map_chunks(&pids, 64, |part| {
+                part.iter()
+                    .map(|&pid| {
+                        let d = self.document(&site.pages[pid], pid);
+                        (fingerprint_of(&d, f.fingerprint), d)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .into_iter()
+            .flatten()
+            .collect();
+        let wanted: HashSet<u64> = documents.iter().map(|&(fp, _)| fp).collect();
+        let mut update = IndexUpdate::default();
+        // Fingerprints of the documents kept, and of those in segments to write again.
+        let mut kept: HashSet<u64> = HashSet::new();
+        let mut rewritten: Vec<u64> = Vec::new();
+        let reader = self.index.reader().map_err(index_err)?;
+        for segment in reader.searcher().segment_readers() {
+            let held = fingerprints_in(segment)?;
+            update.removed += held.iter().filter(|fp| !wanted.contains(fp)).count();
+            // A segment with deleted documents (the live preview deletes
+            // and adds) has estimated counts: written again too.
+            if segment.num_deleted_docs() == 0 && held.iter().all(|fp| wanted.contains(fp)) {
+                kept.extend(held);
+            } else {
+                rewritten.extend(held);
+            }
+        }
+        let everything = (documents.len() - kept.len()) * 2 > documents.len();
+        if everything {
+            kept.clear();
+        }
+        // A few documents make one segment on one thread (a segment per
+        // thread would be many small ones).
+        let mut writer = if documents.len() - kept.len() < SMALL_UPDATE {
+            self.index.writer_with_num_threads(1, WRITER_MEMORY)
+        } else {
+            self.index.writer(WRITER_MEMORY)
+        }
+        .map_err(index_err)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        if everything {
+            writer.delete_all_documents().map_err(index_err)?;
+        } else {
+            for fp in rewritten {
+                writer.delete_term(Term::from_field_u64(f.fingerprint, fp));
+            }
+        }
+        for (fp, d) in documents {
+            if kept.contains(&fp) {
+                update.kept += 1;
+            } else {
+                writer.add_document(d).map_err(index_err)?;
+                update.written += 1;
+            }
+        }
+        writer.commit().map_err(index_err)?;
+        self.merge_small_segments(writer)?;
+        Ok(update)
+    }
+
+    /// A hash of the fingerprints of every document in the index: equal
+    /// digests, equal documents.
+    pub fn documents_digest(&self) -> Result<u64> {
+        use std::hash::{BuildHasher, Hasher};
+        let reader = self.index.reader().map_err(index_err)?;
+        let mut fingerprints = Vec::new();
+        for segment in reader.searcher().segment_readers() {
+            fingerprints.extend(fingerprints_in(segment)?);
+        }
+        fingerprints.sort_unstable();
+        let mut h = foldhash::quality::FixedState::with_seed(0x6469_6765_7374).build_hasher();
+        for fp in fingerprints {
+            h.write_u64(fp);
+        }
+        Ok(h.finish())
+    }
+
+    /// Each rebuild that writes documents adds a segment: once more than a
+    /// few are small next to the largest, they are merged into one (none
+    /// holds deleted documents, so the merge keeps exact counts).
+    fn merge_small_segments(&self, mut writer: IndexWriter) -> Result<()> {
+        let segments = self.index.searchable_segment_metas().map_err(index_err)?;
+        let largest = segments.iter().map(|s| s.num_docs()).max().unwrap_or(0);
+        let small: Vec<_> = segments
+            .iter()
+            .filter(|s| s.num_docs() < largest / SMALL_SEGMENT_SHARE && !s.has_deletes())
+            .map(|s| s.id())
+            .collect();
+        if small.len() > MAX_SMALL_SEGMENTS {
+            writer.merge(&small).wait().map_err(index_err)?;
+        }
+        writer.wait_merging_threads().map_err(index_err)
     }
 
     /// Up to `limit` related documents (URLs) for every page, by the words of
@@ -363,6 +477,66 @@ impl SearchIndex {
     fn url_term(&self, url: &str) -> Term {
         Term::from_field_text(self.fields.url, url)
     }
+}
+
+/// What [`SearchIndex::update_site`] did, in documents.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct IndexUpdate {
+    pub kept: usize,
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// Fewer documents to write than this are written on one thread.
+const SMALL_UPDATE: usize = 1000;
+
+/// A segment smaller than the largest by this factor counts as small...
+const SMALL_SEGMENT_SHARE: u32 = 8;
+/// ...and more small segments than this are merged into one: each rebuild
+/// that writes documents adds a segment.
+const MAX_SMALL_SEGMENTS: usize = 4;
+
+/// The fingerprints of the documents of `segment` that are not deleted.
+fn fingerprints_in(segment: &tantivy::SegmentReader) -> Result<Vec<u64>> {
+    let column = segment
+        .fast_fields()
+        .u64("fingerprint")
+        .map_err(index_err)?;
+    let alive = segment.alive_bitset();
+    Ok((0..segment.max_doc())
+        .filter(|&doc| alive.is_none_or(|a| a.is_alive(doc)))
+        .filter_map(|doc| column.first(doc))
+        .collect())
+}
+
+/// The fingerprint [`SearchIndex::document`] gave `d`.
+fn fingerprint_of(d: &TantivyDocument, field: Field) -> u64 {
+    use tantivy::schema::Value;
+    d.get_first(field)
+        .and_then(|v| v.as_u64())
+        .unwrap_or_default()
+}
+
+/// A hash of a document's fields and values, in order.
+fn fingerprint(d: &TantivyDocument) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use tantivy::schema::Value;
+    let mut h = foldhash::quality::FixedState::with_seed(0x6669_6e67_6572).build_hasher();
+    for (field, value) in d.field_values() {
+        h.write_u32(field.field_id());
+        if let Some(text) = value.as_str() {
+            h.write(text.as_bytes());
+        } else if let Some(n) = value.as_u64() {
+            h.write_u64(n);
+        } else if let Some(date) = value.as_datetime() {
+            h.write_i64(date.into_timestamp_nanos());
+        } else if let Some(facet) = value.as_facet() {
+            h.write(facet.as_bytes());
+        }
+        // Keeps ("ab", "c") apart from ("a", "bc").
+        h.write_u8(0xff);
+    }
+    h.finish()
 }
 
 /// Page URL -> URLs of its related documents.

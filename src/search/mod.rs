@@ -13,4 +13,5 @@ pub mod query;
 pub mod ranking;
 pub mod read_only;
 pub mod related;
+pub mod reuse;
 pub mod snippet;

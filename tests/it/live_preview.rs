@@ -338,7 +338,7 @@ fn after_an_update_the_preview_bundle_and_index_match_a_fresh_build() {
         index_dir: Some(site.root.join("preview/search-index")),
         ..site.options()
     };
-    let (mut session, _) = zhiku::serve::preview::Session::start(opts).unwrap();
+    let (mut session, _) = zhiku::serve::preview::Session::start(opts.clone()).unwrap();
     // A new newest document moves every other page one place down (the
     // bundle addresses pages by place); an edit adds a word to another one.
     site.write(
@@ -392,6 +392,26 @@ fn after_an_update_the_preview_bundle_and_index_match_a_fresh_build() {
     let hits = engine.search(&request).unwrap();
     assert_eq!(hits.total, 1);
     assert_eq!(hits.hits[0].url, "/cases/fullwidth/");
+
+    // A build after the preview starts from the index the preview changed
+    // (documents deleted in place) and still writes what a fresh build does.
+    drop(session);
+    let report = zhiku::build(&opts).unwrap();
+    assert!(
+        report.index_update.is_some(),
+        "the preview's index was reused"
+    );
+    let after = common::output_files(&site.root.join("preview/public"));
+    let fresh = common::output_files(&fresh.join("public"));
+    let differing: Vec<&String> = fresh
+        .keys()
+        .filter(|path| after.get(*path) != fresh.get(*path))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "differ from a fresh build: {differing:?}"
+    );
+    assert_eq!(after.len(), fresh.len());
 }
 
 #[test]
@@ -413,7 +433,7 @@ fn a_deleted_document_takes_the_pagination_page_it_emptied_with_it() {
         index_dir: Some(site.root.join("preview/search-index")),
         ..site.options()
     };
-    let (mut session, _) = zhiku::serve::preview::Session::start(opts).unwrap();
+    let (mut session, _) = zhiku::serve::preview::Session::start(opts.clone()).unwrap();
     let pages = |dir: &str| -> Vec<String> {
         let mut found: Vec<String> = std::fs::read_dir(out.join(dir))
             .map(|entries| {
@@ -467,7 +487,7 @@ fn an_edit_with_nul_bytes_is_read_as_a_build_reads_it() {
         index_dir: Some(site.root.join("preview/search-index")),
         ..site.options()
     };
-    let (mut session, _) = zhiku::serve::preview::Session::start(opts).unwrap();
+    let (mut session, _) = zhiku::serve::preview::Session::start(opts.clone()).unwrap();
     let rel = "content/cases/nul.md";
     site.write(
         rel,

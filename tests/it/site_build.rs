@@ -599,3 +599,93 @@ fn rebuilds_reuse_the_previous_output_and_drop_stale_files() {
     let broken = common::crawl::broken_links(&s.out());
     assert!(broken.is_empty(), "{broken:?}");
 }
+
+/// The site's output is what a build of the same content into an empty
+/// folder gives, byte for byte: pages, related lists, static search bundle.
+fn assert_same_as_a_fresh_build(s: &SiteTest) {
+    let fresh = SiteTest::empty();
+    common::copy_dir(&s.root.join("content"), &fresh.root.join("content"));
+    std::fs::copy(s.root.join("zhiku.yaml"), fresh.root.join("zhiku.yaml")).unwrap();
+    fresh.built();
+    let (have, want) = (
+        common::output_files(&s.out()),
+        common::output_files(&fresh.out()),
+    );
+    let differ: std::collections::BTreeSet<&String> = want
+        .keys()
+        .chain(have.keys())
+        .filter(|k| have.get(*k) != want.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "differ from a fresh build: {differ:?}");
+}
+
+#[test]
+fn a_rebuild_writes_again_only_the_index_documents_that_changed() {
+    use zhiku::search::index::IndexUpdate;
+    let update = |kept, written, removed| {
+        Some(IndexUpdate {
+            kept,
+            written,
+            removed,
+        })
+    };
+    let s = SiteTest::fixture("search");
+    let first = s.build().unwrap();
+    assert_eq!(first.index_update, None, "nothing to start from");
+    let n = first.pages;
+    // The previous generation, which a server may still be reading, is
+    // never written to: its files are linked, not shared for writing.
+    let generation = first.index_dir.unwrap();
+    let before = common::output_files(&generation);
+    let second = s.build().unwrap();
+    assert_eq!(second.index_update, update(n, 0, 0));
+    assert_same_as_a_fresh_build(&s);
+    assert_eq!(
+        common::output_files(&generation),
+        before,
+        "the previous generation changed"
+    );
+    // Two new pages older than all the others: they keep their place.
+    let (oldest, older) = ("content/cases/oldest.md", "content/cases/older.md");
+    let text = "---\ntitle: 楼道议事角的由来\ndate: 2001-05-04\ntags: [议事]\n---\n\
+                居民在楼道里摆了一张桌子，商量加装扶手的事。\n";
+    s.write(oldest, text);
+    s.write(
+        older,
+        "---\ntitle: 老年活动室的开放时间\ndate: 2002-09-10\n---\n活动室每天上午开放。\n",
+    );
+    let generation = second.index_dir.unwrap();
+    let before = common::output_files(&generation);
+    assert_eq!(s.build().unwrap().index_update, update(n, 2, 0));
+    assert_eq!(
+        common::output_files(&generation),
+        before,
+        "the previous generation changed"
+    );
+    assert_eq!(
+        s.search_json("加装扶手")["hits"][0]["url"],
+        "/cases/oldest/"
+    );
+    assert_same_as_a_fresh_build(&s);
+    // One of the two edited: the segment holding both is written again (a
+    // document deleted from it would leave tantivy's counts estimated, and
+    // the scores, the related lists and the bundle's statistics off).
+    s.write(oldest, &text.replace("加装扶手", "安装路灯"));
+    assert_eq!(s.build().unwrap().index_update, update(n, 2, 1));
+    assert_eq!(s.search_json("加装扶手")["total"], 0);
+    assert_eq!(
+        s.search_json("安装路灯")["hits"][0]["url"],
+        "/cases/oldest/"
+    );
+    assert_same_as_a_fresh_build(&s);
+    // Removed.
+    std::fs::remove_file(s.root.join(oldest)).unwrap();
+    std::fs::remove_file(s.root.join(older)).unwrap();
+    assert_eq!(s.build().unwrap().index_update, update(n, 0, 2));
+    assert_eq!(s.search_json("安装路灯")["total"], 0);
+    assert_same_as_a_fresh_build(&s);
+    // A new dictionary cuts words differently: the index is written afresh.
+    s.write("content/_dictionary.txt", "楼道议事\n");
+    assert_eq!(s.build().unwrap().index_update, None);
+    assert_same_as_a_fresh_build(&s);
+}

@@ -187,3 +187,21 @@ pub fn unescape(s: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
 }
+
+/// Every file of a built output, by path, but the manifest that names its
+/// index generation (a new name every build).
+pub fn output_files(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(out).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .filter(|(rel, _)| rel != zhiku::output::INDEX_MANIFEST)
+        .collect()
+}
