@@ -60,7 +60,7 @@ trap 'mountpoint -q "$DISK" && umount "$DISK"; rm -f "$WORK/disk.img"' EXIT
 
 # timed NAME CMD...: RUNS runs after one warm-up; sets WALL (s) and RSS (MB), medians.
 # With COLD set to folders, each run starts without them: a fresh DISK, or they are moved aside
-# and deleted after the runs.
+# and deleted after the runs. With BEFORE set, it is run (eval) before each run.
 timed() {
   local name=$1; shift
   local tf=$WORK/$name.time; : > "$tf"
@@ -68,6 +68,7 @@ timed() {
   for i in $(seq 0 "$RUNS"); do
     [ -n "${COLD:-}" ] && [ -n "$FRESH_DISK" ] && fresh_disk
     for d in ${COLD:-}; do [ -e "$d" ] && mv "$d" "$(mktemp -d "$aside/XXXX")/"; done
+    [ -n "${BEFORE:-}" ] && eval "$BEFORE"
     /usr/bin/time -f '%e %M' -o "$tf.one" "$@" > "$WORK/$name.log" 2>&1
     [ "$i" -gt 0 ] && cat "$tf.one" >> "$tf"
   done
@@ -89,6 +90,15 @@ for DOCS in "${SIZES[@]}"; do
   sed -n '/^  /p' "$WORK/zhiku-cold-$DOCS.log" | sed "s/^ */$DOCS	stage (last cold run): /" | tee -a "$WORK/results.tsv"
   timed "zhiku-$DOCS" "$ZHIKU" build --root "$SITE"
   ZW=$WALL; row "$DOCS" "zhiku build warm, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build warm: peak MB" "$RSS"
+  # Warm with one document edited before each run, as an editor's next build: the index writes
+  # again the segment(s) holding it, or everything when that is more than half of the documents.
+  EDITED=$(find "$CORPUS/content/cases" -name '*.md' | sort | sed -n 100p)
+  cp "$EDITED" "$WORK/edited.orig"
+  BEFORE='printf "\n补记：第%s次修改。\n" "$i" >> "$EDITED"' timed "zhiku-edit-$DOCS" "$ZHIKU" build --root "$SITE" --timings
+  cp "$WORK/edited.orig" "$EDITED"
+  row "$DOCS" "zhiku build warm, one document edited: wall s" "$WALL"
+  grep 'search index updated' "$WORK/zhiku-edit-$DOCS.log" | sed "s/^/$DOCS	edit: /" | tee -a "$WORK/results.tsv"
+  "$ZHIKU" build --root "$SITE" >/dev/null
   row "$DOCS" "zhiku index on disk: MB" "$(du -sbL "$SITE/search-index/tantivy" | awk '{printf "%.1f", $1/1048576}')"
   row "$DOCS" "zhiku index on disk: KB per document" "$(du -sbL "$SITE/search-index/tantivy" | awk -v n="$DOCS" '{printf "%.1f", $1/1024/n}')"
   row "$DOCS" "zhiku static bundle on disk: MB" "$(du -sb "$SITE/public/search" | awk '{printf "%.1f", $1/1048576}')"

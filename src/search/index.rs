@@ -385,17 +385,37 @@ impl SearchIndex {
         if everything {
             writer.delete_all_documents().map_err(index_err)?;
         } else {
-            for fp in rewritten {
+            for &fp in &rewritten {
                 writer.delete_term(Term::from_field_u64(f.fingerprint, fp));
             }
         }
+        // Unchanged documents that only move with their segment are
+        // committed apart from the changed ones: the changed ones then make
+        // a segment of their own, and editing the same page again writes
+        // that small segment only.
+        let moved: HashSet<u64> = rewritten
+            .into_iter()
+            .filter(|fp| wanted.contains(fp))
+            .collect();
+        let (mut unchanged, mut changed) = (Vec::new(), Vec::new());
         for (fp, d) in documents {
             if kept.contains(&fp) {
                 update.kept += 1;
+            } else if moved.contains(&fp) {
+                unchanged.push(d);
             } else {
-                writer.add_document(d).map_err(index_err)?;
-                update.written += 1;
+                changed.push(d);
             }
+        }
+        update.written = unchanged.len() + changed.len();
+        for batch in [unchanged, changed] {
+            if batch.is_empty() {
+                continue;
+            }
+            for d in batch {
+                writer.add_document(d).map_err(index_err)?;
+            }
+            writer.commit().map_err(index_err)?;
         }
         writer.commit().map_err(index_err)?;
         self.merge_small_segments(writer)?;

@@ -24,22 +24,29 @@ pub const BUILD_ID_FILE: &str = "zhiku-build-id";
 const RELATED_FILE: &str = "zhiku-related.json";
 
 /// What an index's documents and tokens depend on besides the pages: the
-/// zhiku binary (schema, analyzers, tokenizers) and the site dictionary.
-/// The binary is named by its path, size and modification time, which any
-/// rebuild or upgrade changes, rather than hashed whole on every build.
+/// zhiku binary (schema, analyzers, tokenizers), by a hash of its bytes
+/// (a CI job that downloads the same release every run still reuses), and
+/// the site dictionary.
 pub fn build_id(dictionary: &str) -> String {
     let mut hasher = foldhash::quality::FixedState::with_seed(0x7a68_696b_7562).build_hasher();
-    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    binary_hash().hash(&mut hasher);
     dictionary.hash(&mut hasher);
-    match std::env::current_exe().and_then(|exe| {
-        let meta = fs::metadata(&exe)?;
-        Ok((exe, meta.len(), meta.modified()?))
-    }) {
-        Ok((exe, len, modified)) => (exe, len, modified).hash(&mut hasher),
-        // Nothing to tell this binary from another: never reuse.
-        Err(_) => std::time::SystemTime::now().hash(&mut hasher),
-    }
     format!("{:016x}", hasher.finish())
+}
+
+/// A hash of the running binary, read once per process (tens of
+/// milliseconds for a release binary's 25 MB).
+fn binary_hash() -> u64 {
+    static HASH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *HASH.get_or_init(|| {
+        let mut hasher = foldhash::quality::FixedState::with_seed(0x6269_6e61_7279).build_hasher();
+        match std::env::current_exe().and_then(fs::read) {
+            Ok(bytes) => hasher.write(&bytes),
+            // Nothing to tell this binary from another: never reuse.
+            Err(_) => std::time::SystemTime::now().hash(&mut hasher),
+        }
+        hasher.finish()
+    })
 }
 
 /// Links the files of the index in `previous` into the empty folder `stage`

@@ -678,6 +678,11 @@ fn a_rebuild_writes_again_only_the_index_documents_that_changed() {
         "/cases/oldest/"
     );
     assert_same_as_a_fresh_build(&s);
+    // The edited page went into a segment of its own: editing it again
+    // writes only that one.
+    s.write(oldest, &text.replace("加装扶手", "安装路灯和座椅"));
+    assert_eq!(s.build().unwrap().index_update, update(n + 1, 1, 1));
+    assert_same_as_a_fresh_build(&s);
     // Removed.
     std::fs::remove_file(s.root.join(oldest)).unwrap();
     std::fs::remove_file(s.root.join(older)).unwrap();
