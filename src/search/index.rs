@@ -371,7 +371,7 @@ impl SearchIndex {
         }
         let everything = (documents.len() - kept.len()) * 2 > documents.len();
         if everything {
-            kept.clear();
+            rewritten.extend(kept.drain());
         }
         // A few documents make one segment on one thread (a segment per
         // thread would be many small ones).
