@@ -689,6 +689,24 @@ fn a_rebuild_writes_again_only_the_index_documents_that_changed() {
     assert_eq!(s.build().unwrap().index_update, update(n, 0, 2));
     assert_eq!(s.search_json("安装路灯")["total"], 0);
     assert_same_as_a_fresh_build(&s);
+    // Another binary (here `zhiku` after this test's own) writes afresh. A
+    // CI job that caches only `search-index/` (not the output) finds the
+    // index through `search-index/tantivy`, and the same binary reuses it.
+    let build_without_output = || {
+        std::fs::remove_dir_all(s.out()).unwrap();
+        let _ = std::fs::remove_dir_all(s.root.join(".public.old"));
+        let out = s.zhiku(&["build"]);
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = build_without_output();
+    assert!(!said.contains("documents kept"), "{said}");
+    let said = build_without_output();
+    assert!(
+        said.contains(&format!("{n} documents kept, 0 written, 0 removed")),
+        "{said}"
+    );
+    assert_same_as_a_fresh_build(&s);
     // A new dictionary cuts words differently: the index is written afresh.
     s.write("content/_dictionary.txt", "楼道议事\n");
     assert_eq!(s.build().unwrap().index_update, None);
