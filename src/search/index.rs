@@ -340,19 +340,18 @@ impl SearchIndex {
     pub fn update_site(&self, site: &Site) -> Result<IndexUpdate> {
         let f = self.fields;
         let pids: Vec<usize> = (0..site.pages.len()).collect();
-        let documents: Vec<(u64, TantivyDocument)> =
-            crate::parallel::map_chunks(&pids, 64, |part| {
-                part.iter()
-                    .map(|&pid| {
-                        let d = self.document(&site.pages[pid], pid);
-                        (fingerprint_of(&d, f.fingerprint), d)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .into_iter()
-            .flatten()
-            .collect();
-        let wanted: HashSet<u64> = documents.iter().map(|&(fp, _)| fp).collect();
+        // Fingerprints only: the documents to write are made again below,
+        // so that all of them are never in memory at once (600 MB at
+        // 50,000 documents).
+        let fingerprints: Vec<u64> = crate::parallel::map_chunks(&pids, 64, |part| {
+            part.iter()
+                .map(|&pid| fingerprint_of(&self.document(&site.pages[pid], pid), f.fingerprint))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        let wanted: HashSet<u64> = fingerprints.iter().copied().collect();
         let mut update = IndexUpdate::default();
         // Fingerprints of the documents kept, and of those in segments to write again.
         let mut kept: HashSet<u64> = HashSet::new();
@@ -369,13 +368,13 @@ impl SearchIndex {
                 rewritten.extend(held);
             }
         }
-        let everything = (documents.len() - kept.len()) * 2 > documents.len();
+        let everything = (pids.len() - kept.len()) * 2 > pids.len();
         if everything {
             rewritten.extend(kept.drain());
         }
         // A few documents make one segment on one thread (a segment per
         // thread would be many small ones).
-        let mut writer = if documents.len() - kept.len() < SMALL_UPDATE {
+        let mut writer = if pids.len() - kept.len() < SMALL_UPDATE {
             self.index.writer_with_num_threads(1, WRITER_MEMORY)
         } else {
             self.index.writer(WRITER_MEMORY)
@@ -398,13 +397,13 @@ impl SearchIndex {
             .filter(|fp| wanted.contains(fp))
             .collect();
         let (mut unchanged, mut changed) = (Vec::new(), Vec::new());
-        for (fp, d) in documents {
-            if kept.contains(&fp) {
+        for (pid, fp) in fingerprints.iter().enumerate() {
+            if kept.contains(fp) {
                 update.kept += 1;
-            } else if moved.contains(&fp) {
-                unchanged.push(d);
+            } else if moved.contains(fp) {
+                unchanged.push(pid);
             } else {
-                changed.push(d);
+                changed.push(pid);
             }
         }
         update.written = unchanged.len() + changed.len();
@@ -412,8 +411,10 @@ impl SearchIndex {
             if batch.is_empty() {
                 continue;
             }
-            for d in batch {
-                writer.add_document(d).map_err(index_err)?;
+            for pid in batch {
+                writer
+                    .add_document(self.document(&site.pages[pid], pid))
+                    .map_err(index_err)?;
             }
             writer.commit().map_err(index_err)?;
         }
