@@ -617,6 +617,15 @@ fn assert_same_as_a_fresh_build(s: &SiteTest) {
         .filter(|k| have.get(*k) != want.get(*k))
         .collect();
     assert!(differ.is_empty(), "differ from a fresh build: {differ:?}");
+    // The server's answers too, scores included: broad and narrow queries.
+    let answer = |site: &SiteTest, q: &str| {
+        let mut json = site.search_json(q);
+        json.as_object_mut().unwrap().remove("took_ms");
+        json
+    };
+    for q in ["社区", "红色物业", "议事", "志愿服务"] {
+        assert_eq!(answer(s, q), answer(&fresh, q), "{q}");
+    }
 }
 
 #[test]
