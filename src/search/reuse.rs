@@ -112,3 +112,42 @@ pub fn write_related(dir: &Path, digest: u64, related: Related) -> Result<Relate
     fs::write(&path, json).map_err(|e| Error::io(&path, e))?;
     Ok(kept.related)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_index_of_the_same_build_is_linked_and_never_written_through() {
+        let previous = tempfile::tempdir().unwrap();
+        let p = previous.path();
+        for (name, text) in [
+            ("meta.json", "{}"),
+            ("abc.idx", "segment"),
+            (".tantivy-writer.lock", ""),
+            (RELATED_FILE, "{}"),
+        ] {
+            fs::write(p.join(name), text).unwrap();
+        }
+        note_build_id(p, "one").unwrap();
+
+        let other = tempfile::tempdir().unwrap();
+        assert!(!link_previous(p, other.path(), "two").unwrap());
+        assert_eq!(fs::read_dir(other.path()).unwrap().count(), 0);
+
+        let stage = tempfile::tempdir().unwrap();
+        let s = stage.path();
+        assert!(link_previous(p, s, "one").unwrap());
+        assert_eq!(fs::read_to_string(s.join("abc.idx")).unwrap(), "segment");
+        for left in [".tantivy-writer.lock", RELATED_FILE, BUILD_ID_FILE] {
+            assert!(!s.join(left).exists(), "{left} linked");
+        }
+        // What zhiku writes in the new folder stays there.
+        note_build_id(s, "three").unwrap();
+        write_related(s, 7, Related::new()).unwrap();
+        assert_eq!(fs::read_to_string(p.join(BUILD_ID_FILE)).unwrap(), "one\n");
+        assert_eq!(fs::read_to_string(p.join(RELATED_FILE)).unwrap(), "{}");
+        assert!(read_related(s, 7).is_some());
+        assert!(read_related(s, 8).is_none(), "another digest");
+    }
+}
