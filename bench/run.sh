@@ -90,14 +90,15 @@ for DOCS in "${SIZES[@]}"; do
   sed -n '/^  /p' "$WORK/zhiku-cold-$DOCS.log" | sed "s/^ */$DOCS	stage (last cold run): /" | tee -a "$WORK/results.tsv"
   timed "zhiku-$DOCS" "$ZHIKU" build --root "$SITE"
   ZW=$WALL; row "$DOCS" "zhiku build warm, site + index + static bundle: wall s" "$WALL"; row "$DOCS" "zhiku build warm: peak MB" "$RSS"
-  # Warm with one document edited before each run, as an editor's next build: the index writes
-  # again the segment(s) holding it, or everything when that is more than half of the documents.
-  EDITED=$(find "$CORPUS/content/cases" -name '*.md' | sort | sed -n 100p)
-  cp "$EDITED" "$WORK/edited.orig"
-  BEFORE='printf "\n补记：第%s次修改。\n" "$i" >> "$EDITED"' timed "zhiku-edit-$DOCS" "$ZHIKU" build --root "$SITE" --timings
-  cp "$WORK/edited.orig" "$EDITED"
+  # Warm with one document edited before each run, a different one each time, as in a CI job
+  # for a change to one page: the index writes again the segment holding it (about 5,000
+  # documents here), or everything when less than a quarter would be kept.
+  mapfile -t PAGES < <(find "$CORPUS/content/cases" -name '*.md' | sort | sed -n "100,$((100 + RUNS))p")
+  for k in "${!PAGES[@]}"; do cp "${PAGES[$k]}" "$WORK/edited-$k.orig"; done
+  BEFORE='printf "\n补记：第%s次修改。\n" "$i" >> "${PAGES[$i]}"' timed "zhiku-edit-$DOCS" "$ZHIKU" build --root "$SITE" --timings
+  for k in "${!PAGES[@]}"; do cp "$WORK/edited-$k.orig" "${PAGES[$k]}"; done
   row "$DOCS" "zhiku build warm, one document edited: wall s" "$WALL"
-  grep 'search index updated' "$WORK/zhiku-edit-$DOCS.log" | sed "s/^/$DOCS	edit: /" | tee -a "$WORK/results.tsv"
+  grep 'search index updated' "$WORK/zhiku-edit-$DOCS.log" | sed "s/^/$DOCS	edit (last run): /" | tee -a "$WORK/results.tsv"
   "$ZHIKU" build --root "$SITE" >/dev/null
   row "$DOCS" "zhiku index on disk: MB" "$(du -sbL "$SITE/search-index/tantivy" | awk '{printf "%.1f", $1/1048576}')"
   row "$DOCS" "zhiku index on disk: KB per document" "$(du -sbL "$SITE/search-index/tantivy" | awk -v n="$DOCS" '{printf "%.1f", $1/1024/n}')"

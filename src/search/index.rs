@@ -335,8 +335,9 @@ impl SearchIndex {
     /// with the pages that are new. Deleting single documents instead would
     /// leave tantivy's document counts and lengths counting it (until a
     /// merge, which estimates them from rounded field norms), and scores
-    /// would differ from a fresh build's. When more than half of the pages would be
-    /// written (a new newest page moves every other one), all are.
+    /// would differ from a fresh build's. When less than a quarter of the
+    /// pages would be kept (a new newest page moves every other one), all
+    /// are written afresh, without deleting documents one by one.
     pub fn update_site(&self, site: &Site) -> Result<IndexUpdate> {
         let f = self.fields;
         let pids: Vec<usize> = (0..site.pages.len()).collect();
@@ -368,7 +369,7 @@ impl SearchIndex {
                 rewritten.extend(held);
             }
         }
-        let everything = (pids.len() - kept.len()) * 2 > pids.len();
+        let everything = kept.len() * 4 < pids.len();
         if everything {
             rewritten.extend(kept.drain());
         }

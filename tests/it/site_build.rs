@@ -698,6 +698,14 @@ fn a_rebuild_writes_again_only_the_index_documents_that_changed() {
     assert_eq!(s.build().unwrap().index_update, update(n, 0, 2));
     assert_eq!(s.search_json("安装路灯")["total"], 0);
     assert_same_as_a_fresh_build(&s);
+    // A new newest page moves every other page one place down: all are
+    // written afresh.
+    s.write(
+        "content/cases/newest.md",
+        "---\ntitle: 新建的居民议事厅\ndate: 2026-10-01\n---\n议事厅十月启用。\n",
+    );
+    assert_eq!(s.build().unwrap().index_update, update(0, n + 1, n));
+    assert_same_as_a_fresh_build(&s);
     // Another binary (here `zhiku` after this test's own) writes afresh. A
     // CI job that caches only `search-index/` (not the output) finds the
     // index through `search-index/tantivy`, and the same binary reuses it.
@@ -712,7 +720,7 @@ fn a_rebuild_writes_again_only_the_index_documents_that_changed() {
     assert!(!said.contains("documents kept"), "{said}");
     let said = build_without_output();
     assert!(
-        said.contains(&format!("{n} documents kept, 0 written, 0 removed")),
+        said.contains(&format!("{} documents kept, 0 written, 0 removed", n + 1)),
         "{said}"
     );
     assert_same_as_a_fresh_build(&s);
