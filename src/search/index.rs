@@ -408,18 +408,17 @@ impl SearchIndex {
             }
         }
         update.written = unchanged.len() + changed.len();
-        for batch in [unchanged, changed] {
-            if batch.is_empty() {
-                continue;
-            }
+        let apart = !unchanged.is_empty() && !changed.is_empty();
+        for (batch, then_commit) in [(unchanged, apart), (changed, true)] {
             for pid in batch {
                 writer
                     .add_document(self.document(&site.pages[pid], pid))
                     .map_err(index_err)?;
             }
-            writer.commit().map_err(index_err)?;
+            if then_commit {
+                writer.commit().map_err(index_err)?;
+            }
         }
-        writer.commit().map_err(index_err)?;
         self.merge_small_segments(writer)?;
         Ok(update)
     }

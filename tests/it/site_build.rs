@@ -607,15 +607,7 @@ fn assert_same_as_a_fresh_build(s: &SiteTest) {
     common::copy_dir(&s.root.join("content"), &fresh.root.join("content"));
     std::fs::copy(s.root.join("zhiku.yaml"), fresh.root.join("zhiku.yaml")).unwrap();
     fresh.built();
-    let (have, want) = (
-        common::output_files(&s.out()),
-        common::output_files(&fresh.out()),
-    );
-    let differ: std::collections::BTreeSet<&String> = want
-        .keys()
-        .chain(have.keys())
-        .filter(|k| have.get(*k) != want.get(*k))
-        .collect();
+    let differ = common::differing_files(&s.out(), &fresh.out());
     assert!(differ.is_empty(), "differ from a fresh build: {differ:?}");
     // The server's answers too, scores included: broad and narrow queries.
     let answer = |site: &SiteTest, q: &str| {

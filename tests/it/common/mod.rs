@@ -205,3 +205,14 @@ pub fn output_files(out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .filter(|(rel, _)| rel != zhiku::output::INDEX_MANIFEST)
         .collect()
 }
+
+/// The files that differ between two built outputs (or are in one only),
+/// the manifest naming the index generation aside.
+pub fn differing_files(have: &Path, want: &Path) -> std::collections::BTreeSet<String> {
+    let (have, want) = (output_files(have), output_files(want));
+    want.keys()
+        .chain(have.keys())
+        .filter(|k| have.get(*k) != want.get(*k))
+        .cloned()
+        .collect()
+}
