@@ -79,14 +79,20 @@ pub fn related_with(
 ) -> Result<Related> {
     let reader = index.index.reader().map_err(index_err)?;
     let searcher = reader.searcher();
-    // Each page's query as ids into one list of distinct clauses.
+    // Each page's query as ids into one list of distinct clauses (the
+    // titles cut into words on every core).
+    let page_clauses = crate::parallel::map_chunks(of, 64, |part| {
+        part.iter()
+            .map(|&pid| clauses(index, &site.pages[pid]))
+            .collect::<Vec<_>>()
+    });
     let mut ids: HashMap<Clause, usize> = HashMap::new();
     let mut distinct: Vec<(Clause, f32)> = Vec::new();
-    let queries: Vec<Vec<usize>> = of
-        .iter()
-        .map(|&pid| {
-            clauses(index, &site.pages[pid])
-                .into_iter()
+    let queries: Vec<Vec<usize>> = page_clauses
+        .into_iter()
+        .flatten()
+        .map(|page| {
+            page.into_iter()
                 .map(|(c, boost)| {
                     *ids.entry(c.clone()).or_insert_with(|| {
                         distinct.push((c, boost));

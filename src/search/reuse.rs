@@ -35,8 +35,9 @@ pub fn build_id(dictionary: &str) -> String {
 }
 
 /// A hash of the running binary, read once per process (tens of
-/// milliseconds for a release binary's 25 MB).
-fn binary_hash() -> u64 {
+/// milliseconds for a release binary's 25 MB: a build starts it early, on a
+/// thread of its own).
+pub fn binary_hash() -> u64 {
     static HASH: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *HASH.get_or_init(|| {
         let mut hasher = foldhash::quality::FixedState::with_seed(0x6269_6e61_7279).build_hasher();
