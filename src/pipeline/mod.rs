@@ -343,8 +343,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         strict_gate(opts)?;
     }
     let (report, built) = run(opts)?;
-    // Freeing a large site takes a while (0.1 s at 10,000 documents) and
-    // nothing waits for it: a command that ends here exits without it.
+    // Freeing a large site takes a while and nothing needs it done: a
+    // command that ends here exits without waiting for it.
     std::thread::spawn(move || drop(built));
     Ok(report)
 }
@@ -390,6 +390,7 @@ struct Built {
     attachment_texts: Arc<AttachmentTexts>,
 }
 
+/// Every stage of a build, in order; the output and index swapped in last.
 fn run(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     let started = Instant::now();
     let mut laps = Laps::start();
