@@ -29,6 +29,7 @@ use crate::content::{load, parse};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output;
 use crate::render::{self, RenderOptions};
+use crate::search::assist::WordCounts;
 use crate::search::index::{Related, SearchIndex};
 use crate::site::Site;
 
@@ -58,6 +59,8 @@ pub struct Kept {
     /// The static bundle being exported after the last update, and the
     /// flag that stops it.
     bundle: Option<(JoinHandle<Result<()>>, Arc<AtomicBool>)>,
+    /// The dictionary's words counted in the pages (search assistance).
+    pub(super) word_counts: Option<WordCounts>,
 }
 
 impl Kept {
@@ -93,6 +96,7 @@ impl Kept {
             out_dir,
             index,
             bundle: None,
+            word_counts: None,
         })
     }
 
@@ -183,15 +187,35 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
             related.remove(url);
         }
         related.extend(index.related_of(&new_site, &plan.changed_pages, RELATED_LIMIT)?);
-        // The vocabulary and completions follow the content, as a build's would.
+        // The vocabulary and completions follow the content, as a build's
+        // would; the dictionary's words are counted again in the changed
+        // pages only.
         if let Some(dir) = index.dir().map(Path::to_path_buf) {
             let dictionary = crate::content::load::read_dictionary(&opts.root)?;
+            let words = match kept.word_counts.take() {
+                Some(mut words) if words.is_of(&dictionary) => {
+                    let of_changed = |site: &'_ Site| -> Vec<usize> {
+                        (0..site.pages.len())
+                            .filter(|&i| changed.contains(&site.pages[i].doc.rel_path))
+                            .collect()
+                    };
+                    let gone = of_changed(&loaded.site);
+                    let came = of_changed(&new_site);
+                    words.update(
+                        gone.iter().map(|&i| &loaded.site.pages[i]),
+                        came.iter().map(|&i| &new_site.pages[i]),
+                    );
+                    words
+                }
+                _ => WordCounts::of_site(&dictionary, &new_site)?,
+            };
             let sources = crate::search::assist::Sources {
                 site: &new_site,
-                dictionary: &dictionary,
+                words: &words,
                 synonyms: loaded.synonyms.clone(),
             };
             index.write_assist(&dir, sources)?;
+            kept.word_counts = Some(words);
         }
     }
     laps.lap("index");

@@ -377,6 +377,7 @@ pub fn build_keeping(opts: &BuildOptions) -> Result<(BuildReport, Kept)> {
         built.index_dir.as_deref(),
     )?;
     kept.set_attachment_texts(built.attachment_texts);
+    kept.word_counts = built.word_counts;
     Ok((report, kept))
 }
 
@@ -388,6 +389,7 @@ struct Built {
     out_dir: PathBuf,
     index_dir: Option<PathBuf>,
     attachment_texts: Arc<AttachmentTexts>,
+    word_counts: Option<assist::WordCounts>,
 }
 
 /// Every stage of a build, in order; the output and index swapped in last.
@@ -444,9 +446,11 @@ fn run(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
     );
     let mut warnings = loaded.warnings.clone();
     let mut attachment_texts = Arc::default();
+    let mut word_counts = None;
     if let Some(g) = &generation {
         warnings.extend(g.attachment_problems.iter().cloned());
         attachment_texts = g.index.attachment_texts.clone();
+        word_counts = Some(g.word_counts.clone());
     }
     sort_diagnostics(&mut warnings);
     let staging = Staging::recycling(&out_dir)?;
@@ -498,6 +502,7 @@ fn run(opts: &BuildOptions) -> Result<(BuildReport, Built)> {
         out_dir,
         index_dir,
         attachment_texts,
+        word_counts,
     };
     Ok((report, built))
 }
@@ -557,6 +562,8 @@ struct IndexGeneration {
     stage: Staging,
     update: Option<IndexUpdate>,
     related: Related,
+    /// The dictionary's words counted in the pages, for the preview's updates.
+    word_counts: assist::WordCounts,
     /// Attachments that could not be read for search (warnings, notes).
     attachment_problems: Vec<Diagnostic>,
 }
@@ -594,9 +601,10 @@ impl IndexGeneration {
             None
         };
         laps.lap("index");
+        let word_counts = assist::WordCounts::of_site(&dictionary, site)?;
         let sources = assist::Sources {
             site,
-            dictionary: &dictionary,
+            words: &word_counts,
             synonyms: synonyms.to_vec(),
         };
         index.write_assist(stage.path(), sources)?;
@@ -620,6 +628,7 @@ impl IndexGeneration {
             stage,
             update,
             related,
+            word_counts,
             attachment_problems,
         })
     }

@@ -20,7 +20,7 @@ use tantivy::Searcher;
 use super::analyzer::{is_gram_char, normalize};
 use super::index::{index_err, Fields};
 use crate::error::{Diagnostic, Result};
-use crate::site::Site;
+use crate::site::{Page, Site};
 
 /// The table's file, beside the index and in the bundle (`search/assist.json`).
 pub const ASSIST_FILE: &str = "assist.json";
@@ -566,10 +566,112 @@ pub fn parse_hot_words(file: &str, text: &str) -> (Vec<String>, Vec<Diagnostic>)
 /// What the table is made from besides the index.
 pub struct Sources<'a> {
     pub site: &'a Site,
-    /// The domain dictionary and the site's: words counted in the text.
-    pub dictionary: &'a str,
+    /// The dictionary's words counted in the site's text.
+    pub words: &'a WordCounts,
     /// The synonym groups (shipped and the site's).
     pub synonyms: Vec<Vec<String>>,
+}
+
+/// The words of the domain dictionary and the site's, each with the number
+/// of pages whose title or text holds it. Counted over the whole site once;
+/// the live preview then counts again only the pages an update changed (a
+/// recount of every page was most of an update's time at 10,000 documents).
+#[derive(Clone)]
+pub struct WordCounts {
+    /// The site dictionary the words came from.
+    dictionary: String,
+    words: Vec<String>,
+    finder: Option<aho_corasick::AhoCorasick>,
+    pages_with: Vec<u32>,
+}
+
+impl WordCounts {
+    /// The words of `dictionary` and the domain dictionary, counted in every
+    /// page of `site` (on every core).
+    pub fn of_site(dictionary: &str, site: &Site) -> Result<WordCounts> {
+        let words: Vec<String> = dictionary
+            .lines()
+            .chain(super::analyzer::DOMAIN_DICTIONARY.lines())
+            .filter_map(|l| l.split_whitespace().next())
+            .map(|w| normalize(w).text)
+            .filter(|w| w.chars().count() >= 2)
+            .collect();
+        let finder = if words.is_empty() {
+            None
+        } else {
+            Some(
+                aho_corasick::AhoCorasick::new(&words)
+                    .map_err(|e| crate::error::Error::Index(format!("dictionary: {e}")))?,
+            )
+        };
+        let mut counts = WordCounts {
+            dictionary: dictionary.to_string(),
+            pages_with: vec![0; words.len()],
+            words,
+            finder,
+        };
+        let per_chunk = crate::parallel::map_chunks(&site.pages, 256, |pages| {
+            let mut part = vec![0u32; counts.words.len()];
+            for page in pages {
+                for w in counts.words_in(page) {
+                    part[w] += 1;
+                }
+            }
+            part
+        });
+        for part in per_chunk {
+            for (n, m) in counts.pages_with.iter_mut().zip(part) {
+                *n += m;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Whether these are the counts of `dictionary`'s words.
+    pub fn is_of(&self, dictionary: &str) -> bool {
+        self.dictionary == dictionary
+    }
+
+    /// Counts `removed` (pages as they were) out and `added` in.
+    pub fn update<'p>(
+        &mut self,
+        removed: impl IntoIterator<Item = &'p Page>,
+        added: impl IntoIterator<Item = &'p Page>,
+    ) {
+        for page in removed {
+            for w in self.words_in(page) {
+                self.pages_with[w] = self.pages_with[w].saturating_sub(1);
+            }
+        }
+        for page in added {
+            for w in self.words_in(page) {
+                self.pages_with[w] += 1;
+            }
+        }
+    }
+
+    /// The words (indices) found in a page's title or text, each once.
+    fn words_in(&self, page: &Page) -> Vec<usize> {
+        let Some(finder) = &self.finder else {
+            return Vec::new();
+        };
+        let mut found: Vec<usize> = [&page.doc.front.title, &page.doc.rendered.text]
+            .into_iter()
+            .flat_map(|part| finder.find_overlapping_iter(part.as_str()))
+            .map(|m| m.pattern().as_usize())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    fn counted(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.words
+            .iter()
+            .zip(&self.pages_with)
+            .filter(|&(_, &n)| n > 0)
+            .map(|(w, &n)| (w.as_str(), n))
+    }
 }
 
 /// Makes the table: the words of titles and headings as the index has them,
@@ -593,48 +695,12 @@ pub fn build(searcher: &Searcher, fields: &Fields, from: Sources<'_>) -> Result<
             merge_count(&mut counts, &term, n);
         }
     }
-    let words: Vec<String> = from
-        .dictionary
-        .lines()
-        .chain(super::analyzer::DOMAIN_DICTIONARY.lines())
-        .filter_map(|l| l.split_whitespace().next())
-        .map(|w| normalize(w).text)
-        .filter(|w| w.chars().count() >= 2)
-        .collect();
-    if !words.is_empty() {
-        let finder = aho_corasick::AhoCorasick::new(&words)
-            .map_err(|e| crate::error::Error::Index(format!("dictionary: {e}")))?;
-        // The pages each word is in, counted on every core.
-        let per_chunk = crate::parallel::map_chunks(&site.pages, 256, |pages| {
-            let mut found = vec![0u32; words.len()];
-            let mut seen = vec![false; words.len()];
-            for page in pages {
-                seen.fill(false);
-                let text = [&page.doc.front.title, &page.doc.rendered.text];
-                for part in text {
-                    for m in finder.find_overlapping_iter(part.as_str()) {
-                        seen[m.pattern().as_usize()] = true;
-                    }
-                }
-                for (n, &s) in found.iter_mut().zip(&seen) {
-                    *n += u32::from(s);
-                }
-            }
-            found
-        });
-        let mut found = vec![0u32; words.len()];
-        for part in per_chunk {
-            for (n, m) in found.iter_mut().zip(part) {
-                *n += m;
-            }
-        }
-        for (word, n) in words.iter().zip(found) {
-            if n > 0 {
-                merge_count(&mut counts, word, n);
-            }
-        }
+    for (word, n) in from.words.counted() {
+        merge_count(&mut counts, word, n);
     }
-    let mut labels: HashMap<String, u32> = HashMap::new();
+    // Counted as written, then each distinct name normalized once: a site
+    // has a few hundred names on tens of thousands of pages.
+    let mut as_written: HashMap<&str, u32> = HashMap::new();
     for page in &site.pages {
         let front = &page.doc.front;
         let named = front
@@ -644,8 +710,12 @@ pub fn build(searcher: &Searcher, fields: &Fields, from: Sources<'_>) -> Result<
             .chain(&front.policy.issuers)
             .chain(&front.training.series);
         for name in named {
-            *labels.entry(normalize(name).text).or_insert(0) += 1;
+            *as_written.entry(name.as_str()).or_insert(0) += 1;
         }
+    }
+    let mut labels: HashMap<String, u32> = HashMap::new();
+    for (name, n) in as_written {
+        *labels.entry(normalize(name).text).or_insert(0) += n;
     }
     for (label, n) in &labels {
         merge_count(&mut counts, label, *n);

@@ -346,15 +346,30 @@ fn after_an_update_the_preview_bundle_and_index_match_a_fresh_build() {
     let (mut session, _) = zhiku::serve::preview::Session::start(opts.clone()).unwrap();
     // A new newest document moves every other page one place down (the
     // bundle addresses pages by place); an edit adds a word to another one.
+    // Dictionary words come and go (search assistance counts them in the
+    // changed pages only): the new page brings 网格员 and 议事协商, the
+    // edited one trades 网格化管理 for 网格员.
     site.write(
         "content/cases/newest.md",
-        "---\ntitle: 最新的楼道议事案例\ndate: 2026-10-30\ntags: [楼道议事]\n---\n楼道议事会每月召开，居民提出的十二件事办结了十件。\n",
+        "---\ntitle: 最新的楼道议事案例\ndate: 2026-10-30\ntags: [楼道议事]\n---\n楼道议事会每月召开，网格员召集议事协商，居民提出的十二件事办结了十件。\n",
     );
     edit(
         &site,
         "content/cases/fullwidth.md",
         "把三会和一课分开讲",
         "把三会和一课分开讲，试行议事卡片",
+    );
+    edit(
+        &site,
+        "content/cases/fullwidth.md",
+        "title: XX市网格化管理案例",
+        "title: XX市网格员包片案例",
+    );
+    edit(
+        &site,
+        "content/cases/fullwidth.md",
+        "XX市推行网格化管理",
+        "XX市推行网格员包片",
     );
     let update = session
         .update(&[
