@@ -174,6 +174,9 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
     let index_pages = changed.iter().any(|p| p.ends_with("_index.md"));
     let plan = plan(&loaded.site, &new_site, &changed, index_pages);
     laps.lap("plan");
+    // The word counts go back only with a finished update: one that fails
+    // later leaves the kept site as it was, and the next update counts anew.
+    let mut counted = None;
     // Search index first: related documents of the changed pages come from it.
     if let Some((index, writer)) = &mut kept.index {
         if let Some(dir) = index.dir().map(Path::to_path_buf) {
@@ -215,12 +218,15 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
                 synonyms: loaded.synonyms.clone(),
             };
             index.write_assist(&dir, sources)?;
-            kept.word_counts = Some(words);
+            counted = Some(words);
         }
     }
     laps.lap("index");
     let rendered = render_planned(kept, opts, &new_site, &plan)?;
     laps.lap("render + write");
+    if counted.is_some() {
+        kept.word_counts = counted;
+    }
     let removed = output::remove_in_place(&kept.out_dir, &plan.removed_files);
     let new_site = Arc::new(new_site);
     kept.start_bundle(new_site.clone());
