@@ -23,7 +23,7 @@ use tantivy::IndexWriter;
 use tera::Tera;
 
 use super::laps::Laps;
-use super::plan::{plan, Plan};
+use super::plan::{plan, versions, Plan};
 use super::{assemble_checked, BuildOptions, Loaded, RELATED_LIMIT};
 use crate::content::{load, parse};
 use crate::error::{Diagnostic, Error, Result};
@@ -197,13 +197,8 @@ pub fn update(kept: &mut Kept, opts: &BuildOptions, changed: &[PathBuf]) -> Resu
             let dictionary = crate::content::load::read_dictionary(&opts.root)?;
             let words = match kept.word_counts.take() {
                 Some(mut words) if words.is_of(&dictionary) => {
-                    let of_changed = |site: &'_ Site| -> Vec<usize> {
-                        (0..site.pages.len())
-                            .filter(|&i| changed.contains(&site.pages[i].doc.rel_path))
-                            .collect()
-                    };
-                    let gone = of_changed(&loaded.site);
-                    let came = of_changed(&new_site);
+                    let gone = versions(&loaded.site, &changed);
+                    let came = versions(&new_site, &changed);
                     words.update(
                         gone.iter().map(|&i| &loaded.site.pages[i]),
                         came.iter().map(|&i| &new_site.pages[i]),

@@ -72,7 +72,7 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<String>, index_pages: boo
 }
 
 /// The pages of `site` made from one of the `changed` files.
-fn versions(site: &Site, changed: &BTreeSet<String>) -> Vec<usize> {
+pub(super) fn versions(site: &Site, changed: &BTreeSet<String>) -> Vec<usize> {
     site.pages
         .iter()
         .enumerate()

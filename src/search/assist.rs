@@ -612,9 +612,11 @@ impl WordCounts {
         };
         let per_chunk = crate::parallel::map_chunks(&site.pages, 256, |pages| {
             let mut part = vec![0u32; counts.words.len()];
+            let mut seen = vec![false; counts.words.len()];
             for page in pages {
-                for w in counts.words_in(page) {
-                    part[w] += 1;
+                counts.mark_words_of(page, &mut seen);
+                for (n, &s) in part.iter_mut().zip(&seen) {
+                    *n += u32::from(s);
                 }
             }
             part
@@ -638,31 +640,31 @@ impl WordCounts {
         removed: impl IntoIterator<Item = &'p Page>,
         added: impl IntoIterator<Item = &'p Page>,
     ) {
+        let mut seen = vec![false; self.words.len()];
         for page in removed {
-            for w in self.words_in(page) {
-                self.pages_with[w] = self.pages_with[w].saturating_sub(1);
+            self.mark_words_of(page, &mut seen);
+            for (n, &s) in self.pages_with.iter_mut().zip(&seen) {
+                *n = n.saturating_sub(u32::from(s));
             }
         }
         for page in added {
-            for w in self.words_in(page) {
-                self.pages_with[w] += 1;
+            self.mark_words_of(page, &mut seen);
+            for (n, &s) in self.pages_with.iter_mut().zip(&seen) {
+                *n += u32::from(s);
             }
         }
     }
 
-    /// The words (indices) found in a page's title or text, each once.
-    fn words_in(&self, page: &Page) -> Vec<usize> {
-        let Some(finder) = &self.finder else {
-            return Vec::new();
-        };
-        let mut found: Vec<usize> = [&page.doc.front.title, &page.doc.rendered.text]
-            .into_iter()
-            .flat_map(|part| finder.find_overlapping_iter(part.as_str()))
-            .map(|m| m.pattern().as_usize())
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
+    /// Sets `seen` (one flag per word) to the words found in a page's title
+    /// or text; reused from page to page, as this runs for every page.
+    fn mark_words_of(&self, page: &Page, seen: &mut [bool]) {
+        seen.fill(false);
+        let Some(finder) = &self.finder else { return };
+        for part in [&page.doc.front.title, &page.doc.rendered.text] {
+            for m in finder.find_overlapping_iter(part.as_str()) {
+                seen[m.pattern().as_usize()] = true;
+            }
+        }
     }
 
     fn counted(&self) -> impl Iterator<Item = (&str, u32)> {
