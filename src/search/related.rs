@@ -41,10 +41,16 @@ struct Clause {
 struct TermScores {
     by_page: Vec<(u32, f32)>,
     max: f32,
+    /// The scores again by page, for a list long enough that pages are
+    /// looked up in it often: an index instead of a binary search.
+    dense: Option<Vec<f32>>,
 }
 
 impl TermScores {
     fn score_of(&self, page: u32) -> f32 {
+        if let Some(d) = &self.dense {
+            return d[page as usize];
+        }
         self.by_page
             .binary_search_by_key(&page, |&(p, _)| p)
             .map_or(0.0, |i| self.by_page[i].1)
@@ -77,6 +83,26 @@ pub fn related_with(
     limit: usize,
     pruning: Pruning,
 ) -> Result<Related> {
+    let ranked = ranked_with(index, site, of, limit, pruning)?;
+    Ok(of
+        .iter()
+        .zip(ranked)
+        .map(|(&pid, top)| {
+            let urls = top.into_iter().map(|(j, _)| site.pages[j].url.clone());
+            (site.pages[pid].url.clone(), urls.collect())
+        })
+        .collect())
+}
+
+/// For each page of `of`, in order, its related pages (indices into
+/// `site.pages`) with their scores, best first.
+pub fn ranked_with(
+    index: &SearchIndex,
+    site: &Site,
+    of: &[usize],
+    limit: usize,
+    pruning: Pruning,
+) -> Result<Vec<Vec<(usize, f32)>>> {
     let reader = index.index.reader().map_err(index_err)?;
     let searcher = reader.searcher();
     // Each page's query as ids into one list of distinct clauses (the
@@ -122,11 +148,9 @@ pub fn related_with(
         part.iter()
             .map(|&(pid, query)| {
                 let terms = query.iter().map(|&c| &lists[c]).collect();
-                let top = scores.best(pid, terms, limit, pruning);
-                let urls = top.into_iter().map(|j| site.pages[j].url.clone()).collect();
-                (site.pages[pid].url.clone(), urls)
+                scores.best(pid, terms, limit, pruning)
             })
-            .collect::<Vec<(String, Vec<String>)>>()
+            .collect::<Vec<_>>()
     });
     Ok(results.into_iter().flatten().collect())
 }
@@ -203,8 +227,26 @@ fn term_scores(
     }
     by_page.sort_unstable_by_key(|&(p, _)| p);
     let max = by_page.iter().map(|&(_, s)| s).fold(0.0, f32::max);
-    Ok(TermScores { by_page, max })
+    let dense = (by_page.len() * DENSE_SHARE > pages).then(|| {
+        let mut dense = vec![0.0; pages];
+        for &(p, s) in &by_page {
+            dense[p as usize] = s;
+        }
+        dense
+    });
+    Ok(TermScores {
+        by_page,
+        max,
+        dense,
+    })
 }
+
+/// A list holding more than one page in this many is also kept by page
+/// (4 bytes for every page of the site): MaxScore looks up the pages still
+/// in the running in the lists it does not read, and those are the long
+/// ones. At 50,000 documents that is about 500 lists, 100 MB for the
+/// stage's duration, and halves its time (docs/benchmarks.md).
+const DENSE_SHARE: usize = 64;
 
 /// Score accumulators over every page, reused from page to page: only the
 /// pages a query touched are read and reset.
@@ -231,7 +273,7 @@ impl Scores {
         mut terms: Vec<&TermScores>,
         limit: usize,
         pruning: Pruning,
-    ) -> Vec<usize> {
+    ) -> Vec<(usize, f32)> {
         terms.sort_by(|a, b| b.max.total_cmp(&a.max));
         // What the terms from i on can add to a page, at most.
         let mut can_add: Vec<f32> = terms.iter().rev().map(|t| t.max).collect();
@@ -281,10 +323,10 @@ impl Scores {
             still_to_add -= term.max;
         }
         keep_best(&mut scored, limit);
-        order_by_score_then_pid(&mut scored)
-            .into_iter()
-            .take(limit)
-            .collect()
+        order_by_score_then_pid(&mut scored);
+        // From the slice, not `into_iter`: collecting in place would keep
+        // the candidates' whole allocation for each page's few results.
+        scored.iter().take(limit).map(|&(s, j)| (j, s)).collect()
     }
 
     /// The `n`-th best score of the pages touched so far.
@@ -329,22 +371,18 @@ fn keep_best(scored: &mut Vec<(f32, usize)>, n: usize) {
 /// Pages best first, equal scores by pid (newest first). Scores that differ
 /// only in their last bits count as equal: terms are added in an order that
 /// depends on the page's query, and the same two pages must compare alike.
-fn order_by_score_then_pid(scored: &mut [(f32, usize)]) -> Vec<usize> {
+fn order_by_score_then_pid(scored: &mut [(f32, usize)]) {
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut out = Vec::with_capacity(scored.len());
-    let mut group: Vec<usize> = Vec::new();
-    let mut group_score = f32::NAN;
-    for &(score, pid) in scored.iter() {
-        if !same_score(group_score, score) {
-            group.sort_unstable();
-            out.append(&mut group);
-            group_score = score;
-        }
-        group.push(pid);
+    let mut start = 0;
+    while start < scored.len() {
+        let group_score = scored[start].0;
+        let len = scored[start..]
+            .iter()
+            .take_while(|&&(s, _)| same_score(group_score, s))
+            .count();
+        scored[start..start + len].sort_unstable_by_key(|&(_, pid)| pid);
+        start += len;
     }
-    group.sort_unstable();
-    out.append(&mut group);
-    out
 }
 
 /// Equal but for the last bits of a float sum.
@@ -360,7 +398,11 @@ mod tests {
     fn scores_equal_but_for_rounding_are_ordered_by_pid() {
         let mut a = vec![(2.0, 9), (1.500_000_1, 7), (1.5, 3), (1.0, 1)];
         let mut b = vec![(2.0, 9), (1.5, 3), (1.500_000_1, 7), (1.0, 1)];
-        assert_eq!(order_by_score_then_pid(&mut a), [9, 3, 7, 1]);
-        assert_eq!(order_by_score_then_pid(&mut b), [9, 3, 7, 1]);
+        let pids = |scored: &mut Vec<(f32, usize)>| {
+            order_by_score_then_pid(scored);
+            scored.iter().map(|&(_, pid)| pid).collect::<Vec<_>>()
+        };
+        assert_eq!(pids(&mut a), [9, 3, 7, 1]);
+        assert_eq!(pids(&mut b), [9, 3, 7, 1]);
     }
 }
