@@ -41,8 +41,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let (mut same, mut kept, mut total, mut worse) = (0, 0, 0, 0);
         for (want, have) in exact.iter().zip(&ranked) {
-            same += usize::from(pids(want) == pids(have));
-            kept += want.iter().filter(|(j, _)| pids(have).contains(j)).count();
+            let have_pids = pids(have);
+            same += usize::from(pids(want) == have_pids);
+            kept += want.iter().filter(|(j, _)| have_pids.contains(j)).count();
             total += want.len();
             if let Some(&(_, last)) = want.last() {
                 let bar = last - 1e-4 * last.abs();
