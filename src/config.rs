@@ -80,7 +80,7 @@ impl Config {
 
     /// A site URL (`/policies/x/`) as the published site links it.
     pub fn href(&self, url: &str) -> String {
-        if url.starts_with('/') && !url.starts_with("//") {
+        if is_site_path(url) {
             format!("{}{url}", self.base_path())
         } else {
             url.to_string()
@@ -146,6 +146,12 @@ impl Config {
     pub fn search_index_path(&self, root: &Path) -> PathBuf {
         root.join(&self.search_index_dir)
     }
+}
+
+/// Whether `url` is a path on this site (`/policies/x/`), which gets the
+/// base path; `//host/…`, absolute URLs and fragments do not.
+pub fn is_site_path(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
 }
 
 #[cfg(test)]

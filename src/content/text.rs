@@ -122,18 +122,26 @@ pub fn summarize(text: &str, max: usize) -> String {
 }
 
 /// Escapes the five characters HTML text and attribute values need.
+/// Every page's text passes through here (tera escapes each `{{ }}` with
+/// it): the runs between those five ASCII bytes are copied whole, since a
+/// byte of a multi-byte UTF-8 character is never one of them.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut copied = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -148,7 +156,27 @@ pub fn unescape_html(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::to_simplified;
+    use super::{escape_html, to_simplified, unescape_html};
+
+    #[test]
+    fn escape_html_escapes_the_five_and_keeps_everything_else() {
+        let cases = [
+            ("", ""),
+            ("社区党建", "社区党建"),
+            ("<a href=\"x\">", "&lt;a href=&quot;x&quot;&gt;"),
+            ("党建&治理's", "党建&amp;治理&#39;s"),
+            ("&&", "&amp;&amp;"),
+            ("末尾<", "末尾&lt;"),
+            (
+                "《关于加强社区工作的意见》——“两委”",
+                "《关于加强社区工作的意见》——“两委”",
+            ),
+        ];
+        for (text, escaped) in cases {
+            assert_eq!(escape_html(text), escaped, "{text}");
+            assert_eq!(unescape_html(&escape_html(text)), text);
+        }
+    }
 
     #[test]
     fn to_simplified_converts_as_fast2s_does_and_skips_simplified_text() {

@@ -40,18 +40,25 @@ pub fn build_tera(theme: &Theme, config: &Config) -> Result<Tera> {
     tera.register_filter("date_zh", date_zh_filter);
     // The same rule as the links the Rust code makes (`Config::href`), plus
     // the content fingerprint of a theme stylesheet or script.
-    let site = config.clone();
+    // The base path is worked out once, not for each of a page's twenty-odd links.
+    let base_path = config.base_path().to_string();
     let fingerprints = theme.fingerprints()?;
     tera.register_filter(
         "url",
         move |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-            Ok(match value.as_str() {
-                Some(url) => tera::Value::String(match fingerprints.get(url) {
-                    Some(print) => format!("{}?v={print}", site.href(url)),
-                    None => site.href(url),
-                }),
-                None => value.clone(),
-            })
+            let Some(url) = value.as_str() else {
+                return Ok(value.clone());
+            };
+            let mut href = String::with_capacity(base_path.len() + url.len() + 12);
+            if crate::config::is_site_path(url) {
+                href.push_str(&base_path);
+            }
+            href.push_str(url);
+            if let Some(print) = fingerprints.get(url) {
+                href.push_str("?v=");
+                href.push_str(print);
+            }
+            Ok(tera::Value::String(href))
         },
     );
     tera.add_raw_templates(
