@@ -253,8 +253,6 @@ const DENSE_SHARE: usize = 64;
 struct Scores {
     score: Vec<f32>,
     touched: Vec<u32>,
-    /// Scratch for [`Scores::nth_best`].
-    ranked: Vec<(f32, usize)>,
 }
 
 impl Scores {
@@ -262,7 +260,6 @@ impl Scores {
         Scores {
             score: vec![0.0; pages],
             touched: Vec::new(),
-            ranked: Vec::new(),
         }
     }
 
@@ -283,6 +280,7 @@ impl Scores {
         can_add.reverse();
         can_add.push(0.0);
         let mut best_so_far = 0.0f32;
+        let mut top = TopScores::new(limit);
         let mut next = 0;
         // Term at a time while a page not seen yet could still enter.
         while next < terms.len() {
@@ -296,29 +294,41 @@ impl Scores {
                 }
                 *slot += s;
                 best_so_far = best_so_far.max(*slot);
+                top.offer(j, *slot);
             }
             next += 1;
             if pruning != Pruning::None
                 && best_so_far > can_add[next]
-                && self.touched.len() >= limit
-                && self.nth_best(limit) * (1.0 - SLACK) > can_add[next]
+                && top.nth_best() * (1.0 - SLACK) > can_add[next]
             {
                 break;
             }
         }
-        let mut scored: Vec<(f32, usize)> = self
-            .touched
-            .drain(..)
-            .map(|j| (std::mem::take(&mut self.score[j as usize]), j as usize))
-            .collect();
-        // The rest only for the pages that can still reach the `limit`-th.
+        // The rest only for the pages that can still reach the `limit`-th:
+        // the others are left out as their sums are reset.
         let looked_up = &terms[next..];
         let mut still_to_add: f32 = looked_up.iter().map(|t| t.max).sum();
+        // The reference keeps every page, so that it owes nothing to the bound.
+        let bar = match pruning {
+            Pruning::MaxScore => top.nth_best() * (1.0 - SLACK) - still_to_add,
+            Pruning::None => f32::NEG_INFINITY,
+        };
+        let mut scored: Vec<(f32, usize)> = Vec::new();
+        for j in self.touched.drain(..) {
+            let score = std::mem::take(&mut self.score[j as usize]);
+            if score >= bar {
+                scored.push((score, j as usize));
+            }
+        }
         for term in looked_up {
-            let bar = nth_best(&mut scored, limit) * (1.0 - SLACK) - still_to_add;
+            let bar = top.nth_best() * (1.0 - SLACK) - still_to_add;
             scored.retain(|&(s, _)| s >= bar);
             for (score, j) in &mut scored {
-                *score += term.score_of(*j as u32);
+                let add = term.score_of(*j as u32);
+                if add > 0.0 {
+                    *score += add;
+                    top.offer(*j as u32, *score);
+                }
             }
             still_to_add -= term.max;
         }
@@ -328,17 +338,54 @@ impl Scores {
         // the candidates' whole allocation for each page's few results.
         scored.iter().take(limit).map(|&(s, j)| (j, s)).collect()
     }
+}
 
-    /// The `n`-th best score of the pages touched so far.
-    fn nth_best(&mut self, n: usize) -> f32 {
-        // Reused: this runs after every term of every page.
-        self.ranked.clear();
-        self.ranked.extend(
-            self.touched
-                .iter()
-                .map(|&j| (self.score[j as usize], j as usize)),
-        );
-        nth_best(&mut self.ranked, n)
+/// The `limit` best scores of the pages touched so far, kept as they are
+/// summed: MaxScore asks for the `limit`-th after every term, read or looked
+/// up, and selecting it each time from every page in the running was a
+/// fifth of the stage at 100,000 documents. Scores only grow, so a page
+/// enters when it passes the lowest kept, and the kept ones are always the
+/// best.
+struct TopScores {
+    kept: Vec<(f32, u32)>,
+    limit: usize,
+    /// The lowest kept score once `limit` are kept, 0 until then.
+    bar: f32,
+}
+
+impl TopScores {
+    fn new(limit: usize) -> TopScores {
+        TopScores {
+            kept: Vec::with_capacity(limit),
+            limit,
+            bar: 0.0,
+        }
+    }
+
+    /// Page `page` has summed to `score` (more than before).
+    fn offer(&mut self, page: u32, score: f32) {
+        if self.limit == 0 || (self.kept.len() == self.limit && score <= self.bar) {
+            return;
+        }
+        if let Some(k) = self.kept.iter_mut().find(|(_, p)| *p == page) {
+            k.0 = score;
+        } else if self.kept.len() < self.limit {
+            self.kept.push((score, page));
+        } else if let Some(lowest) = self.kept.iter_mut().min_by(|a, b| a.0.total_cmp(&b.0)) {
+            *lowest = (score, page);
+        }
+        if self.kept.len() == self.limit {
+            self.bar = self.kept.iter().map(|k| k.0).fold(f32::INFINITY, f32::min);
+        }
+    }
+
+    /// The `limit`-th best score so far (0 while fewer pages are touched).
+    fn nth_best(&self) -> f32 {
+        if self.kept.len() < self.limit {
+            0.0
+        } else {
+            self.bar
+        }
     }
 }
 
@@ -346,15 +393,6 @@ impl Scores {
 /// than this share: pages within it may tie (see [`same_score`]) and ties go
 /// by page id.
 const SLACK: f32 = 1e-3;
-
-/// The `n`-th best score of `scored` (0 when there are fewer).
-fn nth_best(scored: &mut [(f32, usize)], n: usize) -> f32 {
-    if n == 0 || scored.len() < n {
-        return 0.0;
-    }
-    scored.select_nth_unstable_by(n - 1, |a, b| b.0.total_cmp(&a.0));
-    scored[n - 1].0
-}
 
 /// Drops all but the best `n` of `scored`, keeping everything that scores
 /// like the `n`-th, so that ties at the cut are settled by page id and not
@@ -392,7 +430,29 @@ fn same_score(a: f32, b: f32) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::order_by_score_then_pid;
+    use super::{order_by_score_then_pid, TopScores};
+
+    #[test]
+    fn top_scores_keep_the_nth_best_of_growing_sums() {
+        // Pages summed in a scrambled order, with ties, against sorting
+        // every sum after every step.
+        for limit in [1, 3, 5] {
+            let mut sums = [0.0f32; 40];
+            let mut top = TopScores::new(limit);
+            let mut state: u32 = 7;
+            for _ in 0..2_000 {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let page = (state >> 16) as usize % sums.len();
+                let add = [0.5, 1.0, 0.25][(state >> 8) as usize % 3];
+                sums[page] += add;
+                top.offer(page as u32, sums[page]);
+                let mut sorted: Vec<f32> = sums.iter().copied().filter(|&s| s > 0.0).collect();
+                sorted.sort_by(|a, b| b.total_cmp(a));
+                let want = sorted.get(limit - 1).copied().unwrap_or(0.0);
+                assert_eq!(top.nth_best(), want, "limit {limit}");
+            }
+        }
+    }
 
     #[test]
     fn scores_equal_but_for_rounding_are_ordered_by_pid() {
