@@ -279,7 +279,6 @@ impl Scores {
         }
         can_add.reverse();
         can_add.push(0.0);
-        let mut best_so_far = 0.0f32;
         let mut top = TopScores::new(limit);
         let mut next = 0;
         // Term at a time while a page not seen yet could still enter.
@@ -293,14 +292,10 @@ impl Scores {
                     self.touched.push(j);
                 }
                 *slot += s;
-                best_so_far = best_so_far.max(*slot);
                 top.offer(j, *slot);
             }
             next += 1;
-            if pruning != Pruning::None
-                && best_so_far > can_add[next]
-                && top.nth_best() * (1.0 - SLACK) > can_add[next]
-            {
+            if pruning != Pruning::None && top.nth_best() * (1.0 - SLACK) > can_add[next] {
                 break;
             }
         }
