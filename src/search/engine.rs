@@ -22,7 +22,7 @@ use tantivy::{
 use super::analyzer::{is_gram_char, query_grams, AnalyzedToken};
 use super::assist::{Assist, SUGGEST_BELOW};
 use super::char_query::CharQuery;
-use super::facet_counts::{FacetCounter, FacetNames, FacetTally};
+use super::facet_counts::{FacetCounter, FacetTables, FacetTally};
 use super::index::{
     from_datetime, index_err, stored_str, stored_strs, to_datetime, SearchIndex,
     ATTACHMENT_SEPARATOR,
@@ -188,7 +188,7 @@ impl<C: Collector> Collector for Budgeted<'_, C> {
 pub struct SearchEngine {
     index: SearchIndex,
     reader: IndexReader,
-    facet_names: FacetNames,
+    facet_tables: FacetTables,
 }
 
 impl SearchEngine {
@@ -212,7 +212,7 @@ impl SearchEngine {
         Ok(SearchEngine {
             index,
             reader,
-            facet_names: FacetNames::default(),
+            facet_tables: FacetTables::default(),
         })
     }
 
@@ -234,7 +234,7 @@ impl SearchEngine {
             .iter()
             .map(|s| s.segment_id())
             .collect();
-        self.facet_names.retain(&live);
+        self.facet_tables.retain(&live);
         self.index.reload_assist();
         Ok(())
     }
@@ -269,7 +269,7 @@ impl SearchEngine {
         // Without words to rank by, newest first is the useful order.
         let by_date = req.sort == Sort::Date || !has_text;
         let facets = FacetCounter {
-            names: &self.facet_names,
+            tables: &self.facet_tables,
         };
         let (page, total, facet_counts) =
             collect_page(&searcher, &query, req, by_date, budget, facets)?;
