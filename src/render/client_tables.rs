@@ -71,6 +71,7 @@ pub fn client_tables(site: &Site) -> OutputFile {
             "key": f.key,
             "param": f.param,
             "title": f.title,
+            "deferred": f.deferred,
         })),
         "sorts": query::SORTS,
         "docnum": {

@@ -32,7 +32,7 @@ use crate::error::Result;
 use crate::render::OutputFile;
 use crate::site::Site;
 
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Aim for shards of about this many bytes (before compression).
 const SHARD_TARGET_BYTES: usize = 2 * 1024;
 /// Files of Traditional -> Simplified pairs, by code point.
@@ -614,10 +614,7 @@ fn shared_files(site: &Site, meta: &Value, field_norms: &[(String, Vec<u8>)]) ->
             .flat_map(|(_, b)| b.iter().copied())
             .collect(),
     });
-    let (filters, issuers) = filters(site);
-    out.push(json_file("search/filters.json", &filters));
-    // Issuers are only filtered by, never counted: loaded when that filter is used.
-    out.push(json_file("search/issuers.json", &issuers));
+    out.extend(filter_files(site));
     out.push(json_file("search/docnum.json", &doc_numbers(site)));
     out.extend(t2s_files());
     out
@@ -813,8 +810,11 @@ fn truncate_chars(text: &str, max: usize) -> &str {
     }
 }
 
-/// Facet value lists, and the issuer lists apart.
-fn filters(site: &Site) -> (Value, Value) {
+/// The filter files: `filters.json` with the lists of the facets counted
+/// with every query, `filters/<key>.json` for each deferred facet, and
+/// `issuers.json` (filtered by, never counted); the last two are loaded
+/// when needed.
+fn filter_files(site: &Site) -> Vec<OutputFile> {
     let mut facets: BTreeMap<&str, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
     for (id, p) in site.pages.iter().enumerate() {
         let front = &p.doc.front;
@@ -841,21 +841,30 @@ fn filters(site: &Site) -> (Value, Value) {
             add("issuer", i);
         }
     }
-    let mut out = Map::new();
-    let mut issuers = Value::Object(Map::new());
-    for (facet, values) in facets {
+    let lists = |facet: &str| {
         let mut m = Map::new();
-        for (value, mut ids) in values {
+        for (value, ids) in facets.get(facet).into_iter().flatten() {
+            let mut ids = ids.clone();
             ids.dedup();
-            m.insert(value, Value::String(encode_ids(&ids)));
+            m.insert(value.clone(), Value::String(encode_ids(&ids)));
         }
-        if facet == "issuer" {
-            issuers = Value::Object(m);
+        Value::Object(m)
+    };
+    let mut counted = Map::new();
+    let mut out = Vec::new();
+    for facet in super::filters::FACETS {
+        if facet.deferred {
+            out.push(json_file(
+                &format!("search/filters/{}.json", facet.key),
+                &lists(facet.key),
+            ));
         } else {
-            out.insert(facet.to_string(), Value::Object(m));
+            counted.insert(facet.key.to_string(), lists(facet.key));
         }
     }
-    (Value::Object(out), issuers)
+    out.push(json_file("search/filters.json", &Value::Object(counted)));
+    out.push(json_file("search/issuers.json", &lists("issuer")));
+    out
 }
 
 fn doc_numbers(site: &Site) -> Value {

@@ -7,7 +7,8 @@
 // lines and lines starting with # skipped) through the search box, in order.
 // Prints one TSV line per query: the query, the hits total, the KB of bundle
 // files fetched for it (gzip level 6 of each body, what a compressing static
-// server would send) and the ms from the last of those responses to the
+// server would send; the tag and region lists counted after the results
+// included) and the ms from the last response the results waited for to the
 // results being shown. The first query pays for meta.json, filters.json and
 // (with Han characters) the t2s/ files of its characters. With --cold every query is also run as the
 // first query of a fresh page, in a column of its own. Ends with the median
@@ -57,19 +58,26 @@ async function run(s, q) {
 
 try {
   const main = await session();
-  out(['query', 'total', 'kb_gzip', 'ms_after_last_response', ...(cold ? ['cold_kb_gzip', 'cold_ms'] : [])]);
+  out(['query', 'total', 'kb_gzip', 'ms_after_last_response',
+    ...(cold ? ['cold_kb_gzip', 'cold_kb_before_results', 'cold_ms'] : [])]);
   const later = [];
   const first = [];
+  const firstBeforeResults = [];
   for (const [i, q] of queries.entries()) {
     const m = await run(main, q);
-    if (i === 0) first.push(m.gz);
-    else later.push(m.gz);
+    if (i === 0) {
+      first.push(m.gz);
+      firstBeforeResults.push(m.gzBeforeResults);
+    } else later.push(m.gz);
     const cells = [q, String(totalFromStatus(m.result.status) ?? 0), kb(m.gz), m.ms.toFixed(1)];
     if (cold) {
       const s = await session();
       const c = await run(s, q);
-      if (i > 0) first.push(c.gz);
-      cells.push(kb(c.gz), c.ms.toFixed(1));
+      if (i > 0) {
+        first.push(c.gz);
+        firstBeforeResults.push(c.gzBeforeResults);
+      }
+      cells.push(kb(c.gz), kb(c.gzBeforeResults), c.ms.toFixed(1));
       problems += s.watch.problems.length;
       s.watch.problems.forEach((p) => process.stderr.write(`${p}\n`));
       await s.context.close();
@@ -79,6 +87,7 @@ try {
   problems += main.watch.problems.length;
   main.watch.problems.forEach((p) => process.stderr.write(`${p}\n`));
   out([`# median first-query KB: ${kb(median(first))} (${first.length} queries)`]);
+  out([`# median first-query KB before the results were shown: ${kb(median(firstBeforeResults))}`]);
   out([`# median later-query KB: ${kb(median(later))} (${later.length} queries)`]);
   await main.context.close();
 } finally {

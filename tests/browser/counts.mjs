@@ -47,6 +47,8 @@ try {
     const seen = watch.problems.length;
     await typeQuery(page, q);
     const result = await waitForSearch(page);
+    // Tag and region counts arrive after the results (the panel is busy meanwhile).
+    await page.waitForFunction(() => !document.querySelector('#search-facets[aria-busy]'));
     // Beyond a dozen tags the panel lists the rest only on request; every
     // count must be on the page to be compared.
     const more = page.locator('#search-facets .facet-more[aria-expanded="false"]');

@@ -198,22 +198,35 @@ export async function measure(page, responses, action) {
   const t0 = await page.evaluate(() => performance.now());
   await action();
   const result = await waitForSearch(page);
+  // The static search counts tags and regions after showing the results
+  // (the panel is busy meanwhile): their files belong to this query too.
+  await page.waitForFunction(() => !document.querySelector('#search-facets[aria-busy]'));
   const timing = await page.evaluate((since) => {
     const shown = window.__zkShown.filter((s) => s.t >= since).pop();
     const data = performance.getEntriesByType('resource')
-      .filter((e) => e.startTime >= since && /\/search\/.+\.json(\?|#|$)/.test(new URL(e.name).pathname));
-    const last = data.length ? Math.max(...data.map((e) => e.responseEnd)) : since;
-    return { shown: shown ? shown.t : null, last, requests: data.length };
+      .filter((e) => e.startTime >= since && /\/search\/.+\.(json|bin)(\?|#|$)/.test(new URL(e.name).pathname));
+    const waited = shown ? data.filter((e) => e.responseEnd <= shown.t) : data;
+    const last = waited.length ? Math.max(...waited.map((e) => e.responseEnd)) : since;
+    return {
+      shown: shown ? shown.t : null,
+      last,
+      requests: data.length,
+      beforeResults: waited.map((e) => new URL(e.name).pathname),
+    };
   }, t0);
   const fresh = responses.slice(mark);
   await Promise.all(fresh.map((r) => r.done));
   const files = fresh.filter((r) => isBundleFile(r.path));
+  const before = new Set(timing.beforeResults);
   return {
     result,
     files,
     other: fresh.filter((r) => !isBundleFile(r.path)),
     gz: files.reduce((n, r) => n + r.gz, 0),
+    // What the results waited for; the rest (tag and region counts) came after.
+    gzBeforeResults: files.filter((r) => before.has(r.path)).reduce((n, r) => n + r.gz, 0),
     raw: files.reduce((n, r) => n + r.raw, 0),
+    // From the last response the results waited for to the results shown.
     ms: timing.shown === null ? NaN : timing.shown - timing.last,
   };
 }

@@ -38,6 +38,8 @@ fn queries() -> Vec<Value> {
         json!({ "q": "工作", "status": "current" }),
         json!({ "q": "", "kind": "case" }),
         json!({ "q": "", "from": "2019", "to": "2021" }),
+        json!({ "q": "社区", "tag": "组织建设" }),
+        json!({ "q": "", "region": "江城市" }),
     ]
 }
 
@@ -115,6 +117,31 @@ fn static_search_ranks_and_counts_like_the_server() {
         }
     }
     assert!(differing.is_empty(), "{}", differing.join("\n"));
+    // The tag and region lists grow with the site: the first query shows
+    // its results without them and counts them after; the lists are then
+    // kept, and later queries count them at once.
+    let later = |a: &Value| {
+        let mut keys: Vec<String> = a["counted_after_results"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no counted_after_results in {a}"))
+            .iter()
+            .map(|k| k.as_str().unwrap().to_string())
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(later(&answers[0]), ["region", "tags"]);
+    for a in &answers[1..] {
+        assert!(later(a).is_empty(), "{a}");
+    }
+    // Filtering by a tag on a fresh page needs the tag lists before the
+    // results: they are fetched at once and counted with them.
+    let by_tag = json!({ "q": "社区", "tag": "组织建设" });
+    let fresh = static_answers(&site.out(), std::slice::from_ref(&by_tag));
+    let request = SearchRequest::from_params(&params(&by_tag)).unwrap();
+    let server = serde_json::to_value(engine.search(&request).unwrap()).unwrap();
+    assert_eq!(comparable(&fresh[0]), comparable(&server));
+    assert_eq!(later(&fresh[0]), ["region"]);
 }
 
 /// Runs the static client under Node on a built output folder: one answer

@@ -30,8 +30,10 @@
   var KINDS = Object.keys(KIND_LABELS);
   var STATUS_LABELS = labels(TABLES.statuses);
   var STATUSES = Object.keys(STATUS_LABELS);
-  /* 分面：filters.json 的键，即服务器 facets 中的键（issuer 只用于筛选）。 */
+  /* 分面：服务器 facets 中的键（issuer 只用于筛选）。推迟的分面（标签、地区）的列表随站点增长，
+   * 不在 filters.json 里，而在 filters/<键>.json：结果显示之后才取回并计数。 */
   var FACETS = (TABLES.facets || []).map(function (f) { return f.key; });
+  var DEFERRED = (TABLES.facets || []).filter(function (f) { return f.deferred; }).map(function (f) { return f.key; });
   /* [筛选参数, filters.json 的键]；这些筛选在服务器上是打分的 TermQuery。 */
   var FILTERS = (TABLES.filters || []).filter(function (f) { return f.bundle_key; })
     .map(function (f) { return [f.param, f.bundle_key]; });
@@ -231,6 +233,15 @@
     return out;
   }
   var NO_NORMS = new Uint8Array(0);
+
+  /* 推迟的分面列表：取回后存在这里，之后的检索直接计数。 */
+  var deferredLists = {};
+  function deferredList(key) {
+    return load("filters/" + key + ".json").then(function (list) {
+      deferredLists[key] = list && typeof list === "object" ? list : {};
+      return deferredLists[key];
+    });
+  }
 
   /* 繁简对照按码位分成 T2S_SHARDS 个文件；每对同时在繁体字和简体字的文件里，
    * 所以只取查询中各字所在的文件：既能把繁体查询转成简体，也能在繁体正文里标出简体查询。 */
@@ -1008,6 +1019,14 @@
     m.fieldNorms = m.fieldNorms || splitNorms(m, first[3]);
     // Issuers are filtered by, never counted: their lists load only when used.
     if (req.issuer !== null) filters = Object.assign({ issuer: (await load("issuers.json")) || {} }, filters);
+    // 推迟的分面：已取回的直接用；按它筛选时现在就要
+    filters = Object.assign({}, filters);
+    DEFERRED.forEach(function (k) { if (has(deferredLists, k)) filters[k] = deferredLists[k]; });
+    var wanted = FILTERS.filter(function (pair) {
+      return req[pair[0]] !== null && DEFERRED.indexOf(pair[1]) >= 0 && !has(filters, pair[1]);
+    });
+    var wantedLists = await Promise.all(wanted.map(function (pair) { return deferredList(pair[1]); }));
+    wanted.forEach(function (pair, i) { filters[pair[1]] = wantedLists[i]; });
 
     // 每个词：gram、整词、文号；所需分片一次并行取回
     function term(text) {
@@ -1137,15 +1156,27 @@
     // 分面：对全部命中计数
     var mask = new Uint8Array(m.docs);
     hits.forEach(function (h) { mask[h[0]] = 1; });
-    var facets = {};
-    FACETS.forEach(function (name) {
-      var values = filters[name] || {}, counts = [];
-      Object.keys(values).forEach(function (value) {
+    function counted(name, values) {
+      var counts = [];
+      Object.keys(values || {}).forEach(function (value) {
         var n = idList(values[value]).reduce(function (c, id) { return c + (mask[id] || 0); }, 0);
         if (n > 0) counts.push([value, n]);
       });
-      facets[name] = facetValues(name, counts);
+      return facetValues(name, counts);
+    }
+    var facets = {}, pending = [];
+    FACETS.forEach(function (name) {
+      if (DEFERRED.indexOf(name) >= 0 && !has(filters, name)) pending.push(name);
+      else facets[name] = counted(name, filters[name]);
     });
+    // 其余分面在结果显示之后计数：调用方需要时调用 more_facets()
+    var moreFacets = pending.length === 0 ? null : function () {
+      return Promise.all(pending.map(deferredList)).then(function (lists) {
+        var all = Object.assign({}, facets);
+        pending.forEach(function (name, i) { all[name] = counted(name, lists[i]); });
+        return all;
+      });
+    };
 
     var byDate = req.sort === "date" || !hasText;
     hits.sort(byDate ? function (a, b) { return a[0] - b[0]; } : function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
@@ -1185,6 +1216,7 @@
       sort: byDate ? "date" : "relevance",
       hits: page.map(function (h, i) { return hit(docs[i] || {}, byDate ? null : h[1], marks); }),
       facets: facets,
+      more_facets: moreFacets,
       expanded: expanded,
       also: also,
       suggestion: suggestion

@@ -397,6 +397,7 @@
 
   async function run(s, opts) {
     var my = ++seq;
+    el.facets.removeAttribute("aria-busy");
     clearFieldErrors();
     updateTitle(s);
 
@@ -431,6 +432,8 @@
     setBusy(false);
     try {
       repaint(function () { render(s, data); });
+      // 静态检索的标签、地区计数在结果显示之后才到：筛选面板标为忙，到了再重绘
+      if (typeof data.more_facets === "function") moreFacets(s, my, data.more_facets);
       markState(s, toInt(data.total, 0) > 0 ? "results" : "empty");
     } catch (e) {
       repaint(function () { renderError(searchError("显示检索结果时出错，请刷新页面后重试。", null, "client"), opts); });
@@ -752,6 +755,18 @@
       all.setAttribute("data-focus-key", "chip-clear");
       el.active.appendChild(all);
     }
+  }
+
+  function moreFacets(s, my, more) {
+    el.facets.setAttribute("aria-busy", "true");
+    more().then(function (facets) {
+      if (my !== seq) return;
+      el.facets.removeAttribute("aria-busy");
+      repaint(function () { renderFacets(s, facets); });
+    }, function () {
+      // 取不到时保留已有的分面，不打扰结果
+      if (my === seq) el.facets.removeAttribute("aria-busy");
+    });
   }
 
   function facetSelected(s, group) {
