@@ -34,7 +34,7 @@
    * 不在 filters.json 里，而在 filters/<键>.json：结果显示之后才取回并计数。 */
   var FACETS = (TABLES.facets || []).map(function (f) { return f.key; });
   var DEFERRED = (TABLES.facets || []).filter(function (f) { return f.deferred; }).map(function (f) { return f.key; });
-  /* [筛选参数, filters.json 的键]；这些筛选在服务器上是打分的 TermQuery。 */
+  /* [筛选参数, 列表的键（filters.json、filters/<键>.json 或 issuers.json）]；这些筛选在服务器上是打分的 TermQuery。 */
   var FILTERS = (TABLES.filters || []).filter(function (f) { return f.bundle_key; })
     .map(function (f) { return [f.param, f.bundle_key]; });
   /* [分片中的键, meta.json 中的字段名, 权重]：gram 字段为 g_<键>，整词字段为 w_<键>。 */
